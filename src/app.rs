@@ -1,0 +1,42 @@
+//! The running service: configuration, store and caches shared by every request.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use crate::config::Config;
+use crate::identity::{Credential, KeyCache};
+use crate::store::Store;
+
+/// Shared state of one server.
+pub struct App {
+    /// Settings it was started with.
+    pub config: Config,
+    /// Account state.
+    pub store: Store,
+    /// Derived SigV4 signing keys.
+    pub signing_keys: crate::sigv4::KeyCache,
+    /// Access key id → credential, checked against the store generation.
+    pub(crate) credentials: KeyCache,
+    /// Last time each key's use was written, to keep last-used tracking off the hot path.
+    pub(crate) key_touches: Mutex<HashMap<String, (Instant, String, String)>>,
+}
+
+impl App {
+    /// Opens the store named by the config.
+    pub fn open(config: Config) -> Result<Arc<App>, rusqlite::Error> {
+        let store = Store::open(&config.state)?;
+        Ok(Arc::new(App {
+            config,
+            store,
+            signing_keys: crate::sigv4::KeyCache::default(),
+            credentials: KeyCache::default(),
+            key_touches: Mutex::new(HashMap::new()),
+        }))
+    }
+
+    /// Looks up the credential for an access key id (root or an IAM user's key).
+    pub fn credential(&self, key_id: &str) -> crate::error::ApiResult<Option<Arc<Credential>>> {
+        crate::identity::lookup(self, key_id)
+    }
+}

@@ -1,0 +1,3 @@
+//! AWS-owned data compiled into the binary and parsed on first use, so start-up stays fast.
+
+pub mod managed;

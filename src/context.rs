@@ -1,0 +1,63 @@
+//! What a handler knows about the request it serves.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use crate::api::Operation;
+use crate::app::App;
+use crate::error::ApiResult;
+use crate::identity::Principal;
+
+/// Per-request context handed to every handler.
+pub struct Ctx {
+    /// The running service.
+    pub app: Arc<App>,
+    /// The operation being served.
+    pub op: Operation,
+    /// Who is calling.
+    pub principal: Principal,
+    /// Access key id that signed the request, if any.
+    pub access_key_id: Option<String>,
+    /// Signing region (or the configured default).
+    pub region: String,
+    /// Partition of that region: every ARN the server makes uses it.
+    pub partition: &'static str,
+    /// Request id echoed in the response.
+    pub request_id: String,
+    /// Client address (`aws:SourceIp`).
+    pub source_ip: IpAddr,
+    /// Time the request arrived.
+    pub now: time::OffsetDateTime,
+}
+
+impl Ctx {
+    /// The account id.
+    pub fn account(&self) -> &str {
+        &self.app.config.account_id
+    }
+
+    /// `arn:PARTITION:iam::ACCOUNT:RESOURCE`.
+    pub fn iam_arn(&self, resource: &str) -> String {
+        format!("arn:{}:iam::{}:{}", self.partition, self.account(), resource)
+    }
+
+    /// The caller's ARN.
+    pub fn caller_arn(&self) -> String {
+        self.principal.arn(self.partition, self.account())
+    }
+
+    /// The request time as IAM writes it.
+    pub fn now_iso(&self) -> String {
+        crate::store::format_time(self.now)
+    }
+
+    /// Authorizes the current operation's action on `resource` for the caller.
+    pub fn authorize(&self, c: &rusqlite::Connection, resource: &str) -> ApiResult<()> {
+        crate::authz::check(self, c, self.op.action(), resource)
+    }
+
+    /// Authorizes another action (for operations that need two).
+    pub fn authorize_action(&self, c: &rusqlite::Connection, action: &str, resource: &str) -> ApiResult<()> {
+        crate::authz::check(self, c, action, resource)
+    }
+}

@@ -1,0 +1,266 @@
+//! Wires the generated [`Handler`] trait to the rule modules; operations not listed here answer
+//! `NotImplemented` through the trait's defaults.
+
+use crate::api::handler::Handler;
+use crate::api::{iam as i, sts as s};
+use crate::context::Ctx;
+use crate::error::ApiResult;
+use crate::iam::{
+    access_keys, account, attachments, groups, inline_policies, login_profiles, password_policy, policies, policy_versions,
+    users,
+};
+
+/// The handler set the server dispatches to.
+pub struct Handlers;
+
+impl Handler for Handlers {
+    type Ctx = Ctx;
+
+    // Users.
+    fn create_user(&self, ctx: &Ctx, input: i::CreateUserRequest) -> ApiResult<i::CreateUserResponse> {
+        users::create_user(ctx, input)
+    }
+    fn get_user(&self, ctx: &Ctx, input: i::GetUserRequest) -> ApiResult<i::GetUserResponse> {
+        users::get_user(ctx, input)
+    }
+    fn list_users(&self, ctx: &Ctx, input: i::ListUsersRequest) -> ApiResult<i::ListUsersResponse> {
+        users::list_users(ctx, input)
+    }
+    fn update_user(&self, ctx: &Ctx, input: i::UpdateUserRequest) -> ApiResult<()> {
+        users::update_user(ctx, input)
+    }
+    fn delete_user(&self, ctx: &Ctx, input: i::DeleteUserRequest) -> ApiResult<()> {
+        users::delete_user(ctx, input)
+    }
+    fn tag_user(&self, ctx: &Ctx, input: i::TagUserRequest) -> ApiResult<()> {
+        users::tag_user(ctx, input)
+    }
+    fn untag_user(&self, ctx: &Ctx, input: i::UntagUserRequest) -> ApiResult<()> {
+        users::untag_user(ctx, input)
+    }
+    fn list_user_tags(&self, ctx: &Ctx, input: i::ListUserTagsRequest) -> ApiResult<i::ListUserTagsResponse> {
+        users::list_user_tags(ctx, input)
+    }
+
+    // Groups.
+    fn create_group(&self, ctx: &Ctx, input: i::CreateGroupRequest) -> ApiResult<i::CreateGroupResponse> {
+        groups::create_group(ctx, input)
+    }
+    fn get_group(&self, ctx: &Ctx, input: i::GetGroupRequest) -> ApiResult<i::GetGroupResponse> {
+        groups::get_group(ctx, input)
+    }
+    fn list_groups(&self, ctx: &Ctx, input: i::ListGroupsRequest) -> ApiResult<i::ListGroupsResponse> {
+        groups::list_groups(ctx, input)
+    }
+    fn update_group(&self, ctx: &Ctx, input: i::UpdateGroupRequest) -> ApiResult<()> {
+        groups::update_group(ctx, input)
+    }
+    fn delete_group(&self, ctx: &Ctx, input: i::DeleteGroupRequest) -> ApiResult<()> {
+        groups::delete_group(ctx, input)
+    }
+    fn add_user_to_group(&self, ctx: &Ctx, input: i::AddUserToGroupRequest) -> ApiResult<()> {
+        groups::add_user_to_group(ctx, input)
+    }
+    fn remove_user_from_group(&self, ctx: &Ctx, input: i::RemoveUserFromGroupRequest) -> ApiResult<()> {
+        groups::remove_user_from_group(ctx, input)
+    }
+    fn list_groups_for_user(
+        &self,
+        ctx: &Ctx,
+        input: i::ListGroupsForUserRequest,
+    ) -> ApiResult<i::ListGroupsForUserResponse> {
+        groups::list_groups_for_user(ctx, input)
+    }
+
+    // Access keys.
+    fn create_access_key(&self, ctx: &Ctx, input: i::CreateAccessKeyRequest) -> ApiResult<i::CreateAccessKeyResponse> {
+        access_keys::create_access_key(ctx, input)
+    }
+    fn list_access_keys(&self, ctx: &Ctx, input: i::ListAccessKeysRequest) -> ApiResult<i::ListAccessKeysResponse> {
+        access_keys::list_access_keys(ctx, input)
+    }
+    fn update_access_key(&self, ctx: &Ctx, input: i::UpdateAccessKeyRequest) -> ApiResult<()> {
+        access_keys::update_access_key(ctx, input)
+    }
+    fn delete_access_key(&self, ctx: &Ctx, input: i::DeleteAccessKeyRequest) -> ApiResult<()> {
+        access_keys::delete_access_key(ctx, input)
+    }
+    fn get_access_key_last_used(
+        &self,
+        ctx: &Ctx,
+        input: i::GetAccessKeyLastUsedRequest,
+    ) -> ApiResult<i::GetAccessKeyLastUsedResponse> {
+        access_keys::get_access_key_last_used(ctx, input)
+    }
+
+    // Console passwords.
+    fn create_login_profile(
+        &self,
+        ctx: &Ctx,
+        input: i::CreateLoginProfileRequest,
+    ) -> ApiResult<i::CreateLoginProfileResponse> {
+        login_profiles::create_login_profile(ctx, input)
+    }
+    fn get_login_profile(&self, ctx: &Ctx, input: i::GetLoginProfileRequest) -> ApiResult<i::GetLoginProfileResponse> {
+        login_profiles::get_login_profile(ctx, input)
+    }
+    fn update_login_profile(&self, ctx: &Ctx, input: i::UpdateLoginProfileRequest) -> ApiResult<()> {
+        login_profiles::update_login_profile(ctx, input)
+    }
+    fn delete_login_profile(&self, ctx: &Ctx, input: i::DeleteLoginProfileRequest) -> ApiResult<()> {
+        login_profiles::delete_login_profile(ctx, input)
+    }
+    fn change_password(&self, ctx: &Ctx, input: i::ChangePasswordRequest) -> ApiResult<()> {
+        login_profiles::change_password(ctx, input)
+    }
+    fn update_account_password_policy(&self, ctx: &Ctx, input: i::UpdateAccountPasswordPolicyRequest) -> ApiResult<()> {
+        password_policy::update_account_password_policy(ctx, input)
+    }
+    fn get_account_password_policy(&self, ctx: &Ctx) -> ApiResult<i::GetAccountPasswordPolicyResponse> {
+        password_policy::get_account_password_policy(ctx)
+    }
+    fn delete_account_password_policy(&self, ctx: &Ctx) -> ApiResult<()> {
+        password_policy::delete_account_password_policy(ctx)
+    }
+
+    // Account.
+    fn create_account_alias(&self, ctx: &Ctx, input: i::CreateAccountAliasRequest) -> ApiResult<()> {
+        account::create_account_alias(ctx, input)
+    }
+    fn list_account_aliases(
+        &self,
+        ctx: &Ctx,
+        input: i::ListAccountAliasesRequest,
+    ) -> ApiResult<i::ListAccountAliasesResponse> {
+        account::list_account_aliases(ctx, input)
+    }
+    fn delete_account_alias(&self, ctx: &Ctx, input: i::DeleteAccountAliasRequest) -> ApiResult<()> {
+        account::delete_account_alias(ctx, input)
+    }
+    fn get_account_summary(&self, ctx: &Ctx) -> ApiResult<i::GetAccountSummaryResponse> {
+        account::get_account_summary(ctx)
+    }
+
+    // Managed policies and versions.
+    fn create_policy(&self, ctx: &Ctx, input: i::CreatePolicyRequest) -> ApiResult<i::CreatePolicyResponse> {
+        policies::create_policy(ctx, input)
+    }
+    fn get_policy(&self, ctx: &Ctx, input: i::GetPolicyRequest) -> ApiResult<i::GetPolicyResponse> {
+        policies::get_policy(ctx, input)
+    }
+    fn list_policies(&self, ctx: &Ctx, input: i::ListPoliciesRequest) -> ApiResult<i::ListPoliciesResponse> {
+        policies::list_policies(ctx, input)
+    }
+    fn delete_policy(&self, ctx: &Ctx, input: i::DeletePolicyRequest) -> ApiResult<()> {
+        policies::delete_policy(ctx, input)
+    }
+    fn tag_policy(&self, ctx: &Ctx, input: i::TagPolicyRequest) -> ApiResult<()> {
+        policies::tag_policy(ctx, input)
+    }
+    fn untag_policy(&self, ctx: &Ctx, input: i::UntagPolicyRequest) -> ApiResult<()> {
+        policies::untag_policy(ctx, input)
+    }
+    fn list_policy_tags(&self, ctx: &Ctx, input: i::ListPolicyTagsRequest) -> ApiResult<i::ListPolicyTagsResponse> {
+        policies::list_policy_tags(ctx, input)
+    }
+    fn create_policy_version(
+        &self,
+        ctx: &Ctx,
+        input: i::CreatePolicyVersionRequest,
+    ) -> ApiResult<i::CreatePolicyVersionResponse> {
+        policy_versions::create_policy_version(ctx, input)
+    }
+    fn get_policy_version(&self, ctx: &Ctx, input: i::GetPolicyVersionRequest) -> ApiResult<i::GetPolicyVersionResponse> {
+        policy_versions::get_policy_version(ctx, input)
+    }
+    fn list_policy_versions(
+        &self,
+        ctx: &Ctx,
+        input: i::ListPolicyVersionsRequest,
+    ) -> ApiResult<i::ListPolicyVersionsResponse> {
+        policy_versions::list_policy_versions(ctx, input)
+    }
+    fn delete_policy_version(&self, ctx: &Ctx, input: i::DeletePolicyVersionRequest) -> ApiResult<()> {
+        policy_versions::delete_policy_version(ctx, input)
+    }
+    fn set_default_policy_version(&self, ctx: &Ctx, input: i::SetDefaultPolicyVersionRequest) -> ApiResult<()> {
+        policy_versions::set_default_policy_version(ctx, input)
+    }
+
+    // Attachments.
+    fn attach_user_policy(&self, ctx: &Ctx, input: i::AttachUserPolicyRequest) -> ApiResult<()> {
+        attachments::attach_user_policy(ctx, input)
+    }
+    fn detach_user_policy(&self, ctx: &Ctx, input: i::DetachUserPolicyRequest) -> ApiResult<()> {
+        attachments::detach_user_policy(ctx, input)
+    }
+    fn attach_group_policy(&self, ctx: &Ctx, input: i::AttachGroupPolicyRequest) -> ApiResult<()> {
+        attachments::attach_group_policy(ctx, input)
+    }
+    fn detach_group_policy(&self, ctx: &Ctx, input: i::DetachGroupPolicyRequest) -> ApiResult<()> {
+        attachments::detach_group_policy(ctx, input)
+    }
+    fn list_attached_user_policies(
+        &self,
+        ctx: &Ctx,
+        input: i::ListAttachedUserPoliciesRequest,
+    ) -> ApiResult<i::ListAttachedUserPoliciesResponse> {
+        attachments::list_attached_user_policies(ctx, input)
+    }
+    fn list_attached_group_policies(
+        &self,
+        ctx: &Ctx,
+        input: i::ListAttachedGroupPoliciesRequest,
+    ) -> ApiResult<i::ListAttachedGroupPoliciesResponse> {
+        attachments::list_attached_group_policies(ctx, input)
+    }
+    fn list_entities_for_policy(
+        &self,
+        ctx: &Ctx,
+        input: i::ListEntitiesForPolicyRequest,
+    ) -> ApiResult<i::ListEntitiesForPolicyResponse> {
+        attachments::list_entities_for_policy(ctx, input)
+    }
+
+    // Inline policies.
+    fn put_user_policy(&self, ctx: &Ctx, input: i::PutUserPolicyRequest) -> ApiResult<()> {
+        inline_policies::put_user_policy(ctx, input)
+    }
+    fn get_user_policy(&self, ctx: &Ctx, input: i::GetUserPolicyRequest) -> ApiResult<i::GetUserPolicyResponse> {
+        inline_policies::get_user_policy(ctx, input)
+    }
+    fn delete_user_policy(&self, ctx: &Ctx, input: i::DeleteUserPolicyRequest) -> ApiResult<()> {
+        inline_policies::delete_user_policy(ctx, input)
+    }
+    fn list_user_policies(&self, ctx: &Ctx, input: i::ListUserPoliciesRequest) -> ApiResult<i::ListUserPoliciesResponse> {
+        inline_policies::list_user_policies(ctx, input)
+    }
+    fn put_group_policy(&self, ctx: &Ctx, input: i::PutGroupPolicyRequest) -> ApiResult<()> {
+        inline_policies::put_group_policy(ctx, input)
+    }
+    fn get_group_policy(&self, ctx: &Ctx, input: i::GetGroupPolicyRequest) -> ApiResult<i::GetGroupPolicyResponse> {
+        inline_policies::get_group_policy(ctx, input)
+    }
+    fn delete_group_policy(&self, ctx: &Ctx, input: i::DeleteGroupPolicyRequest) -> ApiResult<()> {
+        inline_policies::delete_group_policy(ctx, input)
+    }
+    fn list_group_policies(
+        &self,
+        ctx: &Ctx,
+        input: i::ListGroupPoliciesRequest,
+    ) -> ApiResult<i::ListGroupPoliciesResponse> {
+        inline_policies::list_group_policies(ctx, input)
+    }
+
+    // STS.
+    fn get_caller_identity(
+        &self,
+        ctx: &Ctx,
+        _input: s::GetCallerIdentityRequest,
+    ) -> ApiResult<s::GetCallerIdentityResponse> {
+        crate::sts::get_caller_identity(ctx)
+    }
+    fn get_access_key_info(&self, ctx: &Ctx, input: s::GetAccessKeyInfoRequest) -> ApiResult<s::GetAccessKeyInfoResponse> {
+        crate::sts::get_access_key_info(ctx, input)
+    }
+}

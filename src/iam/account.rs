@@ -1,0 +1,93 @@
+//! Account-wide operations: the alias and the summary of counts and quotas.
+
+use crate::api::errors;
+use crate::api::iam::*;
+use crate::context::Ctx;
+use crate::error::ApiResult;
+use crate::store::{account, groups, page, users};
+
+use super::quotas;
+
+/// CreateAccountAlias: an account has one alias; a new one replaces it.
+pub fn create_account_alias(ctx: &Ctx, input: CreateAccountAliasRequest) -> ApiResult<()> {
+    ctx.app.store.write(|tx| {
+        ctx.authorize(tx, "*")?;
+        account::set_alias(tx, &input.account_alias)?;
+        Ok(())
+    })
+}
+
+/// ListAccountAliases.
+pub fn list_account_aliases(ctx: &Ctx, input: ListAccountAliasesRequest) -> ApiResult<ListAccountAliasesResponse> {
+    ctx.app.store.read(|c| {
+        ctx.authorize(c, "*")?;
+        let after = page::decode_marker(input.marker.as_deref())?;
+        let limit = page::limit(input.max_items);
+        let rows: Vec<String> =
+            account::aliases(c)?.into_iter().filter(|a| after.as_deref().is_none_or(|m| a.as_str() > m)).collect();
+        let p = page::paginate(rows.into_iter().take(limit + 1).collect(), limit, Clone::clone);
+        Ok(ListAccountAliasesResponse { account_aliases: p.items, is_truncated: Some(p.marker.is_some()), marker: p.marker })
+    })
+}
+
+/// DeleteAccountAlias.
+pub fn delete_account_alias(ctx: &Ctx, input: DeleteAccountAliasRequest) -> ApiResult<()> {
+    ctx.app.store.write(|tx| {
+        ctx.authorize(tx, "*")?;
+        if !account::delete_alias(tx, &input.account_alias)? {
+            return Err(errors::no_such_entity(format!(
+                "The account alias {} cannot be found.",
+                input.account_alias
+            )));
+        }
+        Ok(())
+    })
+}
+
+/// GetAccountSummary: real counts beside the quotas.
+pub fn get_account_summary(ctx: &Ctx) -> ApiResult<GetAccountSummaryResponse> {
+    ctx.app.store.read(|c| {
+        ctx.authorize(c, "*")?;
+        let counts = crate::iam::summary_counts(c)?;
+        let q = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        let u = |v: usize| i32::try_from(v).unwrap_or(i32::MAX);
+        let mut map: Vec<(String, i32)> = vec![
+            ("Users".into(), q(users::count(c)?)),
+            ("UsersQuota".into(), q(quotas::USERS)),
+            ("Groups".into(), q(groups::count(c)?)),
+            ("GroupsQuota".into(), q(quotas::GROUPS)),
+            ("ServerCertificates".into(), 0),
+            ("ServerCertificatesQuota".into(), q(quotas::SERVER_CERTIFICATES)),
+            ("UserPolicySizeQuota".into(), u(quotas::USER_POLICY_SIZE)),
+            ("GroupPolicySizeQuota".into(), u(quotas::GROUP_POLICY_SIZE)),
+            ("GroupsPerUserQuota".into(), q(quotas::GROUPS_PER_USER)),
+            ("SigningCertificatesPerUserQuota".into(), q(quotas::SIGNING_CERTIFICATES_PER_USER)),
+            ("AccessKeysPerUserQuota".into(), q(quotas::ACCESS_KEYS_PER_USER)),
+            ("MFADevices".into(), q(counts.mfa_devices)),
+            ("MFADevicesInUse".into(), q(counts.mfa_devices_in_use)),
+            ("AccountMFAEnabled".into(), 0),
+            ("AccountAccessKeysPresent".into(), 0),
+            ("AccountPasswordPresent".into(), 0),
+            ("AccountSigningCertificatesPresent".into(), 0),
+            ("AttachedPoliciesPerGroupQuota".into(), q(quotas::ATTACHED_POLICIES)),
+            ("AttachedPoliciesPerRoleQuota".into(), q(quotas::ATTACHED_POLICIES)),
+            ("AttachedPoliciesPerUserQuota".into(), q(quotas::ATTACHED_POLICIES)),
+            ("Policies".into(), q(counts.policies)),
+            ("PoliciesQuota".into(), q(quotas::POLICIES)),
+            ("PolicySizeQuota".into(), u(quotas::POLICY_SIZE)),
+            ("PolicyVersionsInUse".into(), q(counts.policy_versions_in_use)),
+            ("PolicyVersionsInUseQuota".into(), 10000),
+            ("VersionsPerPolicyQuota".into(), q(quotas::VERSIONS_PER_POLICY)),
+            ("GlobalEndpointTokenVersion".into(), 1),
+            ("AssumeRolePolicySizeQuota".into(), u(quotas::ASSUME_ROLE_POLICY_SIZE)),
+            ("InstanceProfiles".into(), q(counts.instance_profiles)),
+            ("InstanceProfilesQuota".into(), q(quotas::INSTANCE_PROFILES)),
+            ("Providers".into(), q(counts.providers)),
+            ("RolePolicySizeQuota".into(), u(quotas::ROLE_POLICY_SIZE)),
+            ("Roles".into(), q(counts.roles)),
+            ("RolesQuota".into(), q(quotas::ROLES)),
+        ];
+        map.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(GetAccountSummaryResponse { summary_map: Some(map) })
+    })
+}

@@ -1,0 +1,131 @@
+//! Who is calling: the principal behind an access key, and the cache that finds it quickly.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::app::App;
+use crate::error::ApiResult;
+use crate::store::users::UserRow;
+use crate::store::{access_keys, users};
+
+/// The caller of a request.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    /// The account's root user: never denied by identity policies.
+    Root,
+    /// An IAM user.
+    User(UserRow),
+    /// No credentials (the unsigned STS federation calls).
+    Anonymous,
+}
+
+impl Principal {
+    /// The principal's ARN in `partition`.
+    pub fn arn(&self, partition: &str, account: &str) -> String {
+        match self {
+            Principal::Root => format!("arn:{partition}:iam::{account}:root"),
+            Principal::User(u) => format!("arn:{partition}:iam::{account}:user{}{}", u.path, u.name),
+            Principal::Anonymous => "anonymous".to_string(),
+        }
+    }
+
+    /// The `aws:userid` value.
+    pub fn user_id(&self, account: &str) -> String {
+        match self {
+            Principal::Root => account.to_string(),
+            Principal::User(u) => u.id.clone(),
+            Principal::Anonymous => "anonymous".to_string(),
+        }
+    }
+
+    /// Short label for logs.
+    pub fn label(&self) -> String {
+        match self {
+            Principal::Root => "root".to_string(),
+            Principal::User(u) => format!("user/{}", u.name),
+            Principal::Anonymous => "anonymous".to_string(),
+        }
+    }
+}
+
+/// A secret and who it belongs to.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    /// Secret access key.
+    pub secret: String,
+    /// Its owner.
+    pub principal: Principal,
+    /// False for an Inactive key: it no longer signs.
+    pub active: bool,
+}
+
+/// Access key id → credential, valid for one store generation.
+#[derive(Default)]
+pub struct KeyCache {
+    entries: RwLock<HashMap<String, (u64, Arc<Credential>)>>,
+}
+
+const CACHE_LIMIT: usize = 10_000;
+
+/// Finds the credential for `key_id`, from the cache when no write happened since it was filled.
+pub fn lookup(app: &App, key_id: &str) -> ApiResult<Option<Arc<Credential>>> {
+    if key_id == app.config.root_access_key_id {
+        return Ok(Some(Arc::new(Credential {
+            secret: app.config.root_secret_access_key.clone(),
+            principal: Principal::Root,
+            active: true,
+        })));
+    }
+    let generation = app.store.generation();
+    if let Some((g, c)) = app.credentials.entries.read().unwrap_or_else(|p| p.into_inner()).get(key_id) {
+        if *g == generation {
+            return Ok(Some(c.clone()));
+        }
+    }
+    let found = app.store.read(|c| {
+        let Some(key) = access_keys::by_id(c, key_id)? else { return Ok(None) };
+        let Some(user) = users::by_id(c, &key.user_id)? else { return Ok(None) };
+        Ok(Some(Arc::new(Credential {
+            secret: key.secret,
+            principal: Principal::User(user),
+            active: key.status == "Active",
+        })))
+    })?;
+    if let Some(cred) = &found {
+        let mut map = app.credentials.entries.write().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= CACHE_LIMIT {
+            map.clear();
+        }
+        map.insert(key_id.to_string(), (generation, cred.clone()));
+    }
+    Ok(found)
+}
+
+/// How long a key's last-used record may lag behind its real use.
+const TOUCH_EVERY: Duration = Duration::from_secs(60);
+
+/// Records that `key_id` signed a request for `service` in `region` (throttled).
+pub fn touch_key(app: &App, key_id: &str, service: &str, region: &str) {
+    let now = Instant::now();
+    {
+        let touches = app.key_touches.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((t, s, r)) = touches.get(key_id) {
+            if now.duration_since(*t) < TOUCH_EVERY && s == service && r == region {
+                return;
+            }
+        }
+    }
+    let when = crate::store::now_iso();
+    // Last-used data is not a user-visible write: it must not invalidate caches.
+    let res = app.store.touch(|c| access_keys::touch(c, key_id, &when, service, region));
+    if let Err(e) = res {
+        tracing::warn!(error = %e, "could not record key use");
+        return;
+    }
+    let mut touches = app.key_touches.lock().unwrap_or_else(|p| p.into_inner());
+    if touches.len() >= CACHE_LIMIT {
+        touches.clear();
+    }
+    touches.insert(key_id.to_string(), (now, service.to_string(), region.to_string()));
+}

@@ -1,0 +1,46 @@
+//! `/_localiam/*`: health for anyone, everything else for root only.
+
+use crate::api::Service;
+use crate::app::App;
+use crate::config::AuthMode;
+use crate::error::ApiError;
+use crate::identity::Principal;
+
+use super::pipeline::{Head, Reply};
+
+pub(super) fn handle(app: &App, head: &Head, body: &[u8]) -> Reply {
+    match (head.method.as_str(), head.path.as_str()) {
+        ("GET", "/_localiam/health") => Reply::json(
+            200,
+            format!("{{\"status\":\"ok\",\"version\":\"{}\"}}", env!("CARGO_PKG_VERSION")),
+        ),
+        ("POST", "/_localiam/reset") => match require_root(app, head, body) {
+            Ok(()) => match app.store.reset() {
+                Ok(()) => Reply::json(200, "{\"reset\":true}".to_string()),
+                Err(e) => error(&e),
+            },
+            Err(e) => error(&e),
+        },
+        _ => error(&ApiError::new("NotFound", 404, true, "No such localiam endpoint.")),
+    }
+}
+
+fn error(e: &ApiError) -> Reply {
+    let (status, body) = super::errors::render(e, Service::Iam, "localiam-admin");
+    Reply::xml(status, body)
+}
+
+fn require_root(app: &App, head: &Head, body: &[u8]) -> Result<(), ApiError> {
+    if app.config.auth == AuthMode::Off {
+        return Ok(());
+    }
+    let parts = head.sig_parts(body);
+    let denied = || ApiError::new("AccessDenied", 403, true, "Only the account's root credentials may use this endpoint.");
+    let sig = crate::sigv4::parse(&parts).ok().flatten().ok_or_else(denied)?;
+    let cred = app.credential(&sig.access_key_id)?.ok_or_else(denied)?;
+    if !matches!(cred.principal, Principal::Root) {
+        return Err(denied());
+    }
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    crate::sigv4::verify(&parts, &sig, &cred.secret, &sig.service, now, Some(&app.signing_keys)).map_err(|_| denied())
+}

@@ -1,0 +1,273 @@
+//! One request: route → authenticate → decode → authorize → handle → render.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
+use hyper::{Request, Response, StatusCode};
+
+use crate::api::{Operation, Service};
+use crate::app::App;
+use crate::config::AuthMode;
+use crate::context::Ctx;
+use crate::error::{ApiError, ApiResult};
+use crate::identity::Principal;
+use crate::sigv4::{self, RequestParts};
+use crate::wire::form::Form;
+
+use super::errors;
+
+/// The whole body must arrive within this time.
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An answer before it becomes an HTTP response.
+pub(super) struct Reply {
+    status: u16,
+    content_type: &'static str,
+    body: String,
+}
+
+impl Reply {
+    pub(super) fn xml(status: u16, body: String) -> Reply {
+        Reply { status, content_type: "text/xml", body }
+    }
+
+    pub(super) fn json(status: u16, body: String) -> Reply {
+        Reply { status, content_type: "application/json", body }
+    }
+}
+
+/// Serves one HTTP request; never fails, every problem becomes an AWS error response.
+pub(super) async fn handle(app: Arc<App>, req: Request<Incoming>, remote: SocketAddr) -> Response<Full<Bytes>> {
+    let started = Instant::now();
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let (parts, body) = req.into_parts();
+    let limit = app.config.max_body_bytes;
+    let declared = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let body = if declared.is_some_and(|n| n > limit) {
+        Err(errors::too_large(limit))
+    } else {
+        read_body(body, limit).await
+    };
+    let head = Head::from_parts(&parts, remote);
+    let reply = if head.path.starts_with("/_localiam/") {
+        match body {
+            Ok(body) => super::admin::handle(&app, &head, &body),
+            Err(e) => error_reply(&e, Service::Iam, &request_id),
+        }
+    } else {
+        let app2 = app.clone();
+        let rid = request_id.clone();
+        let outcome = tokio::task::spawn_blocking(move || match body {
+            Ok(body) => process(&app2, &head, &body, &rid),
+            Err(e) => Outcome::failed(e, Service::Iam),
+        })
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "handler task failed");
+            Outcome::failed(ApiError::internal(), Service::Iam)
+        });
+        let code = outcome.result.as_ref().err().map(|e| e.code.to_string()).unwrap_or_default();
+        let reply = match outcome.result {
+            Ok(xml) => Reply::xml(200, xml),
+            Err(ref e) => error_reply(e, outcome.service, &request_id),
+        };
+        tracing::info!(
+            op = outcome.op.map(Operation::name).unwrap_or("-"),
+            principal = outcome.principal.as_deref().unwrap_or("-"),
+            status = reply.status,
+            code = code.as_str(),
+            micros = started.elapsed().as_micros() as u64,
+            "request"
+        );
+        reply
+    };
+    respond(reply, &request_id)
+}
+
+fn error_reply(err: &ApiError, service: Service, request_id: &str) -> Reply {
+    let (status, body) = errors::render(err, service, request_id);
+    Reply::xml(status, body)
+}
+
+fn respond(reply: Reply, request_id: &str) -> Response<Full<Bytes>> {
+    let mut resp = Response::new(Full::new(Bytes::from(reply.body)));
+    *resp.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = resp.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(reply.content_type));
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-requestid", v);
+    }
+    resp
+}
+
+async fn read_body(body: Incoming, limit: usize) -> ApiResult<Bytes> {
+    match tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, limit).collect()).await {
+        Err(_) => Err(errors::incomplete_body()),
+        Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => Err(errors::too_large(limit)),
+        Ok(Err(_)) => Err(errors::incomplete_body()),
+        Ok(Ok(c)) => Ok(c.to_bytes()),
+    }
+}
+
+/// The parts of the request the pipeline needs, owned so they can move to a blocking thread.
+pub(super) struct Head {
+    pub(super) method: String,
+    pub(super) path: String,
+    pub(super) query: String,
+    pub(super) headers: Vec<(String, String)>,
+    pub(super) remote: SocketAddr,
+}
+
+impl Head {
+    fn from_parts(parts: &hyper::http::request::Parts, remote: SocketAddr) -> Head {
+        let headers = parts
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        Head {
+            method: parts.method.as_str().to_string(),
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().unwrap_or("").to_string(),
+            headers,
+            remote,
+        }
+    }
+
+    pub(super) fn sig_parts<'a>(&'a self, body: &'a [u8]) -> RequestParts<'a> {
+        RequestParts { method: &self.method, path: &self.path, query: &self.query, headers: &self.headers, body }
+    }
+}
+
+/// What happened to a request, for the response and the log line.
+struct Outcome {
+    service: Service,
+    op: Option<Operation>,
+    principal: Option<String>,
+    result: ApiResult<String>,
+}
+
+impl Outcome {
+    fn failed(e: ApiError, service: Service) -> Outcome {
+        Outcome { service, op: None, principal: None, result: Err(e) }
+    }
+}
+
+fn process(app: &Arc<App>, head: &Head, body: &[u8], request_id: &str) -> Outcome {
+    let mut form = match Form::parse(head.query.as_bytes()) {
+        Ok(f) => f,
+        Err(e) => return Outcome::failed(errors::malformed_input(&e.0), Service::Iam),
+    };
+    if head.method == "POST" && !body.is_empty() {
+        match Form::parse(body) {
+            Ok(b) => form.merge(b),
+            Err(e) => return Outcome::failed(errors::malformed_input(&e.0), Service::Iam),
+        }
+    }
+    let parts = head.sig_parts(body);
+    let signature = sigv4::parse(&parts);
+    let service = route_service(signature.as_ref().ok().and_then(Option::as_ref), &form);
+    let mut out = Outcome { service, op: None, principal: None, result: Ok(String::new()) };
+    let op = resolve_op(service, &form);
+    out.op = op.as_ref().ok().copied();
+    let auth = authenticate(app, &parts, signature, service, op.as_ref().ok().copied());
+    let (principal, key_id, region) = match auth {
+        Ok(a) => a,
+        Err(e) => {
+            out.result = Err(e);
+            return out;
+        }
+    };
+    out.principal = Some(principal.label());
+    let op = match op {
+        Ok(op) => op,
+        Err(e) => {
+            out.result = Err(e);
+            return out;
+        }
+    };
+    if let Some(k) = &key_id {
+        if !matches!(principal, Principal::Root) {
+            crate::identity::touch_key(app, k, service.signing_name(), &region);
+        }
+    }
+    let ctx = Ctx {
+        app: app.clone(),
+        op,
+        principal,
+        access_key_id: key_id,
+        partition: crate::config::partition_for_region(&region),
+        region,
+        request_id: request_id.to_string(),
+        source_ip: head.remote.ip(),
+        now: time::OffsetDateTime::now_utc(),
+    };
+    out.result = crate::api::handler::dispatch(&crate::handlers::Handlers, &ctx, op, &form, request_id);
+    out
+}
+
+/// The credential scope names the service; unsigned requests are routed by their API version.
+fn route_service(sig: Option<&sigv4::SignatureInfo>, form: &Form) -> Service {
+    match sig.map(|s| s.service.as_str()) {
+        Some("sts") => Service::Sts,
+        Some("iam") => Service::Iam,
+        _ if form.get("Version") == Some(Service::Sts.api_version()) => Service::Sts,
+        _ => Service::Iam,
+    }
+}
+
+fn resolve_op(service: Service, form: &Form) -> ApiResult<Operation> {
+    let action = form.get("Action").filter(|a| !a.is_empty()).ok_or_else(errors::missing_action)?;
+    Operation::from_action(service, action)
+        .ok_or_else(|| errors::invalid_action(action, form.get("Version").unwrap_or(service.api_version())))
+}
+
+type Authenticated = (Principal, Option<String>, String);
+
+fn authenticate(
+    app: &App,
+    parts: &RequestParts<'_>,
+    signature: Result<Option<sigv4::SignatureInfo>, sigv4::SigError>,
+    service: Service,
+    op: Option<Operation>,
+) -> ApiResult<Authenticated> {
+    let default_region = app.config.region.clone();
+    let strict = app.config.auth == AuthMode::Strict;
+    let sig = match signature {
+        Ok(s) => s,
+        Err(e) if strict => return Err(sig_error(&e)),
+        Err(_) => None,
+    };
+    let Some(sig) = sig else {
+        return match op {
+            Some(op) if !op.requires_signature() => Ok((Principal::Anonymous, None, default_region)),
+            _ if strict => Err(sig_error(&sigv4::SigError::missing())),
+            _ => Ok((Principal::Root, None, default_region)),
+        };
+    };
+    let region = if sig.region.is_empty() { default_region } else { sig.region.clone() };
+    if !strict {
+        return Ok((Principal::Root, Some(sig.access_key_id), region));
+    }
+    let cred = app.credential(&sig.access_key_id)?.ok_or_else(errors::invalid_client_token)?;
+    if !cred.active {
+        return Err(errors::invalid_client_token());
+    }
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    sigv4::verify(parts, &sig, &cred.secret, service.signing_name(), now, Some(&app.signing_keys))
+        .map_err(|e| sig_error(&e))?;
+    Ok((cred.principal.clone(), Some(sig.access_key_id), region))
+}
+
+fn sig_error(e: &sigv4::SigError) -> ApiError {
+    ApiError::new(e.code(), e.status(), true, e.message())
+}

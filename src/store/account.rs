@@ -1,0 +1,22 @@
+//! Account-level rows: the account alias.
+
+use rusqlite::Connection;
+
+/// The account aliases (IAM allows one).
+pub fn aliases(c: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut st = c.prepare_cached("SELECT alias FROM account_aliases ORDER BY alias")?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// Replaces the alias.
+pub fn set_alias(c: &Connection, alias: &str) -> rusqlite::Result<()> {
+    c.execute("DELETE FROM account_aliases", [])?;
+    c.prepare_cached("INSERT INTO account_aliases (alias) VALUES (?1)")?.execute([alias])?;
+    Ok(())
+}
+
+/// Deletes an alias; returns whether it existed.
+pub fn delete_alias(c: &Connection, alias: &str) -> rusqlite::Result<bool> {
+    Ok(c.prepare_cached("DELETE FROM account_aliases WHERE alias = ?1")?.execute([alias])? > 0)
+}

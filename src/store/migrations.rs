@@ -1,0 +1,93 @@
+//! Numbered schema migrations, tracked with `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+/// Each entry moves the schema from version N to N+1. Never edit a landed entry: append a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: identities, credentials, account settings, tags, policies and attachments.
+    "
+    CREATE TABLE users (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, name_lc TEXT NOT NULL UNIQUE, path TEXT NOT NULL,
+        created TEXT NOT NULL, password_last_used TEXT, boundary TEXT);
+    CREATE TABLE groups (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, name_lc TEXT NOT NULL UNIQUE, path TEXT NOT NULL,
+        created TEXT NOT NULL);
+    CREATE TABLE group_members (
+        group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL, PRIMARY KEY (group_id, user_id));
+    CREATE INDEX group_members_user ON group_members(user_id);
+    CREATE TABLE access_keys (
+        id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        secret TEXT NOT NULL, status TEXT NOT NULL, created TEXT NOT NULL,
+        last_used TEXT, last_service TEXT, last_region TEXT);
+    CREATE INDEX access_keys_user ON access_keys(user_id);
+    CREATE TABLE login_profiles (
+        user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        hash TEXT NOT NULL, created TEXT NOT NULL, reset_required INTEGER NOT NULL);
+    CREATE TABLE password_history (
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE, hash TEXT NOT NULL,
+        seq INTEGER PRIMARY KEY AUTOINCREMENT);
+    CREATE TABLE password_policy (id INTEGER PRIMARY KEY CHECK (id = 1), doc TEXT NOT NULL);
+    CREATE TABLE account_aliases (alias TEXT PRIMARY KEY);
+    CREATE TABLE tags (
+        kind TEXT NOT NULL, owner TEXT NOT NULL, key TEXT NOT NULL, key_lc TEXT NOT NULL,
+        value TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (kind, owner, key_lc));
+    CREATE TABLE policies (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, name_lc TEXT NOT NULL UNIQUE, path TEXT NOT NULL,
+        description TEXT, default_version TEXT NOT NULL, next_version INTEGER NOT NULL,
+        created TEXT NOT NULL, updated TEXT NOT NULL);
+    CREATE TABLE policy_versions (
+        policy_id TEXT NOT NULL REFERENCES policies(id) ON DELETE CASCADE, version TEXT NOT NULL,
+        document TEXT NOT NULL, created TEXT NOT NULL, PRIMARY KEY (policy_id, version));
+    CREATE TABLE attachments (
+        entity_kind TEXT NOT NULL, entity_id TEXT NOT NULL, policy TEXT NOT NULL, seq INTEGER NOT NULL,
+        PRIMARY KEY (entity_kind, entity_id, policy));
+    CREATE INDEX attachments_policy ON attachments(policy);
+    CREATE TABLE roles (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, name_lc TEXT NOT NULL UNIQUE, path TEXT NOT NULL,
+        created TEXT NOT NULL, description TEXT, max_session INTEGER NOT NULL, trust_policy TEXT NOT NULL,
+        boundary TEXT, last_used TEXT, last_region TEXT);
+    CREATE TABLE inline_policies (
+        entity_kind TEXT NOT NULL, entity_id TEXT NOT NULL, name TEXT NOT NULL, document TEXT NOT NULL,
+        PRIMARY KEY (entity_kind, entity_id, name));
+    ",
+];
+
+/// Tables emptied by a reset, children first.
+const TABLES: &[&str] = &[
+    "inline_policies",
+    "roles",
+    "attachments",
+    "policy_versions",
+    "policies",
+    "tags",
+    "account_aliases",
+    "password_policy",
+    "password_history",
+    "login_profiles",
+    "access_keys",
+    "group_members",
+    "groups",
+    "users",
+];
+
+/// Brings the schema up to the newest version.
+pub fn apply(conn: &Connection) -> rusqlite::Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let version = i as i64 + 1;
+        if version > current {
+            conn.execute_batch(&format!("BEGIN; {sql}; PRAGMA user_version = {version}; COMMIT;"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Deletes every row of every table.
+pub fn clear(conn: &Connection) -> rusqlite::Result<()> {
+    for t in TABLES {
+        conn.execute(&format!("DELETE FROM {t}"), [])?;
+    }
+    Ok(())
+}

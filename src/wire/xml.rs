@@ -1,0 +1,226 @@
+//! A small, allocation-light XML writer for Query-protocol responses, and the response envelope.
+//!
+//! No XML declaration and no whitespace between elements, as IAM and STS answer.
+
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+
+/// Appends XML text to a `String`; the caller pairs every [`start`](XmlWriter::start) with an
+/// [`end`](XmlWriter::end).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct XmlWriter {
+    out: String,
+}
+
+impl XmlWriter {
+    /// An empty writer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An empty writer with room for `capacity` bytes.
+    pub fn with_capacity(capacity: usize) -> Self {
+        XmlWriter {
+            out: String::with_capacity(capacity),
+        }
+    }
+
+    /// `<name>`.
+    pub fn start(&mut self, name: &str) {
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push('>');
+    }
+
+    /// `<name xmlns="namespace">`.
+    pub fn start_with_xmlns(&mut self, name: &str, namespace: &str) {
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push_str(" xmlns=\"");
+        escape_into(&mut self.out, namespace);
+        self.out.push_str("\">");
+    }
+
+    /// `</name>`.
+    pub fn end(&mut self, name: &str) {
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push('>');
+    }
+
+    /// Escaped character data.
+    pub fn text(&mut self, text: &str) {
+        escape_into(&mut self.out, text);
+    }
+
+    /// Appends `xml` unchanged; the caller guarantees it is well-formed.
+    pub fn raw(&mut self, xml: &str) {
+        self.out.push_str(xml);
+    }
+
+    /// `<name>escaped text</name>`.
+    pub fn text_element(&mut self, name: &str, text: &str) {
+        self.start(name);
+        self.text(text);
+        self.end(name);
+    }
+
+    /// `<name></name>`.
+    pub fn empty(&mut self, name: &str) {
+        self.start(name);
+        self.end(name);
+    }
+
+    /// `<name>123</name>`.
+    pub fn int(&mut self, name: &str, value: i64) {
+        self.start(name);
+        let _ = write!(self.out, "{value}");
+        self.end(name);
+    }
+
+    /// `<name>true</name>` / `<name>false</name>`.
+    pub fn boolean(&mut self, name: &str, value: bool) {
+        self.text_element(name, if value { "true" } else { "false" });
+    }
+
+    /// `<name>base64</name>` (standard alphabet, padded).
+    pub fn blob(&mut self, name: &str, value: &[u8]) {
+        self.start(name);
+        base64::engine::general_purpose::STANDARD.encode_string(value, &mut self.out);
+        self.end(name);
+    }
+
+    /// The text written so far.
+    pub fn as_str(&self) -> &str {
+        &self.out
+    }
+
+    /// The finished document.
+    pub fn finish(self) -> String {
+        self.out
+    }
+}
+
+/// Appends `text` to `out` with `& < > " '` and control characters escaped.
+pub fn escape_into(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(needs_escape) {
+        let (plain, tail) = rest.split_at(at);
+        out.push_str(plain);
+        let mut chars = tail.chars();
+        if let Some(c) = chars.next() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&apos;"),
+                other => {
+                    let _ = write!(out, "&#{};", u32::from(other));
+                }
+            }
+        }
+        rest = chars.as_str();
+    }
+    out.push_str(rest);
+}
+
+/// `text` with XML special and control characters escaped.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text);
+    out
+}
+
+fn needs_escape(c: char) -> bool {
+    matches!(c, '&' | '<' | '>' | '"' | '\'') || c.is_control()
+}
+
+/// A full Query-protocol response body:
+/// `<{Op}Response xmlns="…"><{Op}Result>…</{Op}Result><ResponseMetadata><RequestId>…</RequestId></ResponseMetadata></{Op}Response>`.
+/// `result` is `None` for operations without a modelled output; then no `Result` element is written.
+pub fn response_envelope(
+    op_name: &str,
+    namespace: &str,
+    result: Option<&dyn Fn(&mut XmlWriter)>,
+    request_id: &str,
+) -> String {
+    let mut w = XmlWriter::with_capacity(256);
+    let response = format!("{op_name}Response");
+    w.start_with_xmlns(&response, namespace);
+    if let Some(write_result) = result {
+        let wrapper = format!("{op_name}Result");
+        w.start(&wrapper);
+        write_result(&mut w);
+        w.end(&wrapper);
+    }
+    w.start("ResponseMetadata");
+    w.text_element("RequestId", request_id);
+    w.end("ResponseMetadata");
+    w.end(&response);
+    w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_specials_and_controls() {
+        assert_eq!(escape("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e&apos;f");
+        assert_eq!(
+            escape("x\ny\tz\r\u{1}\u{7f}"),
+            "x&#10;y&#9;z&#13;&#1;&#127;"
+        );
+        assert_eq!(escape("plain €"), "plain €");
+        assert_eq!(escape(""), "");
+    }
+
+    #[test]
+    fn writes_elements() {
+        let mut w = XmlWriter::new();
+        w.start("User");
+        w.text_element("UserName", "a<b");
+        w.int("Count", -3);
+        w.boolean("IsTruncated", false);
+        w.blob("Data", b"hi");
+        w.empty("Tags");
+        w.end("User");
+        assert_eq!(
+            w.finish(),
+            "<User><UserName>a&lt;b</UserName><Count>-3</Count><IsTruncated>false</IsTruncated>\
+             <Data>aGk=</Data><Tags></Tags></User>"
+        );
+    }
+
+    #[test]
+    fn envelope_with_result() {
+        let body = response_envelope(
+            "CreateUser",
+            "https://iam.amazonaws.com/doc/2010-05-08/",
+            Some(&|w: &mut XmlWriter| w.text_element("X", "1")),
+            "req-1",
+        );
+        assert_eq!(
+            body,
+            "<CreateUserResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><CreateUserResult><X>1</X>\
+             </CreateUserResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></CreateUserResponse>"
+        );
+    }
+
+    #[test]
+    fn envelope_without_result() {
+        let body = response_envelope(
+            "DeleteUser",
+            "https://iam.amazonaws.com/doc/2010-05-08/",
+            None,
+            "r",
+        );
+        assert_eq!(
+            body,
+            "<DeleteUserResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ResponseMetadata>\
+             <RequestId>r</RequestId></ResponseMetadata></DeleteUserResponse>"
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! Test harness: a localiam server on port 0 per test, SDK clients and a raw signed HTTP client.
+
+use std::net::SocketAddr;
+use std::time::SystemTime;
+
+use aws_credential_types::Credentials;
+use aws_sdk_iam::config::Region;
+use localiam::config::Config;
+use tokio::sync::oneshot;
+
+/// A running server; dropping it shuts the server down.
+pub struct Server {
+    /// Its address.
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Server {
+    /// Starts a fresh in-memory server with default settings.
+    pub async fn start() -> Server {
+        Self::start_with(Config::default()).await
+    }
+
+    /// Starts a server with a custom config (listen address is always 127.0.0.1:0).
+    pub async fn start_with(mut config: Config) -> Server {
+        config.listen = "127.0.0.1:0".parse().unwrap();
+        let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = oneshot::channel::<()>();
+        let handle = tokio::spawn(async move {
+            localiam::run(listener, config, async {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+        });
+        Server { addr, stop: Some(tx), handle: Some(handle) }
+    }
+
+    /// `http://ADDR`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// An IAM client signing with the given keys.
+    pub fn iam_as(&self, key: &str, secret: &str) -> aws_sdk_iam::Client {
+        let conf = aws_sdk_iam::Config::builder()
+            .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
+            .endpoint_url(self.url())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new(key, secret, None, None, "test"))
+            .http_client(aws_smithy_http_client::Builder::new().build_http())
+            .build();
+        aws_sdk_iam::Client::from_conf(conf)
+    }
+
+    /// An IAM client with the root credentials test/test.
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        self.iam_as("test", "test")
+    }
+
+    /// An STS client signing with the given keys (and optional session token).
+    pub fn sts_as(&self, key: &str, secret: &str, token: Option<&str>) -> aws_sdk_sts::Client {
+        let conf = aws_sdk_sts::Config::builder()
+            .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
+            .endpoint_url(self.url())
+            .region(aws_sdk_sts::config::Region::new("us-east-1"))
+            .credentials_provider(Credentials::new(key, secret, token.map(str::to_string), None, "test"))
+            .http_client(aws_smithy_http_client::Builder::new().build_http())
+            .build();
+        aws_sdk_sts::Client::from_conf(conf)
+    }
+
+    /// An STS client with the root credentials.
+    pub fn sts(&self) -> aws_sdk_sts::Client {
+        self.sts_as("test", "test", None)
+    }
+
+    /// Creates a user with an access key; returns (key id, secret).
+    pub async fn user_with_key(&self, name: &str) -> (String, String) {
+        let iam = self.iam();
+        iam.create_user().user_name(name).send().await.unwrap();
+        let k = iam.create_access_key().user_name(name).send().await.unwrap();
+        let k = k.access_key.unwrap();
+        (k.access_key_id, k.secret_access_key)
+    }
+
+    /// Sends a form body signed with `key`/`secret` for `service`; returns (status, body).
+    pub async fn raw_signed(&self, service: &str, key: &str, secret: &str, body: &str) -> (u16, String) {
+        let req = sign_request(&self.url(), service, key, secret, body.as_bytes(), None);
+        send(self.addr, req).await
+    }
+
+    /// Sends a request with no signature; returns (status, body).
+    pub async fn raw_unsigned(&self, method: &str, path_and_query: &str, body: &[u8]) -> (u16, String) {
+        let req = http::Request::builder()
+            .method(method)
+            .uri(format!("{}{}", self.url(), path_and_query))
+            .header("host", self.addr.to_string())
+            .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
+            .body(body.to_vec())
+            .unwrap();
+        send(self.addr, req).await
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.handle.take() {
+            h.abort();
+        }
+    }
+}
+
+/// Signs a POST form request with aws-sigv4 (the official signer).
+pub fn sign_request(
+    base: &str,
+    service: &str,
+    key: &str,
+    secret: &str,
+    body: &[u8],
+    token: Option<&str>,
+) -> http::Request<Vec<u8>> {
+    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+    use aws_sigv4::sign::v4;
+    let host = base.trim_start_matches("http://").to_string();
+    let mut req = http::Request::builder()
+        .method("POST")
+        .uri(format!("{base}/"))
+        .header("host", host)
+        .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
+        .body(body.to_vec())
+        .unwrap();
+    let identity = Credentials::new(key, secret, token.map(str::to_string), None, "test").into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name(service)
+        .time(SystemTime::now())
+        .settings(SigningSettings::default())
+        .build()
+        .unwrap()
+        .into();
+    let headers: Vec<(String, String)> = req
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap().to_string()))
+        .collect();
+    let signable = SignableRequest::new(
+        "POST",
+        format!("{base}/"),
+        headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        SignableBody::Bytes(body),
+    )
+    .unwrap();
+    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+    instructions.apply_to_request_http1x(&mut req);
+    req
+}
+
+/// Sends one request over a fresh HTTP/1.1 connection.
+pub async fn send(addr: SocketAddr, req: http::Request<Vec<u8>>) -> (u16, String) {
+    use http_body_util::BodyExt;
+    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.unwrap();
+    tokio::spawn(conn);
+    let (parts, body) = req.into_parts();
+    let req = http::Request::from_parts(parts, http_body_util::Full::new(bytes::Bytes::from(body)));
+    let resp = sender.send_request(req).await.unwrap();
+    let status = resp.status().as_u16();
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// The `<Code>` of an error body.
+pub fn error_code(body: &str) -> &str {
+    body.split("<Code>").nth(1).and_then(|s| s.split("</Code>").next()).unwrap_or("")
+}
