@@ -20,6 +20,8 @@ pub struct App {
     pub(crate) credentials: KeyCache,
     /// Last time each key's use was written, to keep last-used tracking off the hot path.
     pub(crate) key_touches: Mutex<HashMap<String, (Instant, String, String)>>,
+    /// Parsed policies per principal, checked against the store generation.
+    pub(crate) policies: crate::authz::PolicyCache,
 }
 
 impl App {
@@ -32,6 +34,7 @@ impl App {
             signing_keys: crate::sigv4::KeyCache::default(),
             credentials: KeyCache::default(),
             key_touches: Mutex::new(HashMap::new()),
+            policies: crate::authz::PolicyCache::default(),
         }))
     }
 

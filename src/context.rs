@@ -56,6 +56,16 @@ impl Ctx {
         crate::authz::check(self, c, self.op.action(), resource)
     }
 
+    /// Authorizes the current operation with request-specific context keys.
+    pub fn authorize_with(
+        &self,
+        c: &rusqlite::Connection,
+        resource: &str,
+        extra: &[(String, Vec<String>)],
+    ) -> ApiResult<()> {
+        crate::authz::check_with(self, c, self.op.action(), resource, extra)
+    }
+
     /// Authorizes another action (for operations that need two).
     pub fn authorize_action(&self, c: &rusqlite::Connection, action: &str, resource: &str) -> ApiResult<()> {
         crate::authz::check(self, c, action, resource)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016  # JMESPath literals use backticks
 # The user/group part of the IAM tutorial "Creating your first IAM delegated
 # user and user group", driven with the real aws CLI (v1).
 # Run: scripts/with-server compat/awscli/01-delegated-users.sh
 set -euo pipefail
+# shellcheck source=compat/awscli/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_server
 

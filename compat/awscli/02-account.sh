@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016  # JMESPath literals use backticks
 # Account-level settings and user-management edge cases with the real aws CLI (v1):
 # password policy, account alias, account summary, duplicate and invalid names,
 # pagination, renames and path changes.
 # Run: scripts/with-server compat/awscli/02-account.sh
 set -euo pipefail
+# shellcheck source=compat/awscli/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_server
 

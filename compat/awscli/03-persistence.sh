@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2031  # as_user exports only inside its subshell
 # State survives a crash: start localiam with a SQLite --state file, create a
 # user and an access key, kill -9 the server, start it again on the same file,
 # and check the user and key are still there. Finally a SIGTERM must exit 0.
 # Starts its own servers: run it directly, NOT under scripts/with-server:
 #   compat/awscli/03-persistence.sh
 set -euo pipefail
+# shellcheck source=compat/awscli/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BIN="$(localiam_bin)"

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2001
 # Helpers for the compat/awscli end-to-end scripts. Source it; do not run it.
 #
 #   step "text"                 print a step header

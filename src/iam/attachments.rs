@@ -16,10 +16,15 @@ fn not_attachable(arn: &str) -> crate::error::ApiError {
     errors::no_such_entity(format!("Policy {arn} does not exist or is not attachable."))
 }
 
+/// The `iam:PolicyARN` condition key of attach and detach calls.
+fn policy_arn_key(arn: &str) -> [(String, Vec<String>); 1] {
+    [("iam:PolicyARN".to_string(), vec![arn.to_string()])]
+}
+
 /// Attaches a policy to an entity (idempotent).
 pub fn attach(ctx: &Ctx, kind: Entity, name: &str, policy_arn: &str) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
-        ctx.authorize(tx, &entities::arn(ctx, tx, kind, name)?)?;
+        ctx.authorize_with(tx, &entities::arn(ctx, tx, kind, name)?, &policy_arn_key(policy_arn))?;
         let e = entities::load(ctx, tx, kind, name)?;
         let p = policies::find(ctx, tx, policy_arn)?.ok_or_else(|| not_attachable(policy_arn))?;
         let current = store::attached(tx, kind, &e.id)?;
@@ -42,7 +47,7 @@ pub fn attach(ctx: &Ctx, kind: Entity, name: &str, policy_arn: &str) -> ApiResul
 /// Detaches a policy from an entity.
 pub fn detach(ctx: &Ctx, kind: Entity, name: &str, policy_arn: &str) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
-        ctx.authorize(tx, &entities::arn(ctx, tx, kind, name)?)?;
+        ctx.authorize_with(tx, &entities::arn(ctx, tx, kind, name)?, &policy_arn_key(policy_arn))?;
         let e = entities::load(ctx, tx, kind, name)?;
         let p = policies::find(ctx, tx, policy_arn)?.ok_or_else(|| not_attachable(policy_arn))?;
         if !store::detach(tx, kind, &e.id, p.id())? {

@@ -66,3 +66,13 @@ pub fn page(
     let marker = truncated.then(|| crate::store::page::encode_marker(&(start + items.len()).to_string()));
     Ok(crate::store::page::Page { items, marker })
 }
+
+/// `aws:RequestTag/KEY` and `aws:TagKeys` for calls that set tags.
+pub fn request_keys(new: &[(String, String)]) -> Vec<(String, Vec<String>)> {
+    let mut keys: Vec<(String, Vec<String>)> =
+        new.iter().map(|(k, v)| (format!("aws:RequestTag/{k}"), vec![v.clone()])).collect();
+    if !new.is_empty() {
+        keys.push(("aws:TagKeys".to_string(), new.iter().map(|(k, _)| k.clone()).collect()));
+    }
+    keys
+}

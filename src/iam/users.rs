@@ -45,7 +45,8 @@ pub fn create_user(ctx: &Ctx, input: CreateUserRequest) -> ApiResult<CreateUserR
     let tags_in = input.tags.unwrap_or_default();
     let new_tags = super::tags::pairs(tags_in.iter().map(|t| (t.key.as_str(), t.value.as_str())));
     ctx.app.store.write(|tx| {
-        ctx.authorize(tx, &ctx.iam_arn(&format!("user{path}{}", input.user_name)))?;
+        let keys = super::tags::request_keys(&new_tags);
+        ctx.authorize_with(tx, &ctx.iam_arn(&format!("user{path}{}", input.user_name)), &keys)?;
         super::tags::check_request(&new_tags)?;
         if store::by_name(tx, &input.user_name)?.is_some() {
             return Err(messages::already_exists("User", &input.user_name));
@@ -157,7 +158,7 @@ pub fn delete_user(ctx: &Ctx, input: DeleteUserRequest) -> ApiResult<()> {
 pub fn tag_user(ctx: &Ctx, input: TagUserRequest) -> ApiResult<()> {
     let new = super::tags::pairs(input.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())));
     ctx.app.store.write(|tx| {
-        ctx.authorize(tx, &resource_arn(ctx, tx, &input.user_name)?)?;
+        ctx.authorize_with(tx, &resource_arn(ctx, tx, &input.user_name)?, &super::tags::request_keys(&new))?;
         let u = load(tx, &input.user_name)?;
         super::tags::add(tx, Kind::User, &u.id, &new)
     })

@@ -98,7 +98,10 @@ impl DenyReason {
             DenyReason::Resource => "resource-based policy",
         };
         match decision {
-            Decision::ExplicitDeny => format!("with an explicit deny in a {kind}"),
+            Decision::ExplicitDeny => {
+                let article = if kind.starts_with('i') { "an" } else { "a" };
+                format!("with an explicit deny in {article} {kind}")
+            }
             _ => format!("because no {kind} allows the {action} action"),
         }
     }
@@ -170,11 +173,19 @@ impl Hits<'_, '_> {
     }
 
     fn push_denies(&self, out: &mut Vec<MatchedStatement>) {
-        out.extend(self.denies.iter().filter_map(|&(pi, si)| self.statement(pi, si)));
+        out.extend(
+            self.denies
+                .iter()
+                .filter_map(|&(pi, si)| self.statement(pi, si)),
+        );
     }
 }
 
-fn collect<'s, 'a>(refs: &'s [PolicyRef<'a>], source: DenyReason, p: &Prepared<'_>) -> Hits<'s, 'a> {
+fn collect<'s, 'a>(
+    refs: &'s [PolicyRef<'a>],
+    source: DenyReason,
+    p: &Prepared<'_>,
+) -> Hits<'s, 'a> {
     let mut hits = Hits {
         refs,
         source,

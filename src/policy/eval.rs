@@ -114,13 +114,13 @@ fn not_principal_applies(spec: &PrincipalSpec, req: &AuthzRequest<'_>) -> bool {
             if any_aws {
                 return false;
             }
-            let caller = covered(&|e| matches!(e, PrincipalEntry::Arn(a) if a == req.principal_arn));
+            let caller =
+                covered(&|e| matches!(e, PrincipalEntry::Arn(a) if a == req.principal_arn));
             let parent = req.principal_parent_arn.is_none_or(|parent| {
                 covered(&|e| matches!(e, PrincipalEntry::Arn(a) if a == parent))
             });
-            let account = covered(
-                &|e| matches!(e, PrincipalEntry::Account(a) if a == req.principal_account),
-            );
+            let account =
+                covered(&|e| matches!(e, PrincipalEntry::Account(a) if a == req.principal_account));
             !(caller && parent && account)
         }
         CallerKind::Service => {
@@ -140,11 +140,14 @@ fn principal_matches(st: &Statement, p: &Prepared<'_>) -> Option<PrincipalMatch>
     if spec.negated {
         // Documented quirk: a Deny with NotPrincipal always denies principals that have a
         // permissions boundary, whatever NotPrincipal lists.
-        let applies = (st.effect == Effect::Deny && p.has_boundary)
-            || not_principal_applies(spec, p.req);
+        let applies =
+            (st.effect == Effect::Deny && p.has_boundary) || not_principal_applies(spec, p.req);
         return applies.then_some(PrincipalMatch::Account);
     }
-    spec.entries.iter().filter_map(|e| entry_match(e, p.req)).max()
+    spec.entries
+        .iter()
+        .filter_map(|e| entry_match(e, p.req))
+        .max()
 }
 
 /// Full match of one statement; returns how the principal matched when it applies.

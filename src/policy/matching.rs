@@ -438,15 +438,39 @@ mod tests {
 
     #[test]
     fn arn_segments() {
-        assert!(m("arn:aws:s3:::bucket/*", Mode::Arn, "arn:aws:s3:::bucket/a:b"));
-        assert!(m("arn:aws:iam::*:user/*", Mode::Arn, "arn:aws:iam::123:user/x"));
+        assert!(m(
+            "arn:aws:s3:::bucket/*",
+            Mode::Arn,
+            "arn:aws:s3:::bucket/a:b"
+        ));
+        assert!(m(
+            "arn:aws:iam::*:user/*",
+            Mode::Arn,
+            "arn:aws:iam::123:user/x"
+        ));
         // A star inside a segment does not cross colons.
-        assert!(!m("arn:aws:iam::1*2:user/x", Mode::Arn, "arn:aws:iam::1:9:2:user/x"));
-        assert!(m("arn:aws:iam::1*2:user/x", Mode::Arn, "arn:aws:iam::192:user/x"));
+        assert!(!m(
+            "arn:aws:iam::1*2:user/x",
+            Mode::Arn,
+            "arn:aws:iam::1:9:2:user/x"
+        ));
+        assert!(m(
+            "arn:aws:iam::1*2:user/x",
+            Mode::Arn,
+            "arn:aws:iam::192:user/x"
+        ));
         // A star ending its segment can expand past the colon.
         assert!(m("arn:aws:*", Mode::Arn, "arn:aws:iam::123:user/x"));
-        assert!(!m("arn:aws:?am::1:user/x", Mode::Arn, "arn:aws::am::1:user/x"));
-        assert!(!m("arn:aws:iam::1:user/Bob", Mode::Arn, "arn:aws:iam::1:user/bob"));
+        assert!(!m(
+            "arn:aws:?am::1:user/x",
+            Mode::Arn,
+            "arn:aws::am::1:user/x"
+        ));
+        assert!(!m(
+            "arn:aws:iam::1:user/Bob",
+            Mode::Arn,
+            "arn:aws:iam::1:user/bob"
+        ));
     }
 
     #[test]
@@ -454,11 +478,7 @@ mod tests {
         let mut ctx = RequestContext::new();
         ctx.insert("aws:username", "alice");
         ctx.insert("aws:PrincipalTag/team", "red");
-        let p = Pattern::compile(
-            "arn:aws:iam::1:user/${aws:username}",
-            Mode::Arn,
-            true,
-        );
+        let p = Pattern::compile("arn:aws:iam::1:user/${aws:username}", Mode::Arn, true);
         assert_eq!(p.matches("arn:aws:iam::1:user/alice", &ctx), Some(true));
         assert_eq!(p.matches("arn:aws:iam::1:user/bob", &ctx), Some(false));
         let p = Pattern::compile("${aws:principaltag/TEAM}-x", Mode::Glob, true);

@@ -142,7 +142,11 @@ impl Hasher for Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for b in bytes {
             h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
         }
@@ -165,7 +169,10 @@ impl RequestContext {
     /// Appends a value to `key` (keys are case-insensitive; repeated inserts make it multi-valued).
     pub fn insert(&mut self, key: &str, value: impl Into<ContextValue>) {
         let ContextValue::String(v) = value.into();
-        self.map.entry(key.to_ascii_lowercase()).or_default().push(v);
+        self.map
+            .entry(key.to_ascii_lowercase())
+            .or_default()
+            .push(v);
     }
 
     /// Replaces `key` with all of `values` (e.g. `aws:TagKeys`); an empty list is an empty key.
@@ -273,7 +280,10 @@ mod tests {
         let mut c = RequestContext::new();
         c.insert("aws:UserName", "x");
         c.insert("AWS:username", "y");
-        assert_eq!(c.get("aws:USERNAME"), Some(&["x".to_string(), "y".to_string()][..]));
+        assert_eq!(
+            c.get("aws:USERNAME"),
+            Some(&["x".to_string(), "y".to_string()][..])
+        );
         c.insert_all("aws:TagKeys", Vec::<String>::new());
         assert_eq!(c.get("aws:tagkeys"), Some(&[][..]));
     }

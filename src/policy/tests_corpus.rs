@@ -131,7 +131,9 @@ fn run_case(file: &str, case: &Case) -> Result<(), String> {
     let refs = |ps, prefix| refs(ps, &ids, prefix);
     let set = PolicySet {
         identity: refs(&identity, 0),
-        boundary: boundary.as_ref().and_then(|b| refs(b, 20).into_iter().next()),
+        boundary: boundary
+            .as_ref()
+            .and_then(|b| refs(b, 20).into_iter().next()),
         session: refs(&session, 30),
         resource: refs(&resource, 40),
         scps: scps.iter().map(|l| refs(l, 50)).collect(),
@@ -141,7 +143,8 @@ fn run_case(file: &str, case: &Case) -> Result<(), String> {
         match v {
             Value::Array(a) => ctx.insert_all(
                 k,
-                a.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string)),
+                a.iter()
+                    .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string)),
             ),
             Value::String(s) => ctx.insert(k, s.as_str()),
             other => ctx.insert(k, other.to_string()),
@@ -173,7 +176,10 @@ fn run_case(file: &str, case: &Case) -> Result<(), String> {
     };
     let mut problems = Vec::new();
     if decision != case.expect.decision {
-        problems.push(format!("decision {decision}, expected {}", case.expect.decision));
+        problems.push(format!(
+            "decision {decision}, expected {}",
+            case.expect.decision
+        ));
     }
     if let Some(expected) = &case.expect.sids {
         let mut got: Vec<String> = out.matched.iter().filter_map(|m| m.sid.clone()).collect();
@@ -219,8 +225,8 @@ fn policy_corpus() {
     let mut failures = Vec::new();
     for path in &entries {
         let text = std::fs::read_to_string(path).unwrap();
-        let file: CorpusFile = serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let file: CorpusFile =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let fname = path.file_name().unwrap().to_string_lossy().to_string();
         for case in &file.cases {
             total += 1;
@@ -229,6 +235,15 @@ fn policy_corpus() {
             }
         }
     }
-    assert!(total >= 80, "only {total} corpus cases in {}", dir.display());
-    assert!(failures.is_empty(), "{} of {total} failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        total >= 80,
+        "only {total} corpus cases in {}",
+        dir.display()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {total} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

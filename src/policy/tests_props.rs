@@ -37,13 +37,24 @@ fn check(pattern: &str, text: &str, mode: Mode) -> Result<(), TestCaseError> {
     let ctx = RequestContext::new();
     let ours = Pattern::compile(pattern, mode, false).matches(text, &ctx);
     let expected = oracle(pattern, mode).is_match(text);
-    prop_assert_eq!(ours, Some(expected), "pattern {:?} text {:?}", pattern, text);
+    prop_assert_eq!(
+        ours,
+        Some(expected),
+        "pattern {:?} text {:?}",
+        pattern,
+        text
+    );
     Ok(())
 }
 
 fn statement_strategy() -> impl Strategy<Value = Value> {
     let action = prop::sample::select(vec![
-        "*", "iam:*", "iam:GetUser", "s3:Get*", "ec2:?escribe*", "sts:AssumeRole",
+        "*",
+        "iam:*",
+        "iam:GetUser",
+        "s3:Get*",
+        "ec2:?escribe*",
+        "sts:AssumeRole",
     ]);
     let resource = prop::sample::select(vec![
         "*",
@@ -66,22 +77,35 @@ fn statement_strategy() -> impl Strategy<Value = Value> {
         prop::collection::vec(action, 1..4),
         any::<bool>(),
         prop::collection::vec(resource, 1..3),
-        prop::option::of((op, "[a-z]{1,5}:[A-Za-z]{1,6}", prop::collection::vec("[a-z*]{0,6}", 1..3))),
+        prop::option::of((
+            op,
+            "[a-z]{1,5}:[A-Za-z]{1,6}",
+            prop::collection::vec("[a-z*]{0,6}", 1..3),
+        )),
     )
-        .prop_map(|(sid, allow, not_action, actions, not_res, resources, cond)| {
-            let mut m = serde_json::Map::new();
-            if let Some(s) = sid {
-                m.insert("Sid".into(), json!(s));
-            }
-            m.insert("Effect".into(), json!(if allow { "Allow" } else { "Deny" }));
-            let a = if actions.len() == 1 { json!(actions[0]) } else { json!(actions) };
-            m.insert((if not_action { "NotAction" } else { "Action" }).into(), a);
-            m.insert((if not_res { "NotResource" } else { "Resource" }).into(), json!(resources));
-            if let Some((op, key, vals)) = cond {
-                m.insert("Condition".into(), json!({ op: { key: vals } }));
-            }
-            Value::Object(m)
-        })
+        .prop_map(
+            |(sid, allow, not_action, actions, not_res, resources, cond)| {
+                let mut m = serde_json::Map::new();
+                if let Some(s) = sid {
+                    m.insert("Sid".into(), json!(s));
+                }
+                m.insert("Effect".into(), json!(if allow { "Allow" } else { "Deny" }));
+                let a = if actions.len() == 1 {
+                    json!(actions[0])
+                } else {
+                    json!(actions)
+                };
+                m.insert((if not_action { "NotAction" } else { "Action" }).into(), a);
+                m.insert(
+                    (if not_res { "NotResource" } else { "Resource" }).into(),
+                    json!(resources),
+                );
+                if let Some((op, key, vals)) = cond {
+                    m.insert("Condition".into(), json!({ op: { key: vals } }));
+                }
+                Value::Object(m)
+            },
+        )
 }
 
 fn arbitrary_json() -> impl Strategy<Value = Value> {
@@ -90,22 +114,48 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
         any::<bool>().prop_map(Value::Bool),
         any::<i32>().prop_map(|n| json!(n)),
         prop::sample::select(vec![
-            "Allow", "Deny", "*", "2012-10-17", "iam:GetUser", "arn:aws:s3:::b", "Effect",
-            "Statement", "${aws:username}", "StringEquals", "", "${", "aws:x",
+            "Allow",
+            "Deny",
+            "*",
+            "2012-10-17",
+            "iam:GetUser",
+            "arn:aws:s3:::b",
+            "Effect",
+            "Statement",
+            "${aws:username}",
+            "StringEquals",
+            "",
+            "${",
+            "aws:x",
         ])
         .prop_map(|s| json!(s)),
         ".{0,8}".prop_map(Value::String),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         let keys = prop::sample::select(vec![
-            "Version", "Statement", "Effect", "Action", "NotAction", "Resource", "NotResource",
-            "Principal", "NotPrincipal", "Condition", "Sid", "AWS", "StringLike",
-            "ForAllValues:StringEquals", "Null", "aws:x", "Id",
+            "Version",
+            "Statement",
+            "Effect",
+            "Action",
+            "NotAction",
+            "Resource",
+            "NotResource",
+            "Principal",
+            "NotPrincipal",
+            "Condition",
+            "Sid",
+            "AWS",
+            "StringLike",
+            "ForAllValues:StringEquals",
+            "Null",
+            "aws:x",
+            "Id",
         ]);
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::vec((keys, inner), 0..5)
-                .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+            prop::collection::vec((keys, inner), 0..5).prop_map(|kv| Value::Object(
+                kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+            )),
         ]
     })
 }
@@ -199,7 +249,10 @@ fn authorize_is_fast() {
         .map(|t| parse_policy(t, PolicyKind::Identity).unwrap())
         .collect();
     let set = PolicySet {
-        identity: policies.iter().map(|p| PolicyRef { id: "p", policy: p }).collect(),
+        identity: policies
+            .iter()
+            .map(|p| PolicyRef { id: "p", policy: p })
+            .collect(),
         ..PolicySet::default()
     };
     let mut ctx = RequestContext::new();

@@ -32,12 +32,22 @@ fn syntax_errors() {
         &stmt(r#"{"Effect":"Allow","Action":"*","NotAction":"*","Resource":"*"}"#),
         &stmt(r#"{"Effect":"Allow","Action":"*","Resource":"*","NotResource":"*"}"#),
         &stmt(r#"{"Effect":"Allow","Action":5,"Resource":"*"}"#),
-        &stmt(r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Nope":{"aws:x":"1"}}}"#),
+        &stmt(
+            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Nope":{"aws:x":"1"}}}"#,
+        ),
         &stmt(r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"aws:x":"1"}}"#),
-        &stmt(r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericEquals":{"aws:x":"one"}}}"#),
-        &stmt(r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NullIfExists":{"aws:x":"true"}}}"#),
+        &stmt(
+            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericEquals":{"aws:x":"one"}}}"#,
+        ),
+        &stmt(
+            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NullIfExists":{"aws:x":"true"}}}"#,
+        ),
     ] {
-        assert_eq!(msg(bad, PolicyKind::Identity), "Syntax errors in policy.", "{bad}");
+        assert_eq!(
+            msg(bad, PolicyKind::Identity),
+            "Syntax errors in policy.",
+            "{bad}"
+        );
     }
 }
 
@@ -170,7 +180,9 @@ fn document_level_rules() {
         assert_eq!(msg(&ok, PolicyKind::Identity), "OK");
     }
     // S3-style resource policies accept free-form Sids.
-    let s3 = stmt(r#"{"Sid":"Allow get","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#);
+    let s3 = stmt(
+        r#"{"Sid":"Allow get","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+    );
     assert_eq!(msg(&s3, PolicyKind::ResourceBased), "OK");
 }
 
@@ -185,7 +197,8 @@ fn aws_examples_parse() {
       ]}"#;
     let p = parse_policy(power_user, PolicyKind::Identity).unwrap();
     assert!(p.statements[0].not_action);
-    let admin = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let admin =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
     parse_policy(admin, PolicyKind::Identity).unwrap();
     let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
         "Principal":{"Service":["ec2.amazonaws.com","lambda.amazonaws.com"]},"Action":"sts:AssumeRole"}]}"#;
@@ -233,5 +246,10 @@ fn all_aws_managed_policies_parse() {
             failures.push(format!("{}: {}", item["PolicyName"], e.message));
         }
     }
-    assert!(failures.is_empty(), "{} failures: {:?}", failures.len(), &failures[..failures.len().min(10)]);
+    assert!(
+        failures.is_empty(),
+        "{} failures: {:?}",
+        failures.len(),
+        &failures[..failures.len().min(10)]
+    );
 }

@@ -14,7 +14,9 @@
 use std::collections::HashSet;
 
 use super::condition::{self, Clause};
-use super::document::{line_col, statement_spans, OneOrMany, RawDocument, RawPrincipal, RawStatement};
+use super::document::{
+    line_col, statement_spans, OneOrMany, RawDocument, RawPrincipal, RawStatement,
+};
 use super::matching::{Mode, Pattern};
 use super::{PolicyError, PolicyKind};
 
@@ -175,7 +177,11 @@ pub fn parse(text: &str, kind: PolicyKind) -> Result<Policy, PolicyError> {
     })
 }
 
-fn statement(rs: &RawStatement, kind: PolicyKind, variables: bool) -> Result<Statement, PolicyError> {
+fn statement(
+    rs: &RawStatement,
+    kind: PolicyKind,
+    variables: bool,
+) -> Result<Statement, PolicyError> {
     let effect = match rs.effect.as_deref() {
         Some("Allow") => Effect::Allow,
         Some("Deny") => Effect::Deny,
@@ -267,7 +273,8 @@ fn resources(r: &OneOrMany<String>, variables: bool) -> Result<Vec<Pattern>, Pol
     r.as_slice()
         .iter()
         .map(|res| {
-            let arn_like = res.starts_with("arn:") && (res.matches(':').count() >= 5 || res.ends_with('*'));
+            let arn_like =
+                res.starts_with("arn:") && (res.matches(':').count() >= 5 || res.ends_with('*'));
             if res == "*" || arn_like {
                 Ok(Pattern::compile(res, Mode::Arn, variables))
             } else {
@@ -280,7 +287,9 @@ fn resources(r: &OneOrMany<String>, variables: bool) -> Result<Vec<Pattern>, Pol
 }
 
 fn invalid_principal(kind: &str, value: &str) -> PolicyError {
-    PolicyError::new(format!("Invalid principal in policy: \"{kind}\":\"{value}\""))
+    PolicyError::new(format!(
+        "Invalid principal in policy: \"{kind}\":\"{value}\""
+    ))
 }
 
 fn principal_spec(p: &RawPrincipal, negated: bool) -> Result<PrincipalSpec, PolicyError> {

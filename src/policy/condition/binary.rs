@@ -11,7 +11,7 @@ pub fn compile(raw: &[String]) -> Option<Vec<Vec<u8>>> {
 /// True when the decoded context value equals any policy value.
 pub fn matches(policy: &[Vec<u8>], value: &str) -> bool {
     match STANDARD.decode(value.trim()) {
-        Ok(bytes) => policy.iter().any(|p| *p == bytes),
+        Ok(bytes) => policy.contains(&bytes),
         Err(_) => false,
     }
 }
