@@ -8,6 +8,7 @@ pub mod authz;
 pub mod catalog;
 pub mod config;
 pub mod context;
+pub mod coverage;
 pub mod error;
 pub mod handlers;
 pub mod iam;

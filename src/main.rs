@@ -17,6 +17,8 @@ struct Cli {
 enum Command {
     /// Run the IAM + STS endpoint.
     Serve(ServeArgs),
+    /// Print the operation coverage table (docs/coverage.md).
+    Coverage,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -92,7 +94,21 @@ impl From<ServeArgs> for Config {
 }
 
 fn main() -> ExitCode {
-    let Command::Serve(args) = Cli::parse().command;
+    let args = match Cli::parse().command {
+        Command::Serve(args) => args,
+        Command::Coverage => {
+            return match localiam::coverage::markdown() {
+                Ok(page) => {
+                    print!("{page}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("localiam: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+    };
     let config = Config::from(args);
     if let Err(e) = localiam::config::check(&config) {
         eprintln!("localiam: {e}");

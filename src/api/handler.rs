@@ -3598,3 +3598,435 @@ pub fn dispatch<H: Handler + ?Sized>(
         }
     }
 }
+
+/// Calls `op`'s handler with a default (empty) input, skipping decoding: the coverage page
+/// uses it to tell implemented operations from `NotImplemented` ones.
+pub fn call_with_default_input<H: Handler + ?Sized>(
+    h: &H,
+    ctx: &H::Ctx,
+    op: Operation,
+) -> ApiResult<()> {
+    match op {
+        Operation::AcceptDelegationRequest => h
+            .accept_delegation_request(ctx, Default::default())
+            .map(|_| ()),
+        Operation::AcquireRole => h.acquire_role(ctx, Default::default()).map(|_| ()),
+        Operation::AddClientIDToOpenIDConnectProvider => h
+            .add_client_id_to_open_id_connect_provider(ctx, Default::default())
+            .map(|_| ()),
+        Operation::AddRoleToInstanceProfile => h
+            .add_role_to_instance_profile(ctx, Default::default())
+            .map(|_| ()),
+        Operation::AddUserToGroup => h.add_user_to_group(ctx, Default::default()).map(|_| ()),
+        Operation::AssociateDelegationRequest => h
+            .associate_delegation_request(ctx, Default::default())
+            .map(|_| ()),
+        Operation::AttachGroupPolicy => h.attach_group_policy(ctx, Default::default()).map(|_| ()),
+        Operation::AttachRolePolicy => h.attach_role_policy(ctx, Default::default()).map(|_| ()),
+        Operation::AttachUserPolicy => h.attach_user_policy(ctx, Default::default()).map(|_| ()),
+        Operation::ChangePassword => h.change_password(ctx, Default::default()).map(|_| ()),
+        Operation::CreateAccessKey => h.create_access_key(ctx, Default::default()).map(|_| ()),
+        Operation::CreateAccountAlias => {
+            h.create_account_alias(ctx, Default::default()).map(|_| ())
+        }
+        Operation::CreateDelegationRequest => h
+            .create_delegation_request(ctx, Default::default())
+            .map(|_| ()),
+        Operation::CreateGroup => h.create_group(ctx, Default::default()).map(|_| ()),
+        Operation::CreateInstanceProfile => h
+            .create_instance_profile(ctx, Default::default())
+            .map(|_| ()),
+        Operation::CreateLoginProfile => {
+            h.create_login_profile(ctx, Default::default()).map(|_| ())
+        }
+        Operation::CreateOpenIDConnectProvider => h
+            .create_open_id_connect_provider(ctx, Default::default())
+            .map(|_| ()),
+        Operation::CreatePolicy => h.create_policy(ctx, Default::default()).map(|_| ()),
+        Operation::CreatePolicyVersion => {
+            h.create_policy_version(ctx, Default::default()).map(|_| ())
+        }
+        Operation::CreateRole => h.create_role(ctx, Default::default()).map(|_| ()),
+        Operation::CreateSAMLProvider => {
+            h.create_saml_provider(ctx, Default::default()).map(|_| ())
+        }
+        Operation::CreateServiceLinkedRole => h
+            .create_service_linked_role(ctx, Default::default())
+            .map(|_| ()),
+        Operation::CreateServiceSpecificCredential => h
+            .create_service_specific_credential(ctx, Default::default())
+            .map(|_| ()),
+        Operation::CreateUser => h.create_user(ctx, Default::default()).map(|_| ()),
+        Operation::CreateVirtualMFADevice => h
+            .create_virtual_mfa_device(ctx, Default::default())
+            .map(|_| ()),
+        Operation::DeactivateMFADevice => {
+            h.deactivate_mfa_device(ctx, Default::default()).map(|_| ())
+        }
+        Operation::DeleteAccessKey => h.delete_access_key(ctx, Default::default()).map(|_| ()),
+        Operation::DeleteAccountAlias => {
+            h.delete_account_alias(ctx, Default::default()).map(|_| ())
+        }
+        Operation::DeleteAccountPasswordPolicy => h.delete_account_password_policy(ctx).map(|_| ()),
+        Operation::DeleteGroup => h.delete_group(ctx, Default::default()).map(|_| ()),
+        Operation::DeleteGroupPolicy => h.delete_group_policy(ctx, Default::default()).map(|_| ()),
+        Operation::DeleteInstanceProfile => h
+            .delete_instance_profile(ctx, Default::default())
+            .map(|_| ()),
+        Operation::DeleteLoginProfile => {
+            h.delete_login_profile(ctx, Default::default()).map(|_| ())
+        }
+        Operation::DeleteOpenIDConnectProvider => h
+            .delete_open_id_connect_provider(ctx, Default::default())
+            .map(|_| ()),
+        Operation::DeletePolicy => h.delete_policy(ctx, Default::default()).map(|_| ()),
+        Operation::DeletePolicyVersion => {
+            h.delete_policy_version(ctx, Default::default()).map(|_| ())
+        }
+        Operation::DeleteRole => h.delete_role(ctx, Default::default()).map(|_| ()),
+        Operation::DeleteRolePermissionsBoundary => h
+            .delete_role_permissions_boundary(ctx, Default::default())
+            .map(|_| ()),
+        Operation::DeleteRolePolicy => h.delete_role_policy(ctx, Default::default()).map(|_| ()),
+        Operation::DeleteSAMLProvider => {
+            h.delete_saml_provider(ctx, Default::default()).map(|_| ())
+        }
+        Operation::DeleteSSHPublicKey => {
+            h.delete_ssh_public_key(ctx, Default::default()).map(|_| ())
+        }
+        Operation::DeleteServerCertificate => h
+            .delete_server_certificate(ctx, Default::default())
+            .map(|_| ()),
+        Operation::DeleteServiceLinkedRole => h
+            .delete_service_linked_role(ctx, Default::default())
+            .map(|_| ()),
+        Operation::DeleteServiceSpecificCredential => h
+            .delete_service_specific_credential(ctx, Default::default())
+            .map(|_| ()),
+        Operation::DeleteSigningCertificate => h
+            .delete_signing_certificate(ctx, Default::default())
+            .map(|_| ()),
+        Operation::DeleteUser => h.delete_user(ctx, Default::default()).map(|_| ()),
+        Operation::DeleteUserPermissionsBoundary => h
+            .delete_user_permissions_boundary(ctx, Default::default())
+            .map(|_| ()),
+        Operation::DeleteUserPolicy => h.delete_user_policy(ctx, Default::default()).map(|_| ()),
+        Operation::DeleteVirtualMFADevice => h
+            .delete_virtual_mfa_device(ctx, Default::default())
+            .map(|_| ()),
+        Operation::DetachGroupPolicy => h.detach_group_policy(ctx, Default::default()).map(|_| ()),
+        Operation::DetachRolePolicy => h.detach_role_policy(ctx, Default::default()).map(|_| ()),
+        Operation::DetachUserPolicy => h.detach_user_policy(ctx, Default::default()).map(|_| ()),
+        Operation::DisableOrganizationsRootCredentialsManagement => h
+            .disable_organizations_root_credentials_management(ctx, Default::default())
+            .map(|_| ()),
+        Operation::DisableOrganizationsRootSessions => h
+            .disable_organizations_root_sessions(ctx, Default::default())
+            .map(|_| ()),
+        Operation::DisableOutboundWebIdentityFederation => {
+            h.disable_outbound_web_identity_federation(ctx).map(|_| ())
+        }
+        Operation::EnableMFADevice => h.enable_mfa_device(ctx, Default::default()).map(|_| ()),
+        Operation::EnableOrganizationsRootCredentialsManagement => h
+            .enable_organizations_root_credentials_management(ctx, Default::default())
+            .map(|_| ()),
+        Operation::EnableOrganizationsRootSessions => h
+            .enable_organizations_root_sessions(ctx, Default::default())
+            .map(|_| ()),
+        Operation::EnableOutboundWebIdentityFederation => {
+            h.enable_outbound_web_identity_federation(ctx).map(|_| ())
+        }
+        Operation::GenerateCredentialReport => h.generate_credential_report(ctx).map(|_| ()),
+        Operation::GenerateOrganizationsAccessReport => h
+            .generate_organizations_access_report(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GenerateServiceLastAccessedDetails => h
+            .generate_service_last_accessed_details(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetAccessKeyLastUsed => h
+            .get_access_key_last_used(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetAccountAuthorizationDetails => h
+            .get_account_authorization_details(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetAccountPasswordPolicy => h.get_account_password_policy(ctx).map(|_| ()),
+        Operation::GetAccountProperties => h
+            .get_account_properties(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetAccountSummary => h.get_account_summary(ctx).map(|_| ()),
+        Operation::GetContextKeysForCustomPolicy => h
+            .get_context_keys_for_custom_policy(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetContextKeysForPrincipalPolicy => h
+            .get_context_keys_for_principal_policy(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetCredentialReport => h.get_credential_report(ctx).map(|_| ()),
+        Operation::GetDelegationRequest => h
+            .get_delegation_request(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetGroup => h.get_group(ctx, Default::default()).map(|_| ()),
+        Operation::GetGroupPolicy => h.get_group_policy(ctx, Default::default()).map(|_| ()),
+        Operation::GetHumanReadableSummary => h
+            .get_human_readable_summary(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetInstanceProfile => {
+            h.get_instance_profile(ctx, Default::default()).map(|_| ())
+        }
+        Operation::GetLoginProfile => h.get_login_profile(ctx, Default::default()).map(|_| ()),
+        Operation::GetMFADevice => h.get_mfa_device(ctx, Default::default()).map(|_| ()),
+        Operation::GetOpenIDConnectProvider => h
+            .get_open_id_connect_provider(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetOrganizationsAccessReport => h
+            .get_organizations_access_report(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetOutboundWebIdentityFederationInfo => {
+            h.get_outbound_web_identity_federation_info(ctx).map(|_| ())
+        }
+        Operation::GetPolicy => h.get_policy(ctx, Default::default()).map(|_| ()),
+        Operation::GetPolicyVersion => h.get_policy_version(ctx, Default::default()).map(|_| ()),
+        Operation::GetRole => h.get_role(ctx, Default::default()).map(|_| ()),
+        Operation::GetRolePolicy => h.get_role_policy(ctx, Default::default()).map(|_| ()),
+        Operation::GetRoleTemplateVersion => h
+            .get_role_template_version(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetSAMLProvider => h.get_saml_provider(ctx, Default::default()).map(|_| ()),
+        Operation::GetSSHPublicKey => h.get_ssh_public_key(ctx, Default::default()).map(|_| ()),
+        Operation::GetServerCertificate => h
+            .get_server_certificate(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetServiceLastAccessedDetails => h
+            .get_service_last_accessed_details(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetServiceLastAccessedDetailsWithEntities => h
+            .get_service_last_accessed_details_with_entities(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetServiceLinkedRoleDeletionStatus => h
+            .get_service_linked_role_deletion_status(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetUser => h.get_user(ctx, Default::default()).map(|_| ()),
+        Operation::GetUserPolicy => h.get_user_policy(ctx, Default::default()).map(|_| ()),
+        Operation::ListAccessKeys => h.list_access_keys(ctx, Default::default()).map(|_| ()),
+        Operation::ListAccountAliases => {
+            h.list_account_aliases(ctx, Default::default()).map(|_| ())
+        }
+        Operation::ListAttachedGroupPolicies => h
+            .list_attached_group_policies(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ListAttachedRolePolicies => h
+            .list_attached_role_policies(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ListAttachedUserPolicies => h
+            .list_attached_user_policies(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ListDelegationRequests => h
+            .list_delegation_requests(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ListEntitiesForPolicy => h
+            .list_entities_for_policy(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ListGroupPolicies => h.list_group_policies(ctx, Default::default()).map(|_| ()),
+        Operation::ListGroups => h.list_groups(ctx, Default::default()).map(|_| ()),
+        Operation::ListGroupsForUser => h.list_groups_for_user(ctx, Default::default()).map(|_| ()),
+        Operation::ListInstanceProfileTags => h
+            .list_instance_profile_tags(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ListInstanceProfiles => h
+            .list_instance_profiles(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ListInstanceProfilesForRole => h
+            .list_instance_profiles_for_role(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ListMFADeviceTags => h.list_mfa_device_tags(ctx, Default::default()).map(|_| ()),
+        Operation::ListMFADevices => h.list_mfa_devices(ctx, Default::default()).map(|_| ()),
+        Operation::ListOpenIDConnectProviderTags => h
+            .list_open_id_connect_provider_tags(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ListOpenIDConnectProviders => h
+            .list_open_id_connect_providers(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ListOrganizationsFeatures => h
+            .list_organizations_features(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ListPolicies => h.list_policies(ctx, Default::default()).map(|_| ()),
+        Operation::ListPoliciesGrantingServiceAccess => h
+            .list_policies_granting_service_access(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ListPolicyTags => h.list_policy_tags(ctx, Default::default()).map(|_| ()),
+        Operation::ListPolicyVersions => {
+            h.list_policy_versions(ctx, Default::default()).map(|_| ())
+        }
+        Operation::ListRolePolicies => h.list_role_policies(ctx, Default::default()).map(|_| ()),
+        Operation::ListRoleTags => h.list_role_tags(ctx, Default::default()).map(|_| ()),
+        Operation::ListRoles => h.list_roles(ctx, Default::default()).map(|_| ()),
+        Operation::ListSAMLProviderTags => h
+            .list_saml_provider_tags(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ListSAMLProviders => h.list_saml_providers(ctx, Default::default()).map(|_| ()),
+        Operation::ListSSHPublicKeys => h.list_ssh_public_keys(ctx, Default::default()).map(|_| ()),
+        Operation::ListServerCertificateTags => h
+            .list_server_certificate_tags(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ListServerCertificates => h
+            .list_server_certificates(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ListServiceSpecificCredentials => h
+            .list_service_specific_credentials(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ListSigningCertificates => h
+            .list_signing_certificates(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ListUserPolicies => h.list_user_policies(ctx, Default::default()).map(|_| ()),
+        Operation::ListUserTags => h.list_user_tags(ctx, Default::default()).map(|_| ()),
+        Operation::ListUsers => h.list_users(ctx, Default::default()).map(|_| ()),
+        Operation::ListVirtualMFADevices => h
+            .list_virtual_mfa_devices(ctx, Default::default())
+            .map(|_| ()),
+        Operation::PutAccountProperties => h
+            .put_account_properties(ctx, Default::default())
+            .map(|_| ()),
+        Operation::PutGroupPolicy => h.put_group_policy(ctx, Default::default()).map(|_| ()),
+        Operation::PutRolePermissionsBoundary => h
+            .put_role_permissions_boundary(ctx, Default::default())
+            .map(|_| ()),
+        Operation::PutRolePolicy => h.put_role_policy(ctx, Default::default()).map(|_| ()),
+        Operation::PutUserPermissionsBoundary => h
+            .put_user_permissions_boundary(ctx, Default::default())
+            .map(|_| ()),
+        Operation::PutUserPolicy => h.put_user_policy(ctx, Default::default()).map(|_| ()),
+        Operation::RejectDelegationRequest => h
+            .reject_delegation_request(ctx, Default::default())
+            .map(|_| ()),
+        Operation::RemoveClientIDFromOpenIDConnectProvider => h
+            .remove_client_id_from_open_id_connect_provider(ctx, Default::default())
+            .map(|_| ()),
+        Operation::RemoveRoleFromInstanceProfile => h
+            .remove_role_from_instance_profile(ctx, Default::default())
+            .map(|_| ()),
+        Operation::RemoveUserFromGroup => h
+            .remove_user_from_group(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ResetServiceSpecificCredential => h
+            .reset_service_specific_credential(ctx, Default::default())
+            .map(|_| ()),
+        Operation::ResyncMFADevice => h.resync_mfa_device(ctx, Default::default()).map(|_| ()),
+        Operation::SendDelegationToken => {
+            h.send_delegation_token(ctx, Default::default()).map(|_| ())
+        }
+        Operation::SetDefaultPolicyVersion => h
+            .set_default_policy_version(ctx, Default::default())
+            .map(|_| ()),
+        Operation::SetSecurityTokenServicePreferences => h
+            .set_security_token_service_preferences(ctx, Default::default())
+            .map(|_| ()),
+        Operation::SimulateCustomPolicy => h
+            .simulate_custom_policy(ctx, Default::default())
+            .map(|_| ()),
+        Operation::SimulatePrincipalPolicy => h
+            .simulate_principal_policy(ctx, Default::default())
+            .map(|_| ()),
+        Operation::TagInstanceProfile => {
+            h.tag_instance_profile(ctx, Default::default()).map(|_| ())
+        }
+        Operation::TagMFADevice => h.tag_mfa_device(ctx, Default::default()).map(|_| ()),
+        Operation::TagOpenIDConnectProvider => h
+            .tag_open_id_connect_provider(ctx, Default::default())
+            .map(|_| ()),
+        Operation::TagPolicy => h.tag_policy(ctx, Default::default()).map(|_| ()),
+        Operation::TagRole => h.tag_role(ctx, Default::default()).map(|_| ()),
+        Operation::TagSAMLProvider => h.tag_saml_provider(ctx, Default::default()).map(|_| ()),
+        Operation::TagServerCertificate => h
+            .tag_server_certificate(ctx, Default::default())
+            .map(|_| ()),
+        Operation::TagUser => h.tag_user(ctx, Default::default()).map(|_| ()),
+        Operation::UntagInstanceProfile => h
+            .untag_instance_profile(ctx, Default::default())
+            .map(|_| ()),
+        Operation::UntagMFADevice => h.untag_mfa_device(ctx, Default::default()).map(|_| ()),
+        Operation::UntagOpenIDConnectProvider => h
+            .untag_open_id_connect_provider(ctx, Default::default())
+            .map(|_| ()),
+        Operation::UntagPolicy => h.untag_policy(ctx, Default::default()).map(|_| ()),
+        Operation::UntagRole => h.untag_role(ctx, Default::default()).map(|_| ()),
+        Operation::UntagSAMLProvider => h.untag_saml_provider(ctx, Default::default()).map(|_| ()),
+        Operation::UntagServerCertificate => h
+            .untag_server_certificate(ctx, Default::default())
+            .map(|_| ()),
+        Operation::UntagUser => h.untag_user(ctx, Default::default()).map(|_| ()),
+        Operation::UpdateAccessKey => h.update_access_key(ctx, Default::default()).map(|_| ()),
+        Operation::UpdateAccountPasswordPolicy => h
+            .update_account_password_policy(ctx, Default::default())
+            .map(|_| ()),
+        Operation::UpdateAssumeRolePolicy => h
+            .update_assume_role_policy(ctx, Default::default())
+            .map(|_| ()),
+        Operation::UpdateDelegationRequest => h
+            .update_delegation_request(ctx, Default::default())
+            .map(|_| ()),
+        Operation::UpdateGroup => h.update_group(ctx, Default::default()).map(|_| ()),
+        Operation::UpdateLoginProfile => {
+            h.update_login_profile(ctx, Default::default()).map(|_| ())
+        }
+        Operation::UpdateOpenIDConnectProvider => h
+            .update_open_id_connect_provider(ctx, Default::default())
+            .map(|_| ()),
+        Operation::UpdateOpenIDConnectProviderThumbprint => h
+            .update_open_id_connect_provider_thumbprint(ctx, Default::default())
+            .map(|_| ()),
+        Operation::UpdateRole => h.update_role(ctx, Default::default()).map(|_| ()),
+        Operation::UpdateRoleDescription => h
+            .update_role_description(ctx, Default::default())
+            .map(|_| ()),
+        Operation::UpdateSAMLProvider => {
+            h.update_saml_provider(ctx, Default::default()).map(|_| ())
+        }
+        Operation::UpdateSSHPublicKey => {
+            h.update_ssh_public_key(ctx, Default::default()).map(|_| ())
+        }
+        Operation::UpdateServerCertificate => h
+            .update_server_certificate(ctx, Default::default())
+            .map(|_| ()),
+        Operation::UpdateServiceSpecificCredential => h
+            .update_service_specific_credential(ctx, Default::default())
+            .map(|_| ()),
+        Operation::UpdateSigningCertificate => h
+            .update_signing_certificate(ctx, Default::default())
+            .map(|_| ()),
+        Operation::UpdateUser => h.update_user(ctx, Default::default()).map(|_| ()),
+        Operation::UploadSSHPublicKey => {
+            h.upload_ssh_public_key(ctx, Default::default()).map(|_| ())
+        }
+        Operation::UploadServerCertificate => h
+            .upload_server_certificate(ctx, Default::default())
+            .map(|_| ()),
+        Operation::UploadSigningCertificate => h
+            .upload_signing_certificate(ctx, Default::default())
+            .map(|_| ()),
+        Operation::AssumeRole => h.assume_role(ctx, Default::default()).map(|_| ()),
+        Operation::AssumeRoleWithSAML => {
+            h.assume_role_with_saml(ctx, Default::default()).map(|_| ())
+        }
+        Operation::AssumeRoleWithWebIdentity => h
+            .assume_role_with_web_identity(ctx, Default::default())
+            .map(|_| ()),
+        Operation::AssumeRoot => h.assume_root(ctx, Default::default()).map(|_| ()),
+        Operation::DecodeAuthorizationMessage => h
+            .decode_authorization_message(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetAccessKeyInfo => h.get_access_key_info(ctx, Default::default()).map(|_| ()),
+        Operation::GetCallerIdentity => h.get_caller_identity(ctx, Default::default()).map(|_| ()),
+        Operation::GetDelegatedAccessToken => h
+            .get_delegated_access_token(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetFederationToken => {
+            h.get_federation_token(ctx, Default::default()).map(|_| ())
+        }
+        Operation::GetScopedCredentials => h
+            .get_scoped_credentials(ctx, Default::default())
+            .map(|_| ()),
+        Operation::GetSessionToken => h.get_session_token(ctx, Default::default()).map(|_| ()),
+        Operation::GetWebIdentityToken => h
+            .get_web_identity_token(ctx, Default::default())
+            .map(|_| ()),
+    }
+}

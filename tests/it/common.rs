@@ -181,3 +181,129 @@ pub async fn send(addr: SocketAddr, req: http::Request<Vec<u8>>) -> (u16, String
 pub fn error_code(body: &str) -> &str {
     body.split("<Code>").nth(1).and_then(|s| s.split("</Code>").next()).unwrap_or("")
 }
+
+/// The error code of an SDK error (`""` when the service sent none).
+pub fn code<E: aws_sdk_iam::error::ProvideErrorMetadata, R>(
+    err: &aws_smithy_runtime_api::client::result::SdkError<E, R>,
+) -> String {
+    use aws_sdk_iam::error::ProvideErrorMetadata;
+    err.code().unwrap_or("").to_string()
+}
+
+/// The error message of an SDK error.
+pub fn message<E: aws_sdk_iam::error::ProvideErrorMetadata, R>(
+    err: &aws_smithy_runtime_api::client::result::SdkError<E, R>,
+) -> String {
+    use aws_sdk_iam::error::ProvideErrorMetadata;
+    err.message().unwrap_or("").to_string()
+}
+
+/// The HTTP status of an SDK error's response (0 when there was none).
+pub fn status<E>(
+    err: &aws_smithy_runtime_api::client::result::SdkError<E, aws_smithy_runtime_api::http::Response>,
+) -> u16 {
+    err.raw_response().map(|r| r.status().as_u16()).unwrap_or(0)
+}
+
+/// Signs any request with aws-sigv4: method, path and query, service, region, body and signing time.
+#[allow(clippy::too_many_arguments)]
+pub fn sign_custom(
+    base: &str,
+    method: &str,
+    path_and_query: &str,
+    service: &str,
+    region: &str,
+    key: &str,
+    secret: &str,
+    body: &[u8],
+    time: SystemTime,
+) -> http::Request<Vec<u8>> {
+    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+    use aws_sigv4::sign::v4;
+    let host = base.trim_start_matches("http://").to_string();
+    let uri = format!("{base}{path_and_query}");
+    let mut builder = http::Request::builder().method(method).uri(&uri).header("host", host);
+    if !body.is_empty() {
+        builder = builder.header("content-type", "application/x-www-form-urlencoded; charset=utf-8");
+    }
+    let mut req = builder.body(body.to_vec()).unwrap();
+    let identity = Credentials::new(key, secret, None, None, "test").into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name(service)
+        .time(time)
+        .settings(SigningSettings::default())
+        .build()
+        .unwrap()
+        .into();
+    let headers: Vec<(String, String)> = req
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap().to_string()))
+        .collect();
+    let signable = SignableRequest::new(
+        method,
+        uri.clone(),
+        headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        SignableBody::Bytes(body),
+    )
+    .unwrap();
+    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+    instructions.apply_to_request_http1x(&mut req);
+    req
+}
+
+/// Decodes a URL-encoded policy document as IAM returns it.
+pub fn url_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+                out.push(u8::from_str_radix(hex, 16).unwrap());
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// Parses a JSON document (for comparing policy documents).
+pub fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).unwrap()
+}
+
+/// A one-statement identity policy allowing `action` on `resource`.
+pub fn allow(action: &str, resource: &str) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"{action}","Resource":"{resource}"}}]}}"#
+    )
+}
+
+/// Every user name in the account, following markers.
+pub async fn all_user_names(iam: &aws_sdk_iam::Client, page_size: i32) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let out = iam.list_users().max_items(page_size).set_marker(marker.clone()).send().await.unwrap();
+        names.extend(out.users().iter().map(|u| u.user_name().to_string()));
+        if out.is_truncated() {
+            marker = Some(out.marker().unwrap().to_string());
+        } else {
+            assert!(out.marker().is_none());
+            break;
+        }
+    }
+    names
+}

@@ -248,6 +248,20 @@ pub fn emit_handler(models: &[Model]) -> Result<String, String> {
         }
         s.push_str("        }\n");
     }
+    s.push_str("    }\n}\n\n");
+    s.push_str(
+        "/// Calls `op`'s handler with a default (empty) input, skipping decoding: the coverage page\n\
+         /// uses it to tell implemented operations from `NotImplemented` ones.\n\
+         pub fn call_with_default_input<H: Handler + ?Sized>(h: &H, ctx: &H::Ctx, op: Operation) -> ApiResult<()> {\n\
+         \x20   match op {\n",
+    );
+    for (m, o) in &ops {
+        let args = match input_type(m, o) {
+            Some(_) => "ctx, Default::default()",
+            None => "ctx",
+        };
+        let _ = writeln!(s, "        Operation::{} => h.{}({args}).map(|_| ()),", o.name, snake(&o.name));
+    }
     s.push_str("    }\n}\n");
     Ok(s)
 }
