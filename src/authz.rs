@@ -9,7 +9,9 @@ use rusqlite::Connection;
 use crate::context::Ctx;
 use crate::error::{ApiError, ApiResult};
 use crate::identity::Principal;
-use crate::policy::{self, AuthzRequest, Decision, PolicyKind, PolicyRef, PolicySet, RequestContext};
+use crate::policy::{
+    self, AuthzRequest, Decision, PolicyKind, PolicyRef, PolicySet, RequestContext,
+};
 use crate::store::policies::{self as policy_store, Entity};
 use crate::store::{groups, tags};
 
@@ -33,7 +35,12 @@ const CACHE_LIMIT: usize = 10_000;
 impl PolicyCache {
     /// Parses a document once per (policy id, version); inline documents are keyed by their text.
     fn parsed(&self, key: &str, text: &str) -> Option<Arc<policy::Policy>> {
-        if let Some(p) = self.documents.read().unwrap_or_else(|p| p.into_inner()).get(key) {
+        if let Some(p) = self
+            .documents
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(key)
+        {
             return Some(p.clone());
         }
         let parsed = match policy::parse_policy(text, PolicyKind::Identity) {
@@ -85,8 +92,15 @@ pub fn check_with(
         context.insert_all(k, vs.iter().cloned());
     }
     let set = PolicySet {
-        identity: policies.identity.iter().map(|(id, p)| PolicyRef { id, policy: p }).collect(),
-        boundary: policies.boundary.as_ref().map(|(id, p)| PolicyRef { id, policy: p }),
+        identity: policies
+            .identity
+            .iter()
+            .map(|(id, p)| PolicyRef { id, policy: p })
+            .collect(),
+        boundary: policies
+            .boundary
+            .as_ref()
+            .map(|(id, p)| PolicyRef { id, policy: p }),
         ..PolicySet::default()
     };
     let request = AuthzRequest::new(&caller, ctx.account(), action, resource, &context);
@@ -95,7 +109,12 @@ pub fn check_with(
         Decision::Allow => Ok(()),
         decision => {
             let reason = outcome.denied_by.unwrap_or(policy::DenyReason::Identity);
-            Err(access_denied(&caller, action, resource, &reason.message_fragment(decision, action)))
+            Err(access_denied(
+                &caller,
+                action,
+                resource,
+                &reason.message_fragment(decision, action),
+            ))
         }
     }
 }
@@ -106,13 +125,18 @@ pub fn access_denied(caller: &str, action: &str, resource: &str, why: &str) -> A
         "AccessDenied",
         403,
         true,
-        format!("User: {caller} is not authorized to perform: {action} on resource: {resource} {why}"),
+        format!(
+            "User: {caller} is not authorized to perform: {action} on resource: {resource} {why}"
+        ),
     )
 }
 
 /// With `AllowUsersToChangePassword`, IAM lets every user change its own password.
 fn self_service_allowed(c: &Connection, action: &str) -> ApiResult<bool> {
-    if !matches!(action, "iam:ChangePassword" | "iam:GetAccountPasswordPolicy") {
+    if !matches!(
+        action,
+        "iam:ChangePassword" | "iam:GetAccountPasswordPolicy"
+    ) {
         return Ok(false);
     }
     Ok(crate::iam::password_policy::load(c)?.is_some_and(|p| p.allow_change))
@@ -136,11 +160,20 @@ fn base_context(ctx: &Ctx, caller: &str, principal_tags: &[(String, String)]) ->
 }
 
 /// A user's inline, attached and group policies plus its boundary, cached until the next write.
-fn load_user_policies(ctx: &Ctx, c: &Connection, user_id: &str) -> ApiResult<Arc<PrincipalPolicies>> {
+fn load_user_policies(
+    ctx: &Ctx,
+    c: &Connection,
+    user_id: &str,
+) -> ApiResult<Arc<PrincipalPolicies>> {
     let cache = &ctx.app.policies;
     let generation = ctx.app.store.generation();
     let key = format!("user:{user_id}");
-    if let Some((g, set)) = cache.sets.read().unwrap_or_else(|p| p.into_inner()).get(&key) {
+    if let Some((g, set)) = cache
+        .sets
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&key)
+    {
         if *g == generation {
             return Ok(set.clone());
         }
@@ -156,7 +189,11 @@ fn load_user_policies(ctx: &Ctx, c: &Connection, user_id: &str) -> ApiResult<Arc
         None => None,
     };
     let tags = tags::list(c, tags::Kind::User, user_id)?;
-    let set = Arc::new(PrincipalPolicies { identity, boundary, tags });
+    let set = Arc::new(PrincipalPolicies {
+        identity,
+        boundary,
+        tags,
+    });
     let mut sets = cache.sets.write().unwrap_or_else(|p| p.into_inner());
     if sets.len() >= CACHE_LIMIT {
         sets.clear();
@@ -187,13 +224,23 @@ fn collect_entity(
 }
 
 /// A managed policy's default version, parsed once per version.
-fn managed(cache: &PolicyCache, c: &Connection, policy_id: &str) -> ApiResult<Option<(String, Arc<policy::Policy>)>> {
+fn managed(
+    cache: &PolicyCache,
+    c: &Connection,
+    policy_id: &str,
+) -> ApiResult<Option<(String, Arc<policy::Policy>)>> {
     if let Some(m) = crate::catalog::managed::catalog().by_id(policy_id) {
         let key = format!("{}:{}", m.id, m.default_version);
         return Ok(cache.parsed(&key, &m.document).map(|p| (m.resource(), p)));
     }
-    let Some(p) = policy_store::by_id(c, policy_id)? else { return Ok(None) };
-    let Some(v) = policy_store::version(c, &p.id, &p.default_version)? else { return Ok(None) };
+    let Some(p) = policy_store::by_id(c, policy_id)? else {
+        return Ok(None);
+    };
+    let Some(v) = policy_store::version(c, &p.id, &p.default_version)? else {
+        return Ok(None);
+    };
     let key = format!("{}:{}", p.id, v.version);
-    Ok(cache.parsed(&key, &v.document).map(|doc| (format!("policy{}{}", p.path, p.name), doc)))
+    Ok(cache
+        .parsed(&key, &v.document)
+        .map(|doc| (format!("policy{}{}", p.path, p.name), doc)))
 }

@@ -37,7 +37,11 @@ pub fn markdown() -> Result<String, rusqlite::Error> {
          the ones not implemented yet return `NotImplemented` (HTTP 501).\n",
     );
     for service in Service::ALL {
-        let ops: Vec<Operation> = Operation::ALL.iter().copied().filter(|o| o.service() == *service).collect();
+        let ops: Vec<Operation> = Operation::ALL
+            .iter()
+            .copied()
+            .filter(|o| o.service() == *service)
+            .collect();
         let done = ops.iter().filter(|o| implemented(&app, **o)).count();
         let title = match service {
             Service::Iam => "IAM 2010-05-08",
@@ -50,7 +54,11 @@ pub fn markdown() -> Result<String, rusqlite::Error> {
                 .find(|(o, _)| *o == op)
                 .map(|(_, d)| d.replace('|', "\\|"))
                 .unwrap_or_default();
-            let status = if implemented(&app, op) { "implemented" } else { "not yet" };
+            let status = if implemented(&app, op) {
+                "implemented"
+            } else {
+                "not yet"
+            };
             out.push_str(&format!("| {} | {status} | {summary} |\n", op.name()));
         }
     }
@@ -67,6 +75,9 @@ mod tests {
             std::fs::write(path, &want).expect("write");
         }
         let have = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(have == want, "docs/coverage.md is stale: run `cargo run -- coverage > docs/coverage.md`");
+        assert!(
+            have == want,
+            "docs/coverage.md is stale: run `cargo run -- coverage > docs/coverage.md`"
+        );
     }
 }

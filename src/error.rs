@@ -17,13 +17,28 @@ pub struct ApiError {
 
 impl ApiError {
     /// Builds an error from its parts.
-    pub fn new(code: &'static str, status: u16, sender_fault: bool, message: impl Into<String>) -> Self {
-        ApiError { code: Cow::Borrowed(code), status, sender_fault, message: message.into() }
+    pub fn new(
+        code: &'static str,
+        status: u16,
+        sender_fault: bool,
+        message: impl Into<String>,
+    ) -> Self {
+        ApiError {
+            code: Cow::Borrowed(code),
+            status,
+            sender_fault,
+            message: message.into(),
+        }
     }
 
     /// A modelled operation that localiam does not implement yet (501).
     pub fn not_implemented(operation: &str) -> Self {
-        Self::new("NotImplemented", 501, false, format!("The operation {operation} is not implemented by localiam."))
+        Self::new(
+            "NotImplemented",
+            501,
+            false,
+            format!("The operation {operation} is not implemented by localiam."),
+        )
     }
 
     /// AWS's `ValidationError` (400) with a ready message.

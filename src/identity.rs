@@ -25,7 +25,9 @@ impl Principal {
     pub fn arn(&self, partition: &str, account: &str) -> String {
         match self {
             Principal::Root => format!("arn:{partition}:iam::{account}:root"),
-            Principal::User(u) => format!("arn:{partition}:iam::{account}:user{}{}", u.path, u.name),
+            Principal::User(u) => {
+                format!("arn:{partition}:iam::{account}:user{}{}", u.path, u.name)
+            }
             Principal::Anonymous => "anonymous".to_string(),
         }
     }
@@ -78,14 +80,24 @@ pub fn lookup(app: &App, key_id: &str) -> ApiResult<Option<Arc<Credential>>> {
         })));
     }
     let generation = app.store.generation();
-    if let Some((g, c)) = app.credentials.entries.read().unwrap_or_else(|p| p.into_inner()).get(key_id) {
+    if let Some((g, c)) = app
+        .credentials
+        .entries
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(key_id)
+    {
         if *g == generation {
             return Ok(Some(c.clone()));
         }
     }
     let found = app.store.read(|c| {
-        let Some(key) = access_keys::by_id(c, key_id)? else { return Ok(None) };
-        let Some(user) = users::by_id(c, &key.user_id)? else { return Ok(None) };
+        let Some(key) = access_keys::by_id(c, key_id)? else {
+            return Ok(None);
+        };
+        let Some(user) = users::by_id(c, &key.user_id)? else {
+            return Ok(None);
+        };
         Ok(Some(Arc::new(Credential {
             secret: key.secret,
             principal: Principal::User(user),
@@ -93,7 +105,11 @@ pub fn lookup(app: &App, key_id: &str) -> ApiResult<Option<Arc<Credential>>> {
         })))
     })?;
     if let Some(cred) = &found {
-        let mut map = app.credentials.entries.write().unwrap_or_else(|p| p.into_inner());
+        let mut map = app
+            .credentials
+            .entries
+            .write()
+            .unwrap_or_else(|p| p.into_inner());
         if map.len() >= CACHE_LIMIT {
             map.clear();
         }
@@ -118,7 +134,9 @@ pub fn touch_key(app: &App, key_id: &str, service: &str, region: &str) {
     }
     let when = crate::store::now_iso();
     // Last-used data is not a user-visible write: it must not invalidate caches.
-    let res = app.store.touch(|c| access_keys::touch(c, key_id, &when, service, region));
+    let res = app
+        .store
+        .touch(|c| access_keys::touch(c, key_id, &when, service, region));
     if let Err(e) = res {
         tracing::warn!(error = %e, "could not record key use");
         return;
@@ -127,5 +145,8 @@ pub fn touch_key(app: &App, key_id: &str, service: &str, region: &str) {
     if touches.len() >= CACHE_LIMIT {
         touches.clear();
     }
-    touches.insert(key_id.to_string(), (now, service.to_string(), region.to_string()));
+    touches.insert(
+        key_id.to_string(),
+        (now, service.to_string(), region.to_string()),
+    );
 }

@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use localiam::config::{AuthMode, Config, LogFormat};
 
 #[derive(Parser)]
-#[command(name = "localiam", version, about = "A local, AWS-compatible IAM + STS endpoint")]
+#[command(
+    name = "localiam",
+    version,
+    about = "A local, AWS-compatible IAM + STS endpoint"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -57,7 +61,12 @@ struct ServeArgs {
     #[arg(long, env = "LOCALIAM_ROOT_ACCESS_KEY_ID", default_value = "test")]
     root_access_key_id: String,
     /// Root user's secret access key.
-    #[arg(long, env = "LOCALIAM_ROOT_SECRET_ACCESS_KEY", default_value = "test", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "LOCALIAM_ROOT_SECRET_ACCESS_KEY",
+        default_value = "test",
+        hide_env_values = true
+    )]
     root_secret_access_key: String,
     /// `strict` checks every SigV4 signature; `off` treats every caller as root.
     #[arg(long, env = "LOCALIAM_AUTH", value_enum, default_value = "strict")]
@@ -115,7 +124,10 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     localiam::logging::init(config.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("localiam: cannot start runtime: {e}");

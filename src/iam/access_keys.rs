@@ -16,12 +16,18 @@ fn user_arn(ctx: &Ctx, c: &rusqlite::Connection, name: Option<&str>) -> ApiResul
 }
 
 /// CreateAccessKey for a user (the caller by default).
-pub fn create_access_key(ctx: &Ctx, input: CreateAccessKeyRequest) -> ApiResult<CreateAccessKeyResponse> {
+pub fn create_access_key(
+    ctx: &Ctx,
+    input: CreateAccessKeyRequest,
+) -> ApiResult<CreateAccessKeyResponse> {
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, &user_arn(ctx, tx, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, tx, input.user_name.as_deref())?;
         if store::count_for_user(tx, &u.id)? >= quotas::ACCESS_KEYS_PER_USER {
-            return Err(messages::quota_exceeded("AccessKeysPerUser", quotas::ACCESS_KEYS_PER_USER));
+            return Err(messages::quota_exceeded(
+                "AccessKeysPerUser",
+                quotas::ACCESS_KEYS_PER_USER,
+            ));
         }
         let row = AccessKeyRow {
             id: ids::access_key_id(),
@@ -45,13 +51,20 @@ pub fn create_access_key(ctx: &Ctx, input: CreateAccessKeyRequest) -> ApiResult<
 }
 
 /// ListAccessKeys (metadata only; secrets are never returned again).
-pub fn list_access_keys(ctx: &Ctx, input: ListAccessKeysRequest) -> ApiResult<ListAccessKeysResponse> {
+pub fn list_access_keys(
+    ctx: &Ctx,
+    input: ListAccessKeysRequest,
+) -> ApiResult<ListAccessKeysResponse> {
     ctx.app.store.read(|c| {
         ctx.authorize(c, &user_arn(ctx, c, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, c, input.user_name.as_deref())?;
         let after = page::decode_marker(input.marker.as_deref())?;
         let limit = page::limit(input.max_items);
-        let p = page::paginate(store::for_user(c, &u.id, after.as_deref(), limit)?, limit, |k| k.id.clone());
+        let p = page::paginate(
+            store::for_user(c, &u.id, after.as_deref(), limit)?,
+            limit,
+            |k| k.id.clone(),
+        );
         Ok(ListAccessKeysResponse {
             access_key_metadata: p
                 .items
@@ -69,7 +82,12 @@ pub fn list_access_keys(ctx: &Ctx, input: ListAccessKeysRequest) -> ApiResult<Li
     })
 }
 
-fn owned_key(ctx: &Ctx, c: &rusqlite::Connection, user: Option<&str>, key_id: &str) -> ApiResult<AccessKeyRow> {
+fn owned_key(
+    ctx: &Ctx,
+    c: &rusqlite::Connection,
+    user: Option<&str>,
+    key_id: &str,
+) -> ApiResult<AccessKeyRow> {
     let u = super::user_or_caller(ctx, c, user)?;
     match store::by_id(c, key_id)? {
         Some(k) if k.user_id == u.id => Ok(k),
@@ -117,11 +135,20 @@ pub fn get_access_key_last_used(
             return Err(messages::no_such_access_key(&input.access_key_id));
         };
         let last = match k.last_used {
-            Some((when, service, region)) => {
-                AccessKeyLastUsed { last_used_date: Some(when), service_name: service, region }
-            }
-            None => AccessKeyLastUsed { last_used_date: None, service_name: "N/A".to_string(), region: "N/A".to_string() },
+            Some((when, service, region)) => AccessKeyLastUsed {
+                last_used_date: Some(when),
+                service_name: service,
+                region,
+            },
+            None => AccessKeyLastUsed {
+                last_used_date: None,
+                service_name: "N/A".to_string(),
+                region: "N/A".to_string(),
+            },
         };
-        Ok(GetAccessKeyLastUsedResponse { user_name: Some(u.name), access_key_last_used: Some(last) })
+        Ok(GetAccessKeyLastUsedResponse {
+            user_name: Some(u.name),
+            access_key_last_used: Some(last),
+        })
     })
 }

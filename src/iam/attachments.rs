@@ -24,7 +24,11 @@ fn policy_arn_key(arn: &str) -> [(String, Vec<String>); 1] {
 /// Attaches a policy to an entity (idempotent).
 pub fn attach(ctx: &Ctx, kind: Entity, name: &str, policy_arn: &str) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
-        ctx.authorize_with(tx, &entities::arn(ctx, tx, kind, name)?, &policy_arn_key(policy_arn))?;
+        ctx.authorize_with(
+            tx,
+            &entities::arn(ctx, tx, kind, name)?,
+            &policy_arn_key(policy_arn),
+        )?;
         let e = entities::load(ctx, tx, kind, name)?;
         let p = policies::find(ctx, tx, policy_arn)?.ok_or_else(|| not_attachable(policy_arn))?;
         let current = store::attached(tx, kind, &e.id)?;
@@ -37,7 +41,10 @@ pub fn attach(ctx: &Ctx, kind: Entity, name: &str, policy_arn: &str) -> ApiResul
                 Entity::Group => "PoliciesPerGroup",
                 Entity::Role => "PoliciesPerRole",
             };
-            return Err(super::messages::quota_exceeded(quota, quotas::ATTACHED_POLICIES));
+            return Err(super::messages::quota_exceeded(
+                quota,
+                quotas::ATTACHED_POLICIES,
+            ));
         }
         store::attach(tx, kind, &e.id, p.id())?;
         Ok(())
@@ -47,22 +54,36 @@ pub fn attach(ctx: &Ctx, kind: Entity, name: &str, policy_arn: &str) -> ApiResul
 /// Detaches a policy from an entity.
 pub fn detach(ctx: &Ctx, kind: Entity, name: &str, policy_arn: &str) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
-        ctx.authorize_with(tx, &entities::arn(ctx, tx, kind, name)?, &policy_arn_key(policy_arn))?;
+        ctx.authorize_with(
+            tx,
+            &entities::arn(ctx, tx, kind, name)?,
+            &policy_arn_key(policy_arn),
+        )?;
         let e = entities::load(ctx, tx, kind, name)?;
         let p = policies::find(ctx, tx, policy_arn)?.ok_or_else(|| not_attachable(policy_arn))?;
         if !store::detach(tx, kind, &e.id, p.id())? {
-            return Err(errors::no_such_entity(format!("Policy {policy_arn} was not found.")));
+            return Err(errors::no_such_entity(format!(
+                "Policy {policy_arn} was not found."
+            )));
         }
         Ok(())
     })
 }
 
 /// The AttachedPolicy list of an entity.
-pub fn attached_policies(ctx: &Ctx, c: &Connection, kind: Entity, entity_id: &str) -> ApiResult<Vec<AttachedPolicy>> {
+pub fn attached_policies(
+    ctx: &Ctx,
+    c: &Connection,
+    kind: Entity,
+    entity_id: &str,
+) -> ApiResult<Vec<AttachedPolicy>> {
     let mut out = Vec::new();
     for id in store::attached(c, kind, entity_id)? {
         if let Some(p) = policies::by_id(c, &id)? {
-            out.push(AttachedPolicy { policy_name: Some(p.name().to_string()), policy_arn: Some(p.arn(ctx)) });
+            out.push(AttachedPolicy {
+                policy_name: Some(p.name().to_string()),
+                policy_arn: Some(p.arn(ctx)),
+            });
         }
     }
     Ok(out)
@@ -85,7 +106,10 @@ pub fn list(
         for id in store::attached(c, kind, &e.id)? {
             if let Some(p) = policies::by_id(c, &id)? {
                 if p.path().starts_with(prefix) {
-                    items.push(AttachedPolicy { policy_name: Some(p.name().to_string()), policy_arn: Some(p.arn(ctx)) });
+                    items.push(AttachedPolicy {
+                        policy_name: Some(p.name().to_string()),
+                        policy_arn: Some(p.arn(ctx)),
+                    });
                 }
             }
         }
@@ -126,7 +150,11 @@ pub fn list_attached_user_policies(
         input.marker.as_deref(),
         input.max_items,
     )?;
-    Ok(ListAttachedUserPoliciesResponse { attached_policies: Some(items), is_truncated: Some(marker.is_some()), marker })
+    Ok(ListAttachedUserPoliciesResponse {
+        attached_policies: Some(items),
+        is_truncated: Some(marker.is_some()),
+        marker,
+    })
 }
 
 /// ListAttachedGroupPolicies.
@@ -142,7 +170,11 @@ pub fn list_attached_group_policies(
         input.marker.as_deref(),
         input.max_items,
     )?;
-    Ok(ListAttachedGroupPoliciesResponse { attached_policies: Some(items), is_truncated: Some(marker.is_some()), marker })
+    Ok(ListAttachedGroupPoliciesResponse {
+        attached_policies: Some(items),
+        is_truncated: Some(marker.is_some()),
+        marker,
+    })
 }
 
 /// ListEntitiesForPolicy.
@@ -160,22 +192,41 @@ pub fn list_entities_for_policy(
         let mut groups = Vec::new();
         let mut roles = Vec::new();
         let wanted = |k: &str| filter.is_none_or(|f| f.eq_ignore_ascii_case(k));
-        let attachments = if boundary_only { Vec::new() } else { store::attachments_of(c, p.id())? };
+        let attachments = if boundary_only {
+            Vec::new()
+        } else {
+            store::attachments_of(c, p.id())?
+        };
         for (kind, id) in attachments {
             match kind.as_str() {
                 "user" if wanted("User") => {
-                    if let Some(u) = crate::store::users::by_id(c, &id)?.filter(|u| u.path.starts_with(prefix)) {
-                        users.push(PolicyUser { user_name: Some(u.name), user_id: Some(u.id) });
+                    if let Some(u) =
+                        crate::store::users::by_id(c, &id)?.filter(|u| u.path.starts_with(prefix))
+                    {
+                        users.push(PolicyUser {
+                            user_name: Some(u.name),
+                            user_id: Some(u.id),
+                        });
                     }
                 }
                 "group" if wanted("Group") => {
-                    if let Some(g) = crate::store::groups::by_id(c, &id)?.filter(|g| g.path.starts_with(prefix)) {
-                        groups.push(PolicyGroup { group_name: Some(g.name), group_id: Some(g.id) });
+                    if let Some(g) =
+                        crate::store::groups::by_id(c, &id)?.filter(|g| g.path.starts_with(prefix))
+                    {
+                        groups.push(PolicyGroup {
+                            group_name: Some(g.name),
+                            group_id: Some(g.id),
+                        });
                     }
                 }
                 "role" if wanted("Role") => {
-                    if let Some(r) = crate::store::roles::by_id(c, &id)?.filter(|r| r.path.starts_with(prefix)) {
-                        roles.push(PolicyRole { role_name: Some(r.name), role_id: Some(r.id) });
+                    if let Some(r) =
+                        crate::store::roles::by_id(c, &id)?.filter(|r| r.path.starts_with(prefix))
+                    {
+                        roles.push(PolicyRole {
+                            role_name: Some(r.name),
+                            role_id: Some(r.id),
+                        });
                     }
                 }
                 _ => {}

@@ -49,7 +49,10 @@ fn user_arn(ctx: &Ctx, c: &Connection, name: Option<&str>) -> ApiResult<String> 
 }
 
 /// CreateLoginProfile.
-pub fn create_login_profile(ctx: &Ctx, input: CreateLoginProfileRequest) -> ApiResult<CreateLoginProfileResponse> {
+pub fn create_login_profile(
+    ctx: &Ctx,
+    input: CreateLoginProfileRequest,
+) -> ApiResult<CreateLoginProfileResponse> {
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, &user_arn(ctx, tx, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, tx, input.user_name.as_deref())?;
@@ -79,7 +82,10 @@ pub fn create_login_profile(ctx: &Ctx, input: CreateLoginProfileRequest) -> ApiR
 }
 
 /// GetLoginProfile.
-pub fn get_login_profile(ctx: &Ctx, input: GetLoginProfileRequest) -> ApiResult<GetLoginProfileResponse> {
+pub fn get_login_profile(
+    ctx: &Ctx,
+    input: GetLoginProfileRequest,
+) -> ApiResult<GetLoginProfileResponse> {
     ctx.app.store.read(|c| {
         ctx.authorize(c, &user_arn(ctx, c, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, c, input.user_name.as_deref())?;
@@ -127,7 +133,9 @@ pub fn delete_login_profile(ctx: &Ctx, input: DeleteLoginProfileRequest) -> ApiR
 /// ChangePassword: an IAM user changes its own password with its old one.
 pub fn change_password(ctx: &Ctx, input: ChangePasswordRequest) -> ApiResult<()> {
     let Principal::User(me) = &ctx.principal else {
-        return Err(errors::invalid_user_type("Only IAM users can change their own password."));
+        return Err(errors::invalid_user_type(
+            "Only IAM users can change their own password.",
+        ));
     };
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, &ctx.caller_arn())?;

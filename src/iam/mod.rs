@@ -3,8 +3,8 @@
 
 pub mod access_keys;
 pub mod account;
-pub mod entities;
 pub mod attachments;
+pub mod entities;
 pub mod groups;
 pub mod inline_policies;
 pub mod login_profiles;
@@ -43,13 +43,17 @@ pub fn user_resource(u: &UserRow) -> String {
 /// Refuses to delete a user or group that still has managed or inline policies.
 pub fn dependents_check(c: &Connection, entity_kind: &str, entity_id: &str) -> ApiResult<()> {
     let attached: i64 = c
-        .prepare_cached("SELECT COUNT(*) FROM attachments WHERE entity_kind = ?1 AND entity_id = ?2")?
+        .prepare_cached(
+            "SELECT COUNT(*) FROM attachments WHERE entity_kind = ?1 AND entity_id = ?2",
+        )?
         .query_row([entity_kind, entity_id], |r| r.get(0))?;
     if attached > 0 {
         return Err(messages::delete_conflict("detach all policies"));
     }
     let inline: i64 = c
-        .prepare_cached("SELECT COUNT(*) FROM inline_policies WHERE entity_kind = ?1 AND entity_id = ?2")?
+        .prepare_cached(
+            "SELECT COUNT(*) FROM inline_policies WHERE entity_kind = ?1 AND entity_id = ?2",
+        )?
         .query_row([entity_kind, entity_id], |r| r.get(0))?;
     if inline > 0 {
         return Err(messages::delete_conflict("delete policies"));
@@ -74,10 +78,12 @@ pub fn boundary_to_api(
     id: Option<&str>,
 ) -> ApiResult<Option<crate::api::iam::AttachedPermissionsBoundary>> {
     let Some(id) = id else { return Ok(None) };
-    Ok(policies::by_id(c, id)?.map(|p| crate::api::iam::AttachedPermissionsBoundary {
-        permissions_boundary_type: Some("PermissionsBoundaryPolicy".to_string()),
-        permissions_boundary_arn: Some(p.arn(ctx)),
-    }))
+    Ok(
+        policies::by_id(c, id)?.map(|p| crate::api::iam::AttachedPermissionsBoundary {
+            permissions_boundary_type: Some("PermissionsBoundaryPolicy".to_string()),
+            permissions_boundary_arn: Some(p.arn(ctx)),
+        }),
+    )
 }
 
 /// Counts for GetAccountSummary that span several families.
@@ -101,7 +107,8 @@ pub struct SummaryCounts {
 
 /// Reads the cross-family counts.
 pub fn summary_counts(c: &Connection) -> ApiResult<SummaryCounts> {
-    let count = |sql: &str| -> ApiResult<i64> { Ok(c.prepare_cached(sql)?.query_row([], |r| r.get(0))?) };
+    let count =
+        |sql: &str| -> ApiResult<i64> { Ok(c.prepare_cached(sql)?.query_row([], |r| r.get(0))?) };
     Ok(SummaryCounts {
         policies: count("SELECT COUNT(*) FROM policies")?,
         policy_versions_in_use: count("SELECT COUNT(*) FROM policy_versions")?,

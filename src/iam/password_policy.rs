@@ -46,12 +46,17 @@ pub fn check_password(c: &Connection, password: &str, previous_hashes: &[String]
     let has_upper = password.chars().any(|ch| ch.is_ascii_uppercase());
     let has_lower = password.chars().any(|ch| ch.is_ascii_lowercase());
     let has_digit = password.chars().any(|ch| ch.is_ascii_digit());
-    let has_symbol = password.chars().any(|ch| SYMBOLS.contains(ch) || (ch.is_ascii_punctuation()));
+    let has_symbol = password
+        .chars()
+        .any(|ch| SYMBOLS.contains(ch) || (ch.is_ascii_punctuation()));
     let mut problems = Vec::new();
     match &policy {
         Some(p) => {
             if len < usize::try_from(p.minimum_length).unwrap_or(6) {
-                problems.push(format!("Password should have a minimum length of {}", p.minimum_length));
+                problems.push(format!(
+                    "Password should have a minimum length of {}",
+                    p.minimum_length
+                ));
             }
             if p.uppercase && !has_upper {
                 problems.push("Password should have at least one uppercase letter".to_string());
@@ -67,7 +72,11 @@ pub fn check_password(c: &Connection, password: &str, previous_hashes: &[String]
             }
             if p.reuse_prevention > 0 {
                 let n = usize::try_from(p.reuse_prevention).unwrap_or(0);
-                if previous_hashes.iter().take(n).any(|h| super::login_profiles::verify(password, h)) {
+                if previous_hashes
+                    .iter()
+                    .take(n)
+                    .any(|h| super::login_profiles::verify(password, h))
+                {
                     problems.push(format!(
                         "Password should not be one of your last {} passwords",
                         p.reuse_prevention
@@ -80,7 +89,10 @@ pub fn check_password(c: &Connection, password: &str, previous_hashes: &[String]
             if len < 8 {
                 problems.push("Password should have a minimum length of 8".to_string());
             }
-            let classes = [has_upper, has_lower, has_digit, has_symbol].iter().filter(|b| **b).count();
+            let classes = [has_upper, has_lower, has_digit, has_symbol]
+                .iter()
+                .filter(|b| **b)
+                .count();
             if classes < 3 {
                 problems.push(
                     "Password should have at least three of: uppercase letters, lowercase letters, numbers, symbols"
@@ -100,7 +112,10 @@ pub fn check_password(c: &Connection, password: &str, previous_hashes: &[String]
 }
 
 /// UpdateAccountPasswordPolicy: unspecified settings take AWS's defaults.
-pub fn update_account_password_policy(ctx: &Ctx, input: UpdateAccountPasswordPolicyRequest) -> ApiResult<()> {
+pub fn update_account_password_policy(
+    ctx: &Ctx,
+    input: UpdateAccountPasswordPolicyRequest,
+) -> ApiResult<()> {
     let p = Policy {
         minimum_length: input.minimum_password_length.unwrap_or(6),
         symbols: input.require_symbols.unwrap_or(false),

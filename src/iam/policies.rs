@@ -68,12 +68,19 @@ impl PolicyRef {
 /// Splits a policy ARN into (account, `policy/PATH/NAME`) when it is shaped like one.
 fn split_arn(arn: &str) -> Option<(&str, &str)> {
     let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_partition), Some("iam"), Some(""), Some(account), Some(resource)) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some("arn"), Some(_partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return None;
     };
-    resource.starts_with("policy/").then_some((account, resource))
+    resource
+        .starts_with("policy/")
+        .then_some((account, resource))
 }
 
 /// Finds a managed policy by ARN; `None` when no such policy exists.
@@ -111,7 +118,11 @@ fn read_only(ctx: &Ctx, arn: &str) -> ApiError {
         "AccessDenied",
         403,
         true,
-        format!("User: {} is not authorized to perform: {} on resource: policy {arn}", ctx.caller_arn(), ctx.op.action()),
+        format!(
+            "User: {} is not authorized to perform: {} on resource: policy {arn}",
+            ctx.caller_arn(),
+            ctx.op.action()
+        ),
     )
 }
 
@@ -128,15 +139,22 @@ pub fn check_document(doc: &str) -> ApiResult<()> {
     crate::policy::parse_policy(doc, crate::policy::PolicyKind::Identity)
         .map_err(|e| errors::malformed_policy_document(e.message))?;
     if crate::policy::policy_size(doc) > quotas::POLICY_SIZE {
-        return Err(messages::quota_exceeded("PolicySize", quotas::POLICY_SIZE as i64));
+        return Err(messages::quota_exceeded(
+            "PolicySize",
+            quotas::POLICY_SIZE as i64,
+        ));
     }
     Ok(())
 }
 
 /// IAM returns policy documents URL-encoded.
 pub fn encode_document(doc: &str) -> String {
-    const KEEP: &percent_encoding::AsciiSet =
-        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b'*');
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~')
+        .remove(b'*');
     percent_encoding::utf8_percent_encode(doc, KEEP).to_string()
 }
 
@@ -149,7 +167,10 @@ pub struct Usage {
 impl Usage {
     /// Reads the counts for every policy.
     pub fn load(c: &Connection) -> ApiResult<Usage> {
-        Ok(Usage { attachments: store::attachment_counts(c)?, boundaries: store::boundary_counts(c)? })
+        Ok(Usage {
+            attachments: store::attachment_counts(c)?,
+            boundaries: store::boundary_counts(c)?,
+        })
     }
 
     /// Attachments of one policy.
@@ -168,10 +189,25 @@ fn count(n: i64) -> Option<i32> {
 }
 
 /// The Policy shape.
-pub fn to_api(ctx: &Ctx, p: &PolicyRef, usage: &Usage, tags: Option<Vec<(String, String)>>) -> Policy {
+pub fn to_api(
+    ctx: &Ctx,
+    p: &PolicyRef,
+    usage: &Usage,
+    tags: Option<Vec<(String, String)>>,
+) -> Policy {
     let (description, default_version, created, updated) = match p {
-        PolicyRef::Customer(r) => (r.description.clone(), r.default_version.clone(), r.created.clone(), r.updated.clone()),
-        PolicyRef::Aws(m) => (Some(m.description.clone()), m.default_version.clone(), m.created.clone(), m.updated.clone()),
+        PolicyRef::Customer(r) => (
+            r.description.clone(),
+            r.default_version.clone(),
+            r.created.clone(),
+            r.updated.clone(),
+        ),
+        PolicyRef::Aws(m) => (
+            Some(m.description.clone()),
+            m.default_version.clone(),
+            m.created.clone(),
+            m.updated.clone(),
+        ),
     };
     Policy {
         policy_name: Some(p.name().to_string()),
@@ -185,16 +221,29 @@ pub fn to_api(ctx: &Ctx, p: &PolicyRef, usage: &Usage, tags: Option<Vec<(String,
         description,
         create_date: Some(created),
         update_date: Some(updated),
-        tags: tags.filter(|t| !t.is_empty()).map(|t| t.into_iter().map(|(key, value)| Tag { key, value }).collect()),
+        tags: tags.filter(|t| !t.is_empty()).map(|t| {
+            t.into_iter()
+                .map(|(key, value)| Tag { key, value })
+                .collect()
+        }),
     }
 }
 
 /// CreatePolicy.
 pub fn create_policy(ctx: &Ctx, input: CreatePolicyRequest) -> ApiResult<CreatePolicyResponse> {
     let path = input.path.clone().unwrap_or_else(|| "/".to_string());
-    let new_tags = super::tags::pairs(input.tags.iter().flatten().map(|t| (t.key.as_str(), t.value.as_str())));
+    let new_tags = super::tags::pairs(
+        input
+            .tags
+            .iter()
+            .flatten()
+            .map(|t| (t.key.as_str(), t.value.as_str())),
+    );
     ctx.app.store.write(|tx| {
-        ctx.authorize(tx, &ctx.iam_arn(&format!("policy{path}{}", input.policy_name)))?;
+        ctx.authorize(
+            tx,
+            &ctx.iam_arn(&format!("policy{path}{}", input.policy_name)),
+        )?;
         super::tags::check_request(&new_tags)?;
         check_document(&input.policy_document)?;
         if store::by_name(tx, &input.policy_name)?.is_some() {
@@ -204,7 +253,10 @@ pub fn create_policy(ctx: &Ctx, input: CreatePolicyRequest) -> ApiResult<CreateP
             )));
         }
         if store::all(tx)?.len() as i64 >= quotas::POLICIES {
-            return Err(messages::quota_exceeded("PoliciesPerAccount", quotas::POLICIES));
+            return Err(messages::quota_exceeded(
+                "PoliciesPerAccount",
+                quotas::POLICIES,
+            ));
         }
         let now = ctx.now_iso();
         let row = PolicyRow {
@@ -220,7 +272,14 @@ pub fn create_policy(ctx: &Ctx, input: CreatePolicyRequest) -> ApiResult<CreateP
         store::insert(tx, &row, &input.policy_document)?;
         tag_store::put(tx, Kind::Policy, &row.id, &new_tags)?;
         let usage = Usage::load(tx)?;
-        Ok(CreatePolicyResponse { policy: Some(to_api(ctx, &PolicyRef::Customer(row), &usage, Some(new_tags.clone()))) })
+        Ok(CreatePolicyResponse {
+            policy: Some(to_api(
+                ctx,
+                &PolicyRef::Customer(row),
+                &usage,
+                Some(new_tags.clone()),
+            )),
+        })
     })
 }
 
@@ -233,7 +292,9 @@ pub fn get_policy(ctx: &Ctx, input: GetPolicyRequest) -> ApiResult<GetPolicyResp
             PolicyRef::Customer(r) => Some(tag_store::list(c, Kind::Policy, &r.id)?),
             PolicyRef::Aws(_) => None,
         };
-        Ok(GetPolicyResponse { policy: Some(to_api(ctx, &p, &Usage::load(c)?, tags)) })
+        Ok(GetPolicyResponse {
+            policy: Some(to_api(ctx, &p, &Usage::load(c)?, tags)),
+        })
     })
 }
 
@@ -273,16 +334,25 @@ pub fn list_policies(ctx: &Ctx, input: ListPoliciesRequest) -> ApiResult<ListPol
 }
 
 /// Pages an in-memory list with an offset marker.
-pub fn offset_page<T>(items: Vec<T>, marker: Option<&str>, max_items: Option<i32>) -> ApiResult<(Vec<T>, Option<String>)> {
+pub fn offset_page<T>(
+    items: Vec<T>,
+    marker: Option<&str>,
+    max_items: Option<i32>,
+) -> ApiResult<(Vec<T>, Option<String>)> {
     let start = match page::decode_marker(marker)? {
-        Some(m) => m.parse::<usize>().map_err(|_| ApiError::validation("Invalid Marker value."))?,
+        Some(m) => m
+            .parse::<usize>()
+            .map_err(|_| ApiError::validation("Invalid Marker value."))?,
         None => 0,
     };
     let limit = page::limit(max_items);
     let total = items.len();
     let out: Vec<T> = items.into_iter().skip(start).take(limit).collect();
     let end = start + out.len();
-    Ok((out, (end < total).then(|| page::encode_marker(&end.to_string()))))
+    Ok((
+        out,
+        (end < total).then(|| page::encode_marker(&end.to_string())),
+    ))
 }
 
 /// DeletePolicy: only when detached and with no versions but the default.
@@ -306,7 +376,12 @@ pub fn delete_policy(ctx: &Ctx, input: DeletePolicyRequest) -> ApiResult<()> {
 
 /// TagPolicy.
 pub fn tag_policy(ctx: &Ctx, input: TagPolicyRequest) -> ApiResult<()> {
-    let new = super::tags::pairs(input.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())));
+    let new = super::tags::pairs(
+        input
+            .tags
+            .iter()
+            .map(|t| (t.key.as_str(), t.value.as_str())),
+    );
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, &input.policy_arn)?;
         let p = load_customer(ctx, tx, &input.policy_arn)?;
@@ -325,13 +400,26 @@ pub fn untag_policy(ctx: &Ctx, input: UntagPolicyRequest) -> ApiResult<()> {
 }
 
 /// ListPolicyTags (AWS managed policies have none).
-pub fn list_policy_tags(ctx: &Ctx, input: ListPolicyTagsRequest) -> ApiResult<ListPolicyTagsResponse> {
+pub fn list_policy_tags(
+    ctx: &Ctx,
+    input: ListPolicyTagsRequest,
+) -> ApiResult<ListPolicyTagsResponse> {
     ctx.app.store.read(|c| {
         ctx.authorize(c, &input.policy_arn)?;
         let id = load(ctx, c, &input.policy_arn)?.id().to_string();
-        let p = super::tags::page(c, Kind::Policy, &id, input.marker.as_deref(), input.max_items)?;
+        let p = super::tags::page(
+            c,
+            Kind::Policy,
+            &id,
+            input.marker.as_deref(),
+            input.max_items,
+        )?;
         Ok(ListPolicyTagsResponse {
-            tags: p.items.into_iter().map(|(key, value)| Tag { key, value }).collect(),
+            tags: p
+                .items
+                .into_iter()
+                .map(|(key, value)| Tag { key, value })
+                .collect(),
             is_truncated: Some(p.marker.is_some()),
             marker: p.marker,
         })

@@ -26,7 +26,11 @@ pub fn resource_arn(ctx: &Ctx, c: &Connection, name: &str) -> ApiResult<String> 
 
 /// The API shape of a user; tags only where IAM returns them (GetUser).
 pub fn to_api(ctx: &Ctx, c: &Connection, u: &UserRow, with_tags: bool) -> ApiResult<User> {
-    let tags = if with_tags { tags::list(c, Kind::User, &u.id)? } else { Vec::new() };
+    let tags = if with_tags {
+        tags::list(c, Kind::User, &u.id)?
+    } else {
+        Vec::new()
+    };
     Ok(User {
         path: u.path.clone(),
         user_name: u.name.clone(),
@@ -35,7 +39,11 @@ pub fn to_api(ctx: &Ctx, c: &Connection, u: &UserRow, with_tags: bool) -> ApiRes
         create_date: u.created.clone(),
         password_last_used: u.password_last_used.clone(),
         permissions_boundary: super::boundary_to_api(ctx, c, u.boundary.as_deref())?,
-        tags: (!tags.is_empty()).then(|| tags.into_iter().map(|(key, value)| Tag { key, value }).collect()),
+        tags: (!tags.is_empty()).then(|| {
+            tags.into_iter()
+                .map(|(key, value)| Tag { key, value })
+                .collect()
+        }),
     })
 }
 
@@ -46,7 +54,11 @@ pub fn create_user(ctx: &Ctx, input: CreateUserRequest) -> ApiResult<CreateUserR
     let new_tags = super::tags::pairs(tags_in.iter().map(|t| (t.key.as_str(), t.value.as_str())));
     ctx.app.store.write(|tx| {
         let keys = super::tags::request_keys(&new_tags);
-        ctx.authorize_with(tx, &ctx.iam_arn(&format!("user{path}{}", input.user_name)), &keys)?;
+        ctx.authorize_with(
+            tx,
+            &ctx.iam_arn(&format!("user{path}{}", input.user_name)),
+            &keys,
+        )?;
         super::tags::check_request(&new_tags)?;
         if store::by_name(tx, &input.user_name)?.is_some() {
             return Err(messages::already_exists("User", &input.user_name));
@@ -68,7 +80,9 @@ pub fn create_user(ctx: &Ctx, input: CreateUserRequest) -> ApiResult<CreateUserR
         };
         store::insert(tx, &row)?;
         tags::put(tx, Kind::User, &row.id, &new_tags)?;
-        Ok(CreateUserResponse { user: Some(to_api(ctx, tx, &row, true)?) })
+        Ok(CreateUserResponse {
+            user: Some(to_api(ctx, tx, &row, true)?),
+        })
     })
 }
 
@@ -77,7 +91,9 @@ pub fn get_user(ctx: &Ctx, input: GetUserRequest) -> ApiResult<GetUserResponse> 
     ctx.app.store.read(|c| {
         if input.user_name.is_none() {
             if let crate::identity::Principal::Root = ctx.principal {
-                return Ok(GetUserResponse { user: root_user(ctx) });
+                return Ok(GetUserResponse {
+                    user: root_user(ctx),
+                });
             }
         }
         let u = super::user_or_caller(ctx, c, input.user_name.as_deref());
@@ -87,7 +103,9 @@ pub fn get_user(ctx: &Ctx, input: GetUserRequest) -> ApiResult<GetUserResponse> 
             (Err(_), None) => ctx.caller_arn(),
         };
         ctx.authorize(c, &arn)?;
-        Ok(GetUserResponse { user: to_api(ctx, c, &u?, true)? })
+        Ok(GetUserResponse {
+            user: to_api(ctx, c, &u?, true)?,
+        })
     })
 }
 
@@ -111,8 +129,16 @@ pub fn list_users(ctx: &Ctx, input: ListUsersRequest) -> ApiResult<ListUsersResp
         let limit = page::limit(input.max_items);
         let rows = store::list(c, &prefix, after.as_deref(), limit)?;
         let p = page::paginate(rows, limit, |u| u.name.to_lowercase());
-        let users = p.items.iter().map(|u| to_api(ctx, c, u, false)).collect::<ApiResult<Vec<_>>>()?;
-        Ok(ListUsersResponse { users, is_truncated: Some(p.marker.is_some()), marker: p.marker })
+        let users = p
+            .items
+            .iter()
+            .map(|u| to_api(ctx, c, u, false))
+            .collect::<ApiResult<Vec<_>>>()?;
+        Ok(ListUsersResponse {
+            users,
+            is_truncated: Some(p.marker.is_some()),
+            marker: p.marker,
+        })
     })
 }
 
@@ -121,7 +147,10 @@ pub fn update_user(ctx: &Ctx, input: UpdateUserRequest) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.user_name)?)?;
         let u = load(tx, &input.user_name)?;
-        let name = input.new_user_name.clone().unwrap_or_else(|| u.name.clone());
+        let name = input
+            .new_user_name
+            .clone()
+            .unwrap_or_else(|| u.name.clone());
         let path = input.new_path.clone().unwrap_or_else(|| u.path.clone());
         if let Some(other) = store::by_name(tx, &name)? {
             if other.id != u.id {
@@ -156,9 +185,18 @@ pub fn delete_user(ctx: &Ctx, input: DeleteUserRequest) -> ApiResult<()> {
 
 /// TagUser.
 pub fn tag_user(ctx: &Ctx, input: TagUserRequest) -> ApiResult<()> {
-    let new = super::tags::pairs(input.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())));
+    let new = super::tags::pairs(
+        input
+            .tags
+            .iter()
+            .map(|t| (t.key.as_str(), t.value.as_str())),
+    );
     ctx.app.store.write(|tx| {
-        ctx.authorize_with(tx, &resource_arn(ctx, tx, &input.user_name)?, &super::tags::request_keys(&new))?;
+        ctx.authorize_with(
+            tx,
+            &resource_arn(ctx, tx, &input.user_name)?,
+            &super::tags::request_keys(&new),
+        )?;
         let u = load(tx, &input.user_name)?;
         super::tags::add(tx, Kind::User, &u.id, &new)
     })
@@ -179,9 +217,19 @@ pub fn list_user_tags(ctx: &Ctx, input: ListUserTagsRequest) -> ApiResult<ListUs
     ctx.app.store.read(|c| {
         ctx.authorize(c, &resource_arn(ctx, c, &input.user_name)?)?;
         let u = load(c, &input.user_name)?;
-        let p = super::tags::page(c, Kind::User, &u.id, input.marker.as_deref(), input.max_items)?;
+        let p = super::tags::page(
+            c,
+            Kind::User,
+            &u.id,
+            input.marker.as_deref(),
+            input.max_items,
+        )?;
         Ok(ListUserTagsResponse {
-            tags: p.items.into_iter().map(|(key, value)| Tag { key, value }).collect(),
+            tags: p
+                .items
+                .into_iter()
+                .map(|(key, value)| Tag { key, value })
+                .collect(),
             is_truncated: Some(p.marker.is_some()),
             marker: p.marker,
         })

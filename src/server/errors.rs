@@ -5,7 +5,13 @@ use crate::error::ApiError;
 
 /// Status and XML body for an error answered by `service`.
 pub fn render(err: &ApiError, service: Service, request_id: &str) -> (u16, String) {
-    let body = crate::wire::error::error_envelope(service.namespace(), err.sender_fault, &err.code, &err.message, request_id);
+    let body = crate::wire::error::error_envelope(
+        service.namespace(),
+        err.sender_fault,
+        &err.code,
+        &err.message,
+        request_id,
+    );
     (err.status, body)
 }
 
@@ -16,27 +22,46 @@ pub fn missing_action() -> ApiError {
 
 /// `InvalidAction` (400) for an action the service does not have.
 pub fn invalid_action(action: &str, version: &str) -> ApiError {
-    ApiError::sender("InvalidAction", format!("Could not find operation {action} for version {version}"))
+    ApiError::sender(
+        "InvalidAction",
+        format!("Could not find operation {action} for version {version}"),
+    )
 }
 
 /// `MalformedQueryString`-style error for an undecodable body or query.
 pub fn malformed_input(detail: &str) -> ApiError {
-    ApiError::sender("MalformedInput", format!("The request could not be parsed: {detail}"))
+    ApiError::sender(
+        "MalformedInput",
+        format!("The request could not be parsed: {detail}"),
+    )
 }
 
 /// 413 for bodies over the limit.
 pub fn too_large(limit: usize) -> ApiError {
-    ApiError::new("RequestEntityTooLarge", 413, true, format!("Request body is larger than {limit} bytes."))
+    ApiError::new(
+        "RequestEntityTooLarge",
+        413,
+        true,
+        format!("Request body is larger than {limit} bytes."),
+    )
 }
 
 /// `InvalidClientTokenId` (403): unknown, inactive or deleted access key.
 pub fn invalid_client_token() -> ApiError {
-    ApiError::new("InvalidClientTokenId", 403, true, "The security token included in the request is invalid.")
+    ApiError::new(
+        "InvalidClientTokenId",
+        403,
+        true,
+        "The security token included in the request is invalid.",
+    )
 }
 
 /// Error for a request body that arrived too slowly or broke off.
 pub fn incomplete_body() -> ApiError {
-    ApiError::sender("IncompleteBody", "The request body was not received in full.")
+    ApiError::sender(
+        "IncompleteBody",
+        "The request body was not received in full.",
+    )
 }
 
 #[cfg(test)]

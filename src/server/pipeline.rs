@@ -33,16 +33,28 @@ pub(super) struct Reply {
 
 impl Reply {
     pub(super) fn xml(status: u16, body: String) -> Reply {
-        Reply { status, content_type: "text/xml", body }
+        Reply {
+            status,
+            content_type: "text/xml",
+            body,
+        }
     }
 
     pub(super) fn json(status: u16, body: String) -> Reply {
-        Reply { status, content_type: "application/json", body }
+        Reply {
+            status,
+            content_type: "application/json",
+            body,
+        }
     }
 }
 
 /// Serves one HTTP request; never fails, every problem becomes an AWS error response.
-pub(super) async fn handle(app: Arc<App>, req: Request<Incoming>, remote: SocketAddr) -> Response<Full<Bytes>> {
+pub(super) async fn handle(
+    app: Arc<App>,
+    req: Request<Incoming>,
+    remote: SocketAddr,
+) -> Response<Full<Bytes>> {
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
     let (parts, body) = req.into_parts();
@@ -75,7 +87,12 @@ pub(super) async fn handle(app: Arc<App>, req: Request<Incoming>, remote: Socket
             tracing::error!(error = %e, "handler task failed");
             Outcome::failed(ApiError::internal(), Service::Iam)
         });
-        let code = outcome.result.as_ref().err().map(|e| e.code.to_string()).unwrap_or_default();
+        let code = outcome
+            .result
+            .as_ref()
+            .err()
+            .map(|e| e.code.to_string())
+            .unwrap_or_default();
         let reply = match outcome.result {
             Ok(xml) => Reply::xml(200, xml),
             Err(ref e) => error_reply(e, outcome.service, &request_id),
@@ -100,7 +117,8 @@ fn error_reply(err: &ApiError, service: Service, request_id: &str) -> Reply {
 
 fn respond(reply: Reply, request_id: &str) -> Response<Full<Bytes>> {
     let mut resp = Response::new(Full::new(Bytes::from(reply.body)));
-    *resp.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *resp.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = resp.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(reply.content_type));
     if let Ok(v) = HeaderValue::from_str(request_id) {
@@ -112,7 +130,12 @@ fn respond(reply: Reply, request_id: &str) -> Response<Full<Bytes>> {
 async fn read_body(body: Incoming, limit: usize) -> ApiResult<Bytes> {
     match tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, limit).collect()).await {
         Err(_) => Err(errors::incomplete_body()),
-        Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => Err(errors::too_large(limit)),
+        Ok(Err(e))
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            Err(errors::too_large(limit))
+        }
         Ok(Err(_)) => Err(errors::incomplete_body()),
         Ok(Ok(c)) => Ok(c.to_bytes()),
     }
@@ -132,7 +155,12 @@ impl Head {
         let headers = parts
             .headers
             .iter()
-            .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         Head {
             method: parts.method.as_str().to_string(),
@@ -144,7 +172,13 @@ impl Head {
     }
 
     pub(super) fn sig_parts<'a>(&'a self, body: &'a [u8]) -> RequestParts<'a> {
-        RequestParts { method: &self.method, path: &self.path, query: &self.query, headers: &self.headers, body }
+        RequestParts {
+            method: &self.method,
+            path: &self.path,
+            query: &self.query,
+            headers: &self.headers,
+            body,
+        }
     }
 }
 
@@ -158,7 +192,12 @@ struct Outcome {
 
 impl Outcome {
     fn failed(e: ApiError, service: Service) -> Outcome {
-        Outcome { service, op: None, principal: None, result: Err(e) }
+        Outcome {
+            service,
+            op: None,
+            principal: None,
+            result: Err(e),
+        }
     }
 }
 
@@ -176,7 +215,12 @@ fn process(app: &Arc<App>, head: &Head, body: &[u8], request_id: &str) -> Outcom
     let parts = head.sig_parts(body);
     let signature = sigv4::parse(&parts);
     let service = route_service(signature.as_ref().ok().and_then(Option::as_ref), &form);
-    let mut out = Outcome { service, op: None, principal: None, result: Ok(String::new()) };
+    let mut out = Outcome {
+        service,
+        op: None,
+        principal: None,
+        result: Ok(String::new()),
+    };
     let op = resolve_op(service, &form);
     out.op = op.as_ref().ok().copied();
     let auth = authenticate(app, &parts, signature, service, op.as_ref().ok().copied());
@@ -211,7 +255,8 @@ fn process(app: &Arc<App>, head: &Head, body: &[u8], request_id: &str) -> Outcom
         source_ip: head.remote.ip(),
         now: time::OffsetDateTime::now_utc(),
     };
-    out.result = crate::api::handler::dispatch(&crate::handlers::Handlers, &ctx, op, &form, request_id);
+    out.result =
+        crate::api::handler::dispatch(&crate::handlers::Handlers, &ctx, op, &form, request_id);
     out
 }
 
@@ -226,9 +271,13 @@ fn route_service(sig: Option<&sigv4::SignatureInfo>, form: &Form) -> Service {
 }
 
 fn resolve_op(service: Service, form: &Form) -> ApiResult<Operation> {
-    let action = form.get("Action").filter(|a| !a.is_empty()).ok_or_else(errors::missing_action)?;
-    Operation::from_action(service, action)
-        .ok_or_else(|| errors::invalid_action(action, form.get("Version").unwrap_or(service.api_version())))
+    let action = form
+        .get("Action")
+        .filter(|a| !a.is_empty())
+        .ok_or_else(errors::missing_action)?;
+    Operation::from_action(service, action).ok_or_else(|| {
+        errors::invalid_action(action, form.get("Version").unwrap_or(service.api_version()))
+    })
 }
 
 type Authenticated = (Principal, Option<String>, String);
@@ -249,22 +298,37 @@ fn authenticate(
     };
     let Some(sig) = sig else {
         return match op {
-            Some(op) if !op.requires_signature() => Ok((Principal::Anonymous, None, default_region)),
+            Some(op) if !op.requires_signature() => {
+                Ok((Principal::Anonymous, None, default_region))
+            }
             _ if strict => Err(sig_error(&sigv4::SigError::missing())),
             _ => Ok((Principal::Root, None, default_region)),
         };
     };
-    let region = if sig.region.is_empty() { default_region } else { sig.region.clone() };
+    let region = if sig.region.is_empty() {
+        default_region
+    } else {
+        sig.region.clone()
+    };
     if !strict {
         return Ok((Principal::Root, Some(sig.access_key_id), region));
     }
-    let cred = app.credential(&sig.access_key_id)?.ok_or_else(errors::invalid_client_token)?;
+    let cred = app
+        .credential(&sig.access_key_id)?
+        .ok_or_else(errors::invalid_client_token)?;
     if !cred.active {
         return Err(errors::invalid_client_token());
     }
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    sigv4::verify(parts, &sig, &cred.secret, service.signing_name(), now, Some(&app.signing_keys))
-        .map_err(|e| sig_error(&e))?;
+    sigv4::verify(
+        parts,
+        &sig,
+        &cred.secret,
+        service.signing_name(),
+        now,
+        Some(&app.signing_keys),
+    )
+    .map_err(|e| sig_error(&e))?;
     Ok((cred.principal.clone(), Some(sig.access_key_id), region))
 }
 

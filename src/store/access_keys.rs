@@ -47,43 +47,65 @@ pub fn insert(c: &Connection, k: &AccessKeyRow) -> rusqlite::Result<()> {
 
 /// Looks a key up by id.
 pub fn by_id(c: &Connection, id: &str) -> rusqlite::Result<Option<AccessKeyRow>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} FROM access_keys WHERE id = ?1"))?.query_row([id], from_row).optional()
+    c.prepare_cached(&format!("SELECT {COLUMNS} FROM access_keys WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()
 }
 
 /// A user's keys, oldest first, after a key id.
-pub fn for_user(c: &Connection, user_id: &str, after: Option<&str>, limit: usize) -> rusqlite::Result<Vec<AccessKeyRow>> {
+pub fn for_user(
+    c: &Connection,
+    user_id: &str,
+    after: Option<&str>,
+    limit: usize,
+) -> rusqlite::Result<Vec<AccessKeyRow>> {
     let mut st = c.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM access_keys WHERE user_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
     ))?;
-    let rows = st.query_map(params![user_id, after.unwrap_or(""), limit as i64 + 1], from_row)?;
+    let rows = st.query_map(
+        params![user_id, after.unwrap_or(""), limit as i64 + 1],
+        from_row,
+    )?;
     rows.collect()
 }
 
 /// Number of keys a user has.
 pub fn count_for_user(c: &Connection, user_id: &str) -> rusqlite::Result<i64> {
-    c.prepare_cached("SELECT COUNT(*) FROM access_keys WHERE user_id = ?1")?.query_row([user_id], |r| r.get(0))
+    c.prepare_cached("SELECT COUNT(*) FROM access_keys WHERE user_id = ?1")?
+        .query_row([user_id], |r| r.get(0))
 }
 
 /// Sets a key's status.
 pub fn set_status(c: &Connection, id: &str, status: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("UPDATE access_keys SET status = ?2 WHERE id = ?1")?.execute(params![id, status])?;
+    c.prepare_cached("UPDATE access_keys SET status = ?2 WHERE id = ?1")?
+        .execute(params![id, status])?;
     Ok(())
 }
 
 /// Records a signed request made with the key.
-pub fn touch(c: &Connection, id: &str, when: &str, service: &str, region: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("UPDATE access_keys SET last_used = ?2, last_service = ?3, last_region = ?4 WHERE id = ?1")?
-        .execute(params![id, when, service, region])?;
+pub fn touch(
+    c: &Connection,
+    id: &str,
+    when: &str,
+    service: &str,
+    region: &str,
+) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "UPDATE access_keys SET last_used = ?2, last_service = ?3, last_region = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id, when, service, region])?;
     Ok(())
 }
 
 /// Deletes a key.
 pub fn delete(c: &Connection, id: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("DELETE FROM access_keys WHERE id = ?1")?.execute([id])?;
+    c.prepare_cached("DELETE FROM access_keys WHERE id = ?1")?
+        .execute([id])?;
     Ok(())
 }
 
 /// Number of keys in the account.
 pub fn count(c: &Connection) -> rusqlite::Result<i64> {
-    c.prepare_cached("SELECT COUNT(*) FROM access_keys")?.query_row([], |r| r.get(0))
+    c.prepare_cached("SELECT COUNT(*) FROM access_keys")?
+        .query_row([], |r| r.get(0))
 }

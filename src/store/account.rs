@@ -12,11 +12,16 @@ pub fn aliases(c: &Connection) -> rusqlite::Result<Vec<String>> {
 /// Replaces the alias.
 pub fn set_alias(c: &Connection, alias: &str) -> rusqlite::Result<()> {
     c.execute("DELETE FROM account_aliases", [])?;
-    c.prepare_cached("INSERT INTO account_aliases (alias) VALUES (?1)")?.execute([alias])?;
+    c.prepare_cached("INSERT INTO account_aliases (alias) VALUES (?1)")?
+        .execute([alias])?;
     Ok(())
 }
 
 /// Deletes an alias; returns whether it existed.
 pub fn delete_alias(c: &Connection, alias: &str) -> rusqlite::Result<bool> {
-    Ok(c.prepare_cached("DELETE FROM account_aliases WHERE alias = ?1")?.execute([alias])? > 0)
+    Ok(
+        c.prepare_cached("DELETE FROM account_aliases WHERE alias = ?1")?
+            .execute([alias])?
+            > 0,
+    )
 }

@@ -17,11 +17,18 @@ pub struct LoginProfileRow {
 
 /// Gets a user's login profile.
 pub fn get(c: &Connection, user_id: &str) -> rusqlite::Result<Option<LoginProfileRow>> {
-    c.prepare_cached("SELECT user_id, hash, created, reset_required FROM login_profiles WHERE user_id = ?1")?
-        .query_row([user_id], |r| {
-            Ok(LoginProfileRow { user_id: r.get(0)?, hash: r.get(1)?, created: r.get(2)?, reset_required: r.get(3)? })
+    c.prepare_cached(
+        "SELECT user_id, hash, created, reset_required FROM login_profiles WHERE user_id = ?1",
+    )?
+    .query_row([user_id], |r| {
+        Ok(LoginProfileRow {
+            user_id: r.get(0)?,
+            hash: r.get(1)?,
+            created: r.get(2)?,
+            reset_required: r.get(3)?,
         })
-        .optional()
+    })
+    .optional()
 }
 
 /// Creates or replaces a login profile.
@@ -36,36 +43,47 @@ pub fn put(c: &Connection, p: &LoginProfileRow) -> rusqlite::Result<()> {
 
 /// Sets only the reset flag.
 pub fn set_reset_required(c: &Connection, user_id: &str, reset: bool) -> rusqlite::Result<()> {
-    c.prepare_cached("UPDATE login_profiles SET reset_required = ?2 WHERE user_id = ?1")?.execute(params![user_id, reset])?;
+    c.prepare_cached("UPDATE login_profiles SET reset_required = ?2 WHERE user_id = ?1")?
+        .execute(params![user_id, reset])?;
     Ok(())
 }
 
 /// Deletes a login profile; returns whether one existed.
 pub fn delete(c: &Connection, user_id: &str) -> rusqlite::Result<bool> {
-    Ok(c.prepare_cached("DELETE FROM login_profiles WHERE user_id = ?1")?.execute([user_id])? > 0)
+    Ok(
+        c.prepare_cached("DELETE FROM login_profiles WHERE user_id = ?1")?
+            .execute([user_id])?
+            > 0,
+    )
 }
 
 /// Remembers a password hash for reuse prevention.
 pub fn push_history(c: &Connection, user_id: &str, hash: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("INSERT INTO password_history (user_id, hash) VALUES (?1, ?2)")?.execute(params![user_id, hash])?;
+    c.prepare_cached("INSERT INTO password_history (user_id, hash) VALUES (?1, ?2)")?
+        .execute(params![user_id, hash])?;
     Ok(())
 }
 
 /// The user's last `n` password hashes, newest first.
 pub fn history(c: &Connection, user_id: &str, n: usize) -> rusqlite::Result<Vec<String>> {
-    let mut st = c.prepare_cached("SELECT hash FROM password_history WHERE user_id = ?1 ORDER BY seq DESC LIMIT ?2")?;
+    let mut st = c.prepare_cached(
+        "SELECT hash FROM password_history WHERE user_id = ?1 ORDER BY seq DESC LIMIT ?2",
+    )?;
     let rows = st.query_map(params![user_id, n as i64], |r| r.get(0))?;
     rows.collect()
 }
 
 /// Number of users with a console password.
 pub fn count(c: &Connection) -> rusqlite::Result<i64> {
-    c.prepare_cached("SELECT COUNT(*) FROM login_profiles")?.query_row([], |r| r.get(0))
+    c.prepare_cached("SELECT COUNT(*) FROM login_profiles")?
+        .query_row([], |r| r.get(0))
 }
 
 /// The account password policy as JSON, if set.
 pub fn policy(c: &Connection) -> rusqlite::Result<Option<String>> {
-    c.prepare_cached("SELECT doc FROM password_policy WHERE id = 1")?.query_row([], |r| r.get(0)).optional()
+    c.prepare_cached("SELECT doc FROM password_policy WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()
 }
 
 /// Stores the account password policy.
@@ -77,5 +95,9 @@ pub fn set_policy(c: &Connection, doc: &str) -> rusqlite::Result<()> {
 
 /// Deletes the account password policy; returns whether one existed.
 pub fn delete_policy(c: &Connection) -> rusqlite::Result<bool> {
-    Ok(c.prepare_cached("DELETE FROM password_policy WHERE id = 1")?.execute([])? > 0)
+    Ok(
+        c.prepare_cached("DELETE FROM password_policy WHERE id = 1")?
+            .execute([])?
+            > 0,
+    )
 }

@@ -32,7 +32,11 @@ pub struct Store {
 impl Store {
     /// Opens `:memory:` or a file (WAL) and brings its schema up to date.
     pub fn open(state: &str) -> Result<Store, rusqlite::Error> {
-        let conn = if state == ":memory:" { Connection::open_in_memory()? } else { Connection::open(state)? };
+        let conn = if state == ":memory:" {
+            Connection::open_in_memory()?
+        } else {
+            Connection::open(state)?
+        };
         if state != ":memory:" {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             // NORMAL in WAL mode survives a killed process; only an OS crash can lose the last commits.
@@ -41,7 +45,10 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.set_prepared_statement_cache_capacity(256);
         migrations::apply(&conn)?;
-        Ok(Store { conn: Mutex::new(conn), generation: AtomicU64::new(1) })
+        Ok(Store {
+            conn: Mutex::new(conn),
+            generation: AtomicU64::new(1),
+        })
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -68,7 +75,10 @@ impl Store {
 
     /// Runs a bookkeeping write (last-used times) that does not change what callers can see,
     /// so caches keep their generation.
-    pub fn touch(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<()>) -> rusqlite::Result<()> {
+    pub fn touch(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<()>,
+    ) -> rusqlite::Result<()> {
         let conn = self.lock();
         f(&conn)
     }

@@ -29,7 +29,8 @@ pub fn decode_marker(marker: Option<&str>) -> ApiResult<Option<String>> {
     let bytes = URL_SAFE_NO_PAD
         .decode(m.as_bytes())
         .map_err(|_| ApiError::validation("Invalid Marker value."))?;
-    let key = String::from_utf8(bytes).map_err(|_| ApiError::validation("Invalid Marker value."))?;
+    let key =
+        String::from_utf8(bytes).map_err(|_| ApiError::validation("Invalid Marker value."))?;
     Ok(Some(key))
 }
 
@@ -40,7 +41,9 @@ pub fn encode_marker(key: &str) -> String {
 
 /// The requested page size (MaxItems is range-checked by the model).
 pub fn limit(max_items: Option<i32>) -> usize {
-    usize::try_from(max_items.unwrap_or(DEFAULT_MAX_ITEMS)).unwrap_or(100).max(1)
+    usize::try_from(max_items.unwrap_or(DEFAULT_MAX_ITEMS))
+        .unwrap_or(100)
+        .max(1)
 }
 
 /// Cuts `rows` (fetched with one extra row beyond `limit`) into a page.
@@ -48,9 +51,15 @@ pub fn paginate<T>(mut rows: Vec<T>, limit: usize, key: impl Fn(&T) -> String) -
     if rows.len() > limit {
         rows.truncate(limit);
         let marker = rows.last().map(|r| encode_marker(&key(r)));
-        Page { items: rows, marker }
+        Page {
+            items: rows,
+            marker,
+        }
     } else {
-        Page { items: rows, marker: None }
+        Page {
+            items: rows,
+            marker: None,
+        }
     }
 }
 

@@ -69,25 +69,37 @@ pub fn by_name(c: &Connection, name: &str) -> rusqlite::Result<Option<RoleRow>> 
 
 /// A role by id.
 pub fn by_id(c: &Connection, id: &str) -> rusqlite::Result<Option<RoleRow>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} FROM roles WHERE id = ?1"))?.query_row([id], from_row).optional()
+    c.prepare_cached(&format!("SELECT {COLUMNS} FROM roles WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()
 }
 
 /// Roles under a path prefix, by name, after a lower-cased name.
-pub fn list(c: &Connection, prefix: &str, after: Option<&str>, limit: usize) -> rusqlite::Result<Vec<RoleRow>> {
+pub fn list(
+    c: &Connection,
+    prefix: &str,
+    after: Option<&str>,
+    limit: usize,
+) -> rusqlite::Result<Vec<RoleRow>> {
     let mut st = c.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM roles WHERE substr(path, 1, length(?1)) = ?1 AND name_lc > ?2 ORDER BY name_lc LIMIT ?3"
     ))?;
-    let rows = st.query_map(params![prefix, after.unwrap_or(""), limit as i64 + 1], from_row)?;
+    let rows = st.query_map(
+        params![prefix, after.unwrap_or(""), limit as i64 + 1],
+        from_row,
+    )?;
     rows.collect()
 }
 
 /// Deletes a role.
 pub fn delete(c: &Connection, id: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("DELETE FROM roles WHERE id = ?1")?.execute([id])?;
+    c.prepare_cached("DELETE FROM roles WHERE id = ?1")?
+        .execute([id])?;
     Ok(())
 }
 
 /// Number of roles.
 pub fn count(c: &Connection) -> rusqlite::Result<i64> {
-    c.prepare_cached("SELECT COUNT(*) FROM roles")?.query_row([], |r| r.get(0))
+    c.prepare_cached("SELECT COUNT(*) FROM roles")?
+        .query_row([], |r| r.get(0))
 }

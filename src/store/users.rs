@@ -50,15 +50,25 @@ pub fn by_name(c: &Connection, name: &str) -> rusqlite::Result<Option<UserRow>> 
 
 /// Finds a user by unique id.
 pub fn by_id(c: &Connection, id: &str) -> rusqlite::Result<Option<UserRow>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"))?.query_row([id], from_row).optional()
+    c.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()
 }
 
 /// Users whose path starts with `prefix`, ordered by name, after `after` (a lower-cased name).
-pub fn list(c: &Connection, prefix: &str, after: Option<&str>, limit: usize) -> rusqlite::Result<Vec<UserRow>> {
+pub fn list(
+    c: &Connection,
+    prefix: &str,
+    after: Option<&str>,
+    limit: usize,
+) -> rusqlite::Result<Vec<UserRow>> {
     let mut st = c.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM users WHERE substr(path, 1, length(?1)) = ?1 AND name_lc > ?2 ORDER BY name_lc LIMIT ?3"
     ))?;
-    let rows = st.query_map(params![prefix, after.unwrap_or(""), limit as i64 + 1], from_row)?;
+    let rows = st.query_map(
+        params![prefix, after.unwrap_or(""), limit as i64 + 1],
+        from_row,
+    )?;
     rows.collect()
 }
 
@@ -71,23 +81,27 @@ pub fn update_name_path(c: &Connection, id: &str, name: &str, path: &str) -> rus
 
 /// Sets or clears the permissions boundary.
 pub fn set_boundary(c: &Connection, id: &str, boundary: Option<&str>) -> rusqlite::Result<()> {
-    c.prepare_cached("UPDATE users SET boundary = ?2 WHERE id = ?1")?.execute(params![id, boundary])?;
+    c.prepare_cached("UPDATE users SET boundary = ?2 WHERE id = ?1")?
+        .execute(params![id, boundary])?;
     Ok(())
 }
 
 /// Records a console sign-in time.
 pub fn set_password_last_used(c: &Connection, id: &str, when: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("UPDATE users SET password_last_used = ?2 WHERE id = ?1")?.execute(params![id, when])?;
+    c.prepare_cached("UPDATE users SET password_last_used = ?2 WHERE id = ?1")?
+        .execute(params![id, when])?;
     Ok(())
 }
 
 /// Deletes a user row (dependent rows cascade).
 pub fn delete(c: &Connection, id: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("DELETE FROM users WHERE id = ?1")?.execute([id])?;
+    c.prepare_cached("DELETE FROM users WHERE id = ?1")?
+        .execute([id])?;
     Ok(())
 }
 
 /// Number of users in the account.
 pub fn count(c: &Connection) -> rusqlite::Result<i64> {
-    c.prepare_cached("SELECT COUNT(*) FROM users")?.query_row([], |r| r.get(0))
+    c.prepare_cached("SELECT COUNT(*) FROM users")?
+        .query_row([], |r| r.get(0))
 }

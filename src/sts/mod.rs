@@ -15,9 +15,14 @@ pub fn get_caller_identity(ctx: &Ctx) -> ApiResult<GetCallerIdentityResponse> {
 
 /// GetAccessKeyInfo: the account that owns a key. Keys issued here belong to this account;
 /// AWS answers for any well-formed key id, so unknown ids do too.
-pub fn get_access_key_info(ctx: &Ctx, _input: GetAccessKeyInfoRequest) -> ApiResult<GetAccessKeyInfoResponse> {
+pub fn get_access_key_info(
+    ctx: &Ctx,
+    _input: GetAccessKeyInfoRequest,
+) -> ApiResult<GetAccessKeyInfoResponse> {
     ctx.app.store.read(|c| {
         ctx.authorize(c, "*")?;
-        Ok(GetAccessKeyInfoResponse { account: Some(ctx.account().to_string()) })
+        Ok(GetAccessKeyInfoResponse {
+            account: Some(ctx.account().to_string()),
+        })
     })
 }

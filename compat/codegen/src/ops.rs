@@ -260,7 +260,12 @@ pub fn emit_handler(models: &[Model]) -> Result<String, String> {
             Some(_) => "ctx, Default::default()",
             None => "ctx",
         };
-        let _ = writeln!(s, "        Operation::{} => h.{}({args}).map(|_| ()),", o.name, snake(&o.name));
+        let _ = writeln!(
+            s,
+            "        Operation::{} => h.{}({args}).map(|_| ()),",
+            o.name,
+            snake(&o.name)
+        );
     }
     s.push_str("    }\n}\n");
     Ok(s)
