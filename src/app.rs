@@ -1,6 +1,7 @@
 //! The running service: configuration, store and caches shared by every request.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -22,6 +23,8 @@ pub struct App {
     pub(crate) key_touches: Mutex<HashMap<String, (Instant, String, String)>>,
     /// Parsed policies per principal, checked against the store generation.
     pub(crate) policies: crate::authz::PolicyCache,
+    /// Seconds added to the system clock (tests move time forward to expire sessions).
+    clock_offset: AtomicI64,
 }
 
 impl App {
@@ -35,7 +38,18 @@ impl App {
             credentials: KeyCache::default(),
             key_touches: Mutex::new(HashMap::new()),
             policies: crate::authz::PolicyCache::default(),
+            clock_offset: AtomicI64::new(0),
         }))
+    }
+
+    /// The server's notion of now: the system clock plus any test offset.
+    pub fn now(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::now_utc() + time::Duration::seconds(self.clock_offset.load(Ordering::Relaxed))
+    }
+
+    /// Moves the server's clock forward (tests of expiry).
+    pub fn advance_clock(&self, seconds: i64) {
+        self.clock_offset.fetch_add(seconds, Ordering::Relaxed);
     }
 
     /// Looks up the credential for an access key id (root or an IAM user's key).

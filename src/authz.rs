@@ -8,7 +8,7 @@ use rusqlite::Connection;
 
 use crate::context::Ctx;
 use crate::error::{ApiError, ApiResult};
-use crate::identity::Principal;
+use crate::identity::{Principal, SessionSubject};
 use crate::policy::{
     self, AuthzRequest, Decision, PolicyKind, PolicyRef, PolicySet, RequestContext,
 };
@@ -34,7 +34,7 @@ const CACHE_LIMIT: usize = 10_000;
 
 impl PolicyCache {
     /// Parses a document once per (policy id, version); inline documents are keyed by their text.
-    fn parsed(&self, key: &str, text: &str) -> Option<Arc<policy::Policy>> {
+    pub(crate) fn parsed(&self, key: &str, text: &str) -> Option<Arc<policy::Policy>> {
         if let Some(p) = self
             .documents
             .read()
@@ -73,51 +73,134 @@ pub fn check_with(
     resource: &str,
     extra: &[(String, Vec<String>)],
 ) -> ApiResult<()> {
-    if !ctx.app.config.enforce {
+    if !ctx.app.config.enforce || ctx.principal.is_root() || matches!(ctx.principal, Principal::Anonymous) {
         return Ok(());
     }
-    let user = match &ctx.principal {
-        Principal::Root | Principal::Anonymous => return Ok(()),
-        Principal::User(u) => u,
-    };
-    if self_service_allowed(c, action)? {
+    if let Principal::Session(s) = &ctx.principal {
+        // Credentials from GetSessionToken without MFA, and federation tokens, cannot call IAM.
+        let blocked = match s.subject {
+            SessionSubject::User(_) => !s.mfa,
+            SessionSubject::Federated { .. } => true,
+            _ => false,
+        };
+        if blocked && action.starts_with("iam:") {
+            return Err(crate::server::errors::invalid_client_token());
+        }
+    }
+    if ctx.principal.iam_user().is_some() && self_service_allowed(c, action)? {
         return Ok(());
     }
-    let policies = load_user_policies(ctx, c, &user.id)?;
-    let caller = ctx.caller_arn();
-    let mut context = base_context(ctx, &caller, &policies.tags);
-    context.insert("aws:username", user.name.as_str());
-    context.insert("aws:PrincipalType", "User");
-    for (k, vs) in extra {
-        context.insert_all(k, vs.iter().cloned());
-    }
-    let set = PolicySet {
-        identity: policies
-            .identity
-            .iter()
-            .map(|(id, p)| PolicyRef { id, policy: p })
-            .collect(),
-        boundary: policies
-            .boundary
-            .as_ref()
-            .map(|(id, p)| PolicyRef { id, policy: p }),
-        ..PolicySet::default()
-    };
-    let request = AuthzRequest::new(&caller, ctx.account(), action, resource, &context);
-    let outcome = policy::authorize(&request, &set);
+    let outcome = evaluate(ctx, c, action, resource, extra, &[])?;
     match outcome.decision {
         Decision::Allow => Ok(()),
         decision => {
             let reason = outcome.denied_by.unwrap_or(policy::DenyReason::Identity);
-            Err(access_denied(
-                &caller,
-                action,
-                resource,
-                &reason.message_fragment(decision, action),
-            ))
+            Err(access_denied(&ctx.caller_arn(), action, resource, &reason.message_fragment(decision, action)))
         }
     }
 }
+
+/// Evaluates the caller's policies (plus `resource_policies`, e.g. a trust policy) for one request.
+pub fn evaluate(
+    ctx: &Ctx,
+    c: &Connection,
+    action: &str,
+    resource: &str,
+    extra: &[(String, Vec<String>)],
+    resource_policies: &[(&str, &policy::Policy)],
+) -> ApiResult<policy::Outcome> {
+    let caller = ctx.caller_arn();
+    let mut parent_arn = None;
+    let (set_source, session): (Option<Arc<PrincipalPolicies>>, Option<&crate::identity::Session>) = match &ctx.principal {
+        Principal::User(u) => (Some(entity_policies(ctx, c, Entity::User, &u.id)?), None),
+        Principal::Session(s) => match &s.subject {
+            SessionSubject::Role { role, .. } => {
+                parent_arn = Some(ctx.iam_arn(&format!("role{}{}", role.path, role.name)));
+                (Some(entity_policies(ctx, c, Entity::Role, &role.id)?), Some(s.as_ref()))
+            }
+            SessionSubject::User(u) | SessionSubject::Federated { user: u, .. } => {
+                if matches!(s.subject, SessionSubject::Federated { .. }) {
+                    parent_arn = Some(ctx.iam_arn(&crate::iam::user_resource(u)));
+                }
+                (Some(entity_policies(ctx, c, Entity::User, &u.id)?), Some(s.as_ref()))
+            }
+            SessionSubject::Root => (None, Some(s.as_ref())),
+        },
+        Principal::Root | Principal::Anonymous => (None, None),
+    };
+    let empty = PrincipalPolicies { identity: Vec::new(), boundary: None, tags: Vec::new() };
+    let policies = set_source.as_deref().unwrap_or(&empty);
+    let mut context = base_context(ctx, &caller, &policies.tags);
+    if let Some(u) = ctx.principal.iam_user() {
+        context.insert("aws:username", u.name.as_str());
+    }
+    let principal_type = match &ctx.principal {
+        Principal::User(_) => "User",
+        Principal::Session(s) => match s.subject {
+            SessionSubject::Role { .. } => "AssumedRole",
+            SessionSubject::Federated { .. } => "FederatedUser",
+            SessionSubject::User(_) => "User",
+            SessionSubject::Root => "Account",
+        },
+        _ => "Account",
+    };
+    context.insert("aws:PrincipalType", principal_type);
+    let mut session_policies: Vec<(String, Arc<policy::Policy>)> = Vec::new();
+    if let Some(s) = session {
+        if let Some(role_arn) = &parent_arn {
+            if matches!(s.subject, SessionSubject::Role { .. }) {
+                context.remove("aws:PrincipalArn");
+                context.insert("aws:PrincipalArn", role_arn.as_str());
+            }
+        }
+        context.insert("aws:MultiFactorAuthPresent", s.mfa);
+        if s.mfa {
+            context.insert("aws:MultiFactorAuthAge", ctx.now.unix_timestamp() - s.issued);
+        }
+        context.insert("aws:TokenIssueTime", crate::store::format_time(time::OffsetDateTime::from_unix_timestamp(s.issued).unwrap_or(ctx.now)));
+        for (k, v) in &s.tags {
+            let key = format!("aws:PrincipalTag/{k}");
+            context.remove(&key);
+            context.insert(&key, v.as_str());
+        }
+        if let Some(si) = &s.source_identity {
+            context.insert("aws:SourceIdentity", si.as_str());
+        }
+        for (i, doc) in s.policy_documents.iter().enumerate() {
+            if let Some(p) = ctx.app.policies.parsed(&format!("inline:{doc}"), doc) {
+                session_policies.push((format!("session-policy-{i}"), p));
+            }
+        }
+        for id in &s.policy_ids {
+            if let Some(entry) = managed(&ctx.app.policies, c, id)? {
+                session_policies.push(entry);
+            }
+        }
+        // A federated session without session policies has no permissions, and session policies
+        // that resolved to nothing leave the intersection empty: either way nothing is allowed.
+        let federated = matches!(s.subject, SessionSubject::Federated { .. });
+        if session_policies.is_empty() && (s.has_session_policies || federated) {
+            let nothing = policy::parse_policy(ALLOW_NOTHING, PolicyKind::Identity).map_err(|_| ApiError::internal())?;
+            session_policies.push(("session-policy".to_string(), Arc::new(nothing)));
+        }
+    }
+    for (k, vs) in extra {
+        context.insert_all(k, vs.iter().cloned());
+    }
+    let set = PolicySet {
+        identity: policies.identity.iter().map(|(id, p)| PolicyRef { id, policy: p }).collect(),
+        boundary: policies.boundary.as_ref().map(|(id, p)| PolicyRef { id, policy: p }),
+        session: session_policies.iter().map(|(id, p)| PolicyRef { id, policy: p }).collect(),
+        resource: resource_policies.iter().map(|(id, p)| PolicyRef { id, policy: p }).collect(),
+        scps: Vec::new(),
+    };
+    let mut request = AuthzRequest::new(&caller, ctx.account(), action, resource, &context);
+    request.principal_parent_arn = parent_arn.as_deref();
+    Ok(policy::authorize(&request, &set))
+}
+
+/// A session policy that allows nothing: used when session policies leave no permission.
+const ALLOW_NOTHING: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"none:null","Resource":"*"}]}"#;
 
 /// `User: ARN is not authorized to perform: ACTION on resource: ARN because …`.
 pub fn access_denied(caller: &str, action: &str, resource: &str, why: &str) -> ApiError {
@@ -125,9 +208,9 @@ pub fn access_denied(caller: &str, action: &str, resource: &str, why: &str) -> A
         "AccessDenied",
         403,
         true,
-        format!(
-            "User: {caller} is not authorized to perform: {action} on resource: {resource} {why}"
-        ),
+        format!("User: {caller} is not authorized to perform: {action} on resource: {resource} {why}")
+            .trim_end()
+            .to_string(),
     )
 }
 
@@ -159,15 +242,12 @@ fn base_context(ctx: &Ctx, caller: &str, principal_tags: &[(String, String)]) ->
     context
 }
 
-/// A user's inline, attached and group policies plus its boundary, cached until the next write.
-fn load_user_policies(
-    ctx: &Ctx,
-    c: &Connection,
-    user_id: &str,
-) -> ApiResult<Arc<PrincipalPolicies>> {
+/// A user's (inline, attached, groups') or a role's policies plus its boundary and tags, cached
+/// until the next write.
+fn entity_policies(ctx: &Ctx, c: &Connection, kind: Entity, id: &str) -> ApiResult<Arc<PrincipalPolicies>> {
     let cache = &ctx.app.policies;
     let generation = ctx.app.store.generation();
-    let key = format!("user:{user_id}");
+    let key = format!("{}:{id}", kind.as_str());
     if let Some((g, set)) = cache
         .sets
         .read()
@@ -179,16 +259,20 @@ fn load_user_policies(
         }
     }
     let mut identity = Vec::new();
-    collect_entity(cache, c, Entity::User, user_id, &mut identity)?;
-    for g in groups::for_user(c, user_id, None, usize::MAX >> 2)? {
-        collect_entity(cache, c, Entity::Group, &g.id, &mut identity)?;
-    }
-    let boundary_id = crate::store::users::by_id(c, user_id)?.and_then(|u| u.boundary);
+    collect_entity(cache, c, kind, id, &mut identity)?;
+    let (boundary_id, tag_kind) = if kind == Entity::Role {
+        (crate::store::roles::by_id(c, id)?.and_then(|r| r.boundary), tags::Kind::Role)
+    } else {
+        for g in groups::for_user(c, id, None, usize::MAX >> 2)? {
+            collect_entity(cache, c, Entity::Group, &g.id, &mut identity)?;
+        }
+        (crate::store::users::by_id(c, id)?.and_then(|u| u.boundary), tags::Kind::User)
+    };
     let boundary = match boundary_id {
         Some(id) => managed(cache, c, &id)?,
         None => None,
     };
-    let tags = tags::list(c, tags::Kind::User, user_id)?;
+    let tags = tags::list(c, tag_kind, id)?;
     let set = Arc::new(PrincipalPolicies {
         identity,
         boundary,

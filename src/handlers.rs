@@ -343,6 +343,99 @@ impl Handler for Handlers {
         inline_policies::list_group_policies(ctx, input)
     }
 
+    // MFA devices (helper).
+    fn create_virtual_mfa_device(
+        &self,
+        ctx: &Ctx,
+        input: i::CreateVirtualMFADeviceRequest,
+    ) -> ApiResult<i::CreateVirtualMFADeviceResponse> {
+        crate::iam::mfa::create_virtual_mfa_device(ctx, input)
+    }
+    fn enable_mfa_device(&self, ctx: &Ctx, input: i::EnableMFADeviceRequest) -> ApiResult<()> {
+        crate::iam::mfa::enable_mfa_device(ctx, input)
+    }
+    fn resync_mfa_device(&self, ctx: &Ctx, input: i::ResyncMFADeviceRequest) -> ApiResult<()> {
+        crate::iam::mfa::resync_mfa_device(ctx, input)
+    }
+    fn deactivate_mfa_device(
+        &self,
+        ctx: &Ctx,
+        input: i::DeactivateMFADeviceRequest,
+    ) -> ApiResult<()> {
+        crate::iam::mfa::deactivate_mfa_device(ctx, input)
+    }
+    fn delete_virtual_mfa_device(
+        &self,
+        ctx: &Ctx,
+        input: i::DeleteVirtualMFADeviceRequest,
+    ) -> ApiResult<()> {
+        crate::iam::mfa::delete_virtual_mfa_device(ctx, input)
+    }
+    fn get_mfa_device(
+        &self,
+        ctx: &Ctx,
+        input: i::GetMFADeviceRequest,
+    ) -> ApiResult<i::GetMFADeviceResponse> {
+        crate::iam::mfa::get_mfa_device(ctx, input)
+    }
+    fn list_mfa_devices(
+        &self,
+        ctx: &Ctx,
+        input: i::ListMFADevicesRequest,
+    ) -> ApiResult<i::ListMFADevicesResponse> {
+        crate::iam::mfa::list_mfa_devices(ctx, input)
+    }
+    fn list_virtual_mfa_devices(
+        &self,
+        ctx: &Ctx,
+        input: i::ListVirtualMFADevicesRequest,
+    ) -> ApiResult<i::ListVirtualMFADevicesResponse> {
+        crate::iam::mfa::list_virtual_mfa_devices(ctx, input)
+    }
+    fn tag_mfa_device(&self, ctx: &Ctx, input: i::TagMFADeviceRequest) -> ApiResult<()> {
+        crate::iam::mfa::tag_mfa_device(ctx, input)
+    }
+    fn untag_mfa_device(&self, ctx: &Ctx, input: i::UntagMFADeviceRequest) -> ApiResult<()> {
+        crate::iam::mfa::untag_mfa_device(ctx, input)
+    }
+    fn list_mfa_device_tags(
+        &self,
+        ctx: &Ctx,
+        input: i::ListMFADeviceTagsRequest,
+    ) -> ApiResult<i::ListMFADeviceTagsResponse> {
+        crate::iam::mfa::list_mfa_device_tags(ctx, input)
+    }
+
+    // Policy simulation.
+    fn simulate_principal_policy(
+        &self,
+        ctx: &Ctx,
+        input: i::SimulatePrincipalPolicyRequest,
+    ) -> ApiResult<i::SimulatePolicyResponse> {
+        crate::iam::simulate::simulate_principal_policy(ctx, input)
+    }
+    fn simulate_custom_policy(
+        &self,
+        ctx: &Ctx,
+        input: i::SimulateCustomPolicyRequest,
+    ) -> ApiResult<i::SimulatePolicyResponse> {
+        crate::iam::simulate::simulate_custom_policy(ctx, input)
+    }
+    fn get_context_keys_for_custom_policy(
+        &self,
+        ctx: &Ctx,
+        input: i::GetContextKeysForCustomPolicyRequest,
+    ) -> ApiResult<i::GetContextKeysForPolicyResponse> {
+        crate::iam::simulate::get_context_keys_for_custom_policy(ctx, input)
+    }
+    fn get_context_keys_for_principal_policy(
+        &self,
+        ctx: &Ctx,
+        input: i::GetContextKeysForPrincipalPolicyRequest,
+    ) -> ApiResult<i::GetContextKeysForPolicyResponse> {
+        crate::iam::simulate::get_context_keys_for_principal_policy(ctx, input)
+    }
+
     // STS.
     fn get_caller_identity(
         &self,
@@ -350,6 +443,19 @@ impl Handler for Handlers {
         _input: s::GetCallerIdentityRequest,
     ) -> ApiResult<s::GetCallerIdentityResponse> {
         crate::sts::get_caller_identity(ctx)
+    }
+    fn assume_role(&self, ctx: &Ctx, input: s::AssumeRoleRequest) -> ApiResult<s::AssumeRoleResponse> {
+        crate::sts::assume_role(ctx, input)
+    }
+    fn get_session_token(&self, ctx: &Ctx, input: s::GetSessionTokenRequest) -> ApiResult<s::GetSessionTokenResponse> {
+        crate::sts::get_session_token(ctx, input)
+    }
+    fn get_federation_token(
+        &self,
+        ctx: &Ctx,
+        input: s::GetFederationTokenRequest,
+    ) -> ApiResult<s::GetFederationTokenResponse> {
+        crate::sts::get_federation_token(ctx, input)
     }
     fn get_access_key_info(
         &self,

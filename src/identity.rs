@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::app::App;
 use crate::error::ApiResult;
+use crate::store::roles::RoleRow;
 use crate::store::users::UserRow;
 use crate::store::{access_keys, users};
 
@@ -14,10 +15,58 @@ use crate::store::{access_keys, users};
 pub enum Principal {
     /// The account's root user: never denied by identity policies.
     Root,
-    /// An IAM user.
+    /// An IAM user signing with a long-term key.
     User(UserRow),
+    /// Temporary credentials from STS.
+    Session(Box<Session>),
     /// No credentials (the unsigned STS federation calls).
     Anonymous,
+}
+
+/// Who a set of temporary credentials acts as.
+#[derive(Debug, Clone)]
+pub enum SessionSubject {
+    /// `AssumeRole`: a role session.
+    Role {
+        /// The role.
+        role: RoleRow,
+        /// `RoleSessionName`.
+        session_name: String,
+    },
+    /// `GetSessionToken` by an IAM user.
+    User(UserRow),
+    /// `GetSessionToken` by the root user.
+    Root,
+    /// `GetFederationToken`: a federated user on behalf of an IAM user.
+    Federated {
+        /// The IAM user whose keys asked for the token.
+        user: UserRow,
+        /// The federated user's name.
+        name: String,
+    },
+}
+
+/// A temporary-credential session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Who it acts as.
+    pub subject: SessionSubject,
+    /// Whether MFA was presented when it was issued.
+    pub mfa: bool,
+    /// Issue time, Unix seconds.
+    pub issued: i64,
+    /// Expiry, Unix seconds.
+    pub expires: i64,
+    /// Session policies: inline documents and managed policy ids.
+    pub policy_documents: Vec<String>,
+    /// Managed policy ids passed as `PolicyArns`.
+    pub policy_ids: Vec<String>,
+    /// Whether session policies were passed at all (GetFederationToken without any grants nothing).
+    pub has_session_policies: bool,
+    /// Session tags.
+    pub tags: Vec<(String, String)>,
+    /// `SourceIdentity`, if set.
+    pub source_identity: Option<String>,
 }
 
 impl Principal {
@@ -25,9 +74,15 @@ impl Principal {
     pub fn arn(&self, partition: &str, account: &str) -> String {
         match self {
             Principal::Root => format!("arn:{partition}:iam::{account}:root"),
-            Principal::User(u) => {
-                format!("arn:{partition}:iam::{account}:user{}{}", u.path, u.name)
-            }
+            Principal::User(u) => user_arn(partition, account, u),
+            Principal::Session(s) => match &s.subject {
+                SessionSubject::Role { role, session_name } => {
+                    format!("arn:{partition}:sts::{account}:assumed-role/{}/{session_name}", role.name)
+                }
+                SessionSubject::User(u) => user_arn(partition, account, u),
+                SessionSubject::Root => format!("arn:{partition}:iam::{account}:root"),
+                SessionSubject::Federated { name, .. } => format!("arn:{partition}:sts::{account}:federated-user/{name}"),
+            },
             Principal::Anonymous => "anonymous".to_string(),
         }
     }
@@ -37,7 +92,34 @@ impl Principal {
         match self {
             Principal::Root => account.to_string(),
             Principal::User(u) => u.id.clone(),
+            Principal::Session(s) => match &s.subject {
+                SessionSubject::Role { role, session_name } => format!("{}:{session_name}", role.id),
+                SessionSubject::User(u) => u.id.clone(),
+                SessionSubject::Root => account.to_string(),
+                SessionSubject::Federated { name, .. } => format!("{account}:{name}"),
+            },
             Principal::Anonymous => "anonymous".to_string(),
+        }
+    }
+
+    /// The IAM user this principal acts as, for operations that default to the caller.
+    pub fn iam_user(&self) -> Option<&UserRow> {
+        match self {
+            Principal::User(u) => Some(u),
+            Principal::Session(s) => match &s.subject {
+                SessionSubject::User(u) => Some(u),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether the caller acts with the root user's authority.
+    pub fn is_root(&self) -> bool {
+        match self {
+            Principal::Root => true,
+            Principal::Session(s) => matches!(s.subject, SessionSubject::Root),
+            _ => false,
         }
     }
 
@@ -46,9 +128,19 @@ impl Principal {
         match self {
             Principal::Root => "root".to_string(),
             Principal::User(u) => format!("user/{}", u.name),
+            Principal::Session(s) => match &s.subject {
+                SessionSubject::Role { role, session_name } => format!("assumed-role/{}/{session_name}", role.name),
+                SessionSubject::User(u) => format!("user/{} (session)", u.name),
+                SessionSubject::Root => "root (session)".to_string(),
+                SessionSubject::Federated { name, .. } => format!("federated-user/{name}"),
+            },
             Principal::Anonymous => "anonymous".to_string(),
         }
     }
+}
+
+fn user_arn(partition: &str, account: &str, u: &UserRow) -> String {
+    format!("arn:{partition}:iam::{account}:user{}{}", u.path, u.name)
 }
 
 /// A secret and who it belongs to.
@@ -60,6 +152,8 @@ pub struct Credential {
     pub principal: Principal,
     /// False for an Inactive key: it no longer signs.
     pub active: bool,
+    /// Session token that must accompany temporary credentials.
+    pub token: Option<String>,
 }
 
 /// Access key id → credential, valid for one store generation.
@@ -77,6 +171,7 @@ pub fn lookup(app: &App, key_id: &str) -> ApiResult<Option<Arc<Credential>>> {
             secret: app.config.root_secret_access_key.clone(),
             principal: Principal::Root,
             active: true,
+            token: None,
         })));
     }
     let generation = app.store.generation();
@@ -102,6 +197,7 @@ pub fn lookup(app: &App, key_id: &str) -> ApiResult<Option<Arc<Credential>>> {
             secret: key.secret,
             principal: Principal::User(user),
             active: key.status == "Active",
+            token: None,
         })))
     })?;
     if let Some(cred) = &found {

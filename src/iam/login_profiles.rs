@@ -8,7 +8,6 @@ use crate::api::errors;
 use crate::api::iam::*;
 use crate::context::Ctx;
 use crate::error::{ApiError, ApiResult};
-use crate::identity::Principal;
 use crate::store::login::{self as store, LoginProfileRow};
 
 use super::{messages, password_policy};
@@ -132,7 +131,7 @@ pub fn delete_login_profile(ctx: &Ctx, input: DeleteLoginProfileRequest) -> ApiR
 
 /// ChangePassword: an IAM user changes its own password with its old one.
 pub fn change_password(ctx: &Ctx, input: ChangePasswordRequest) -> ApiResult<()> {
-    let Principal::User(me) = &ctx.principal else {
+    let Some(me) = ctx.principal.iam_user() else {
         return Err(errors::invalid_user_type(
             "Only IAM users can change their own password.",
         ));

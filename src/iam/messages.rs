@@ -47,3 +47,15 @@ pub fn quota_exceeded(quota: &str, limit: i64) -> ApiError {
 pub fn no_such_role(name: &str) -> ApiError {
     errors::no_such_entity(format!("The role with name {name} cannot be found."))
 }
+
+/// UnmodifiableEntity for a service-linked (AWS-protected) role.
+pub fn protected_role(name: &str) -> ApiError {
+    errors::unmodifiable_entity(format!(
+        "Cannot perform the operation on the protected role '{name}' - this role is only modifiable by AWS"
+    ))
+}
+
+/// NoSuchEntity for an instance profile.
+pub fn no_such_instance_profile(name: &str) -> ApiError {
+    errors::no_such_entity(format!("Instance Profile {name} cannot be found."))
+}

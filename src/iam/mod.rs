@@ -9,10 +9,12 @@ pub mod groups;
 pub mod inline_policies;
 pub mod login_profiles;
 pub mod messages;
+pub mod mfa;
 pub mod password_policy;
 pub mod policies;
 pub mod policy_versions;
 pub mod quotas;
+pub mod simulate;
 pub mod tags;
 pub mod users;
 
@@ -26,11 +28,9 @@ use crate::store::users::UserRow;
 pub fn user_or_caller(ctx: &Ctx, c: &Connection, name: Option<&str>) -> ApiResult<UserRow> {
     match name {
         Some(n) => users::load(c, n),
-        None => match &ctx.principal {
-            crate::identity::Principal::User(u) => {
-                crate::store::users::by_id(c, &u.id)?.ok_or_else(|| messages::no_such_user(&u.name))
-            }
-            _ => Err(messages::root_has_no_user()),
+        None => match ctx.principal.iam_user() {
+            Some(u) => crate::store::users::by_id(c, &u.id)?.ok_or_else(|| messages::no_such_user(&u.name)),
+            None => Err(messages::root_has_no_user()),
         },
     }
 }
@@ -112,6 +112,8 @@ pub fn summary_counts(c: &Connection) -> ApiResult<SummaryCounts> {
     Ok(SummaryCounts {
         policies: count("SELECT COUNT(*) FROM policies")?,
         policy_versions_in_use: count("SELECT COUNT(*) FROM policy_versions")?,
+        mfa_devices: count("SELECT COUNT(*) FROM mfa_devices")?,
+        mfa_devices_in_use: count("SELECT COUNT(*) FROM mfa_devices WHERE user_id IS NOT NULL")?,
         ..SummaryCounts::default()
     })
 }

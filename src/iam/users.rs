@@ -90,7 +90,7 @@ pub fn create_user(ctx: &Ctx, input: CreateUserRequest) -> ApiResult<CreateUserR
 pub fn get_user(ctx: &Ctx, input: GetUserRequest) -> ApiResult<GetUserResponse> {
     ctx.app.store.read(|c| {
         if input.user_name.is_none() {
-            if let crate::identity::Principal::Root = ctx.principal {
+            if ctx.principal.is_root() {
                 return Ok(GetUserResponse {
                     user: root_user(ctx),
                 });
@@ -172,6 +172,9 @@ pub fn delete_user(ctx: &Ctx, input: DeleteUserRequest) -> ApiResult<()> {
         }
         if access_keys::count_for_user(tx, &u.id)? > 0 {
             return Err(messages::delete_conflict("delete access keys"));
+        }
+        if super::mfa::has_enabled_device(tx, &u.id)? {
+            return Err(messages::delete_conflict("delete MFA device"));
         }
         if groups::count_for_user(tx, &u.id)? > 0 {
             return Err(messages::delete_conflict("remove user from all groups"));

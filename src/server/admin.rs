@@ -59,7 +59,7 @@ fn require_root(app: &App, head: &Head, body: &[u8]) -> Result<(), ApiError> {
     if !matches!(cred.principal, Principal::Root) {
         return Err(denied());
     }
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = app.now().unix_timestamp();
     crate::sigv4::verify(
         &parts,
         &sig,

@@ -56,6 +56,11 @@ pub fn invalid_client_token() -> ApiError {
     )
 }
 
+/// `ExpiredToken` (403): temporary credentials past their expiry.
+pub fn expired_token() -> ApiError {
+    ApiError::new("ExpiredToken", 403, true, "The security token included in the request is expired")
+}
+
 /// Error for a request body that arrived too slowly or broke off.
 pub fn incomplete_body() -> ApiError {
     ApiError::sender(

@@ -240,7 +240,7 @@ fn process(app: &Arc<App>, head: &Head, body: &[u8], request_id: &str) -> Outcom
         }
     };
     if let Some(k) = &key_id {
-        if !matches!(principal, Principal::Root) {
+        if matches!(principal, Principal::User(_)) {
             crate::identity::touch_key(app, k, service.signing_name(), &region);
         }
     }
@@ -253,7 +253,7 @@ fn process(app: &Arc<App>, head: &Head, body: &[u8], request_id: &str) -> Outcom
         region,
         request_id: request_id.to_string(),
         source_ip: head.remote.ip(),
-        now: time::OffsetDateTime::now_utc(),
+        now: app.now(),
     };
     out.result =
         crate::api::handler::dispatch(&crate::handlers::Handlers, &ctx, op, &form, request_id);
@@ -316,10 +316,10 @@ fn authenticate(
     let cred = app
         .credential(&sig.access_key_id)?
         .ok_or_else(errors::invalid_client_token)?;
-    if !cred.active {
+    if !cred.active || !token_matches(cred.token.as_deref(), sig.security_token.as_deref()) {
         return Err(errors::invalid_client_token());
     }
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = app.now().unix_timestamp();
     sigv4::verify(
         parts,
         &sig,
@@ -329,7 +329,22 @@ fn authenticate(
         Some(&app.signing_keys),
     )
     .map_err(|e| sig_error(&e))?;
+    if let Principal::Session(s) = &cred.principal {
+        if now >= s.expires {
+            return Err(errors::expired_token());
+        }
+    }
     Ok((cred.principal.clone(), Some(sig.access_key_id), region))
+}
+
+/// Temporary credentials need their exact token; long-term keys must not carry one.
+fn token_matches(expected: Option<&str>, given: Option<&str>) -> bool {
+    use subtle::ConstantTimeEq;
+    match (expected, given) {
+        (None, None) => true,
+        (Some(e), Some(g)) => bool::from(e.as_bytes().ct_eq(g.as_bytes())),
+        _ => false,
+    }
 }
 
 fn sig_error(e: &sigv4::SigError) -> ApiError {

@@ -48,6 +48,25 @@ const MIGRATIONS: &[&str] = &[
         id TEXT PRIMARY KEY, name TEXT NOT NULL, name_lc TEXT NOT NULL UNIQUE, path TEXT NOT NULL,
         created TEXT NOT NULL, description TEXT, max_session INTEGER NOT NULL, trust_policy TEXT NOT NULL,
         boundary TEXT, last_used TEXT, last_region TEXT);
+    CREATE TABLE instance_profiles (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, name_lc TEXT NOT NULL UNIQUE, path TEXT NOT NULL,
+        created TEXT NOT NULL);
+    CREATE TABLE instance_profile_roles (
+        profile_id TEXT NOT NULL REFERENCES instance_profiles(id) ON DELETE CASCADE,
+        role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE, PRIMARY KEY (profile_id, role_id));
+    CREATE INDEX instance_profile_roles_role ON instance_profile_roles(role_id);
+    CREATE TABLE oidc_providers (
+        arn_suffix TEXT PRIMARY KEY, url TEXT NOT NULL, client_ids TEXT NOT NULL, thumbprints TEXT NOT NULL,
+        created TEXT NOT NULL);
+    CREATE TABLE saml_providers (
+        name TEXT PRIMARY KEY, metadata TEXT NOT NULL, created TEXT NOT NULL, valid_until TEXT NOT NULL);
+    CREATE TABLE slr_deletion_tasks (id TEXT PRIMARY KEY, created TEXT NOT NULL);
+    CREATE TABLE sessions (
+        access_key_id TEXT PRIMARY KEY, secret TEXT NOT NULL, token TEXT NOT NULL, expires INTEGER NOT NULL,
+        kind TEXT NOT NULL, subject TEXT NOT NULL, doc TEXT NOT NULL);
+    CREATE TABLE mfa_devices (
+        serial TEXT PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL, seed TEXT NOT NULL, created TEXT NOT NULL,
+        user_id TEXT REFERENCES users(id) ON DELETE SET NULL, enabled TEXT, last_code_step INTEGER);
     CREATE TABLE inline_policies (
         entity_kind TEXT NOT NULL, entity_id TEXT NOT NULL, name TEXT NOT NULL, document TEXT NOT NULL,
         PRIMARY KEY (entity_kind, entity_id, name));
@@ -57,6 +76,13 @@ const MIGRATIONS: &[&str] = &[
 /// Tables emptied by a reset, children first.
 const TABLES: &[&str] = &[
     "inline_policies",
+    "mfa_devices",
+    "sessions",
+    "slr_deletion_tasks",
+    "saml_providers",
+    "oidc_providers",
+    "instance_profile_roles",
+    "instance_profiles",
     "roles",
     "attachments",
     "policy_versions",

@@ -5,11 +5,15 @@ pub mod access_keys;
 pub mod account;
 pub mod groups;
 pub mod ids;
+pub mod instance_profiles;
 pub mod login;
+pub mod mfa;
 mod migrations;
 pub mod page;
 pub mod policies;
+pub mod providers;
 pub mod roles;
+pub mod sessions;
 pub mod tags;
 pub mod users;
 

@@ -103,3 +103,67 @@ pub fn count(c: &Connection) -> rusqlite::Result<i64> {
     c.prepare_cached("SELECT COUNT(*) FROM roles")?
         .query_row([], |r| r.get(0))
 }
+
+/// Every role, by name (GetAccountAuthorizationDetails).
+pub fn all(c: &Connection) -> rusqlite::Result<Vec<RoleRow>> {
+    let mut st = c.prepare_cached(&format!("SELECT {COLUMNS} FROM roles ORDER BY name_lc"))?;
+    let rows = st.query_map([], from_row)?;
+    rows.collect()
+}
+
+/// Sets or clears the description.
+pub fn set_description(c: &Connection, id: &str, description: Option<&str>) -> rusqlite::Result<()> {
+    c.prepare_cached("UPDATE roles SET description = ?2 WHERE id = ?1")?
+        .execute(params![id, description])?;
+    Ok(())
+}
+
+/// Sets the longest session, seconds.
+pub fn set_max_session(c: &Connection, id: &str, seconds: i64) -> rusqlite::Result<()> {
+    c.prepare_cached("UPDATE roles SET max_session = ?2 WHERE id = ?1")?
+        .execute(params![id, seconds])?;
+    Ok(())
+}
+
+/// Replaces the trust policy.
+pub fn set_trust_policy(c: &Connection, id: &str, document: &str) -> rusqlite::Result<()> {
+    c.prepare_cached("UPDATE roles SET trust_policy = ?2 WHERE id = ?1")?
+        .execute(params![id, document])?;
+    Ok(())
+}
+
+/// Sets or clears the permissions boundary (a policy id).
+pub fn set_boundary(c: &Connection, id: &str, boundary: Option<&str>) -> rusqlite::Result<()> {
+    c.prepare_cached("UPDATE roles SET boundary = ?2 WHERE id = ?1")?
+        .execute(params![id, boundary])?;
+    Ok(())
+}
+
+/// Records that a session of the role was used, and where.
+pub fn set_last_used(c: &Connection, id: &str, when: &str, region: &str) -> rusqlite::Result<()> {
+    c.prepare_cached("UPDATE roles SET last_used = ?2, last_region = ?3 WHERE id = ?1")?
+        .execute(params![id, when, region])?;
+    Ok(())
+}
+
+/// Remembers a service-linked role deletion task (they complete at once).
+pub fn insert_deletion_task(c: &Connection, task_id: &str, created: &str) -> rusqlite::Result<()> {
+    c.prepare_cached("INSERT INTO slr_deletion_tasks (id, created) VALUES (?1, ?2)")?
+        .execute(params![task_id, created])?;
+    Ok(())
+}
+
+/// Whether a deletion task id was issued here.
+pub fn deletion_task_exists(c: &Connection, task_id: &str) -> rusqlite::Result<bool> {
+    Ok(c
+        .prepare_cached("SELECT 1 FROM slr_deletion_tasks WHERE id = ?1")?
+        .query_row([task_id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Records that a session of the role was created or used.
+pub fn touch(c: &Connection, id: &str, when: &str, region: &str) -> rusqlite::Result<()> {
+    c.prepare_cached("UPDATE roles SET last_used = ?2, last_region = ?3 WHERE id = ?1")?.execute(params![id, when, region])?;
+    Ok(())
+}

@@ -1,0 +1,354 @@
+//! The policy simulator: SimulatePrincipalPolicy / SimulateCustomPolicy and the context-key
+//! listings. It runs the same evaluator as enforcement, over the policies it is given.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+
+use crate::api::errors;
+use crate::api::iam::*;
+use crate::context::Ctx;
+use crate::error::ApiResult;
+use crate::policy::{self, AuthzRequest, DenyReason, PolicyKind, PolicyRef, PolicySet, RequestContext};
+use crate::store::policies::{self as policy_store, Entity};
+
+use super::policies as managed;
+
+/// One policy taking part in a simulation, with the id and type the response reports.
+struct Source {
+    id: String,
+    kind: &'static str,
+    policy: policy::Policy,
+}
+
+fn parse(doc: &str, kind: PolicyKind, what: &str) -> ApiResult<policy::Policy> {
+    policy::parse_policy(doc, kind).map_err(|e| errors::invalid_input(format!("{what} is not valid: {}", e.message)))
+}
+
+fn inputs(docs: Option<&[String]>, label: &str, kind: &'static str) -> ApiResult<Vec<Source>> {
+    docs.unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let id = format!("{label}.{}", i + 1);
+            Ok(Source { policy: parse(d, PolicyKind::Identity, &id)?, id, kind })
+        })
+        .collect()
+}
+
+/// Every identity policy of an entity (and, for a user, of its groups), labelled as AWS labels them.
+fn entity_sources(c: &Connection, kind: Entity, id: &str, excluded: &[PolicyIdentifier]) -> ApiResult<Vec<Source>> {
+    let mut holders = vec![(kind, id.to_string())];
+    if kind == Entity::User {
+        for g in crate::store::groups::for_user(c, id, None, usize::MAX >> 2)? {
+            holders.push((Entity::Group, g.id));
+        }
+    }
+    let mut out = Vec::new();
+    for (k, hid) in holders {
+        for (name, doc) in policy_store::inlines(c, k, &hid)? {
+            if excluded.iter().any(|e| e.inline_policy_identifier.as_ref().is_some_and(|i| i.policy_name == name)) {
+                continue;
+            }
+            if let Ok(p) = policy::parse_policy(&doc, PolicyKind::Identity) {
+                out.push(Source { id: name, kind: k.as_str(), policy: p });
+            }
+        }
+        for pid in policy_store::attached(c, k, &hid)? {
+            let Some(p) = managed::by_id(c, &pid)? else { continue };
+            let name = p.name().to_string();
+            if excluded.iter().any(|e| e.policy_arn.as_deref().is_some_and(|a| a.ends_with(&format!("/{name}")))) {
+                continue;
+            }
+            let kind = if matches!(p, managed::PolicyRef::Aws(_)) { "aws-managed" } else { "user-managed" };
+            if let Ok(parsed) = policy::parse_policy(&p.default_document(c)?, PolicyKind::Identity) {
+                out.push(Source { id: name, kind, policy: parsed });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn context_of(entries: Option<&[ContextEntry]>) -> RequestContext {
+    let mut ctx = RequestContext::new();
+    for e in entries.unwrap_or_default() {
+        if let Some(k) = &e.context_key_name {
+            ctx.insert_all(k, e.context_key_values.clone().unwrap_or_default());
+        }
+    }
+    ctx
+}
+
+/// What a simulation evaluates besides the action and resource.
+struct Simulation<'a> {
+    identity: Vec<Source>,
+    boundary: Vec<Source>,
+    scps: Vec<Vec<Source>>,
+    resource_policy: Option<Source>,
+    caller: String,
+    account: &'a str,
+    resource_owner: Option<String>,
+    context: RequestContext,
+}
+
+fn refs(sources: &[Source]) -> Vec<PolicyRef<'_>> {
+    sources.iter().map(|s| PolicyRef { id: &s.id, policy: &s.policy }).collect()
+}
+
+impl Simulation<'_> {
+    fn run(&self, actions: &[String], resources: &[String]) -> Vec<EvaluationResult> {
+        let kinds: HashMap<&str, &str> = self
+            .identity
+            .iter()
+            .chain(&self.boundary)
+            .chain(self.scps.iter().flatten())
+            .chain(self.resource_policy.iter())
+            .map(|s| (s.id.as_str(), s.kind))
+            .collect();
+        let mut results = Vec::new();
+        for action in actions {
+            for resource in resources {
+                let set = PolicySet {
+                    identity: refs(&self.identity),
+                    boundary: self.boundary.first().map(|s| PolicyRef { id: &s.id, policy: &s.policy }),
+                    session: Vec::new(),
+                    resource: self.resource_policy.iter().map(|s| PolicyRef { id: &s.id, policy: &s.policy }).collect(),
+                    scps: self.scps.iter().map(|level| refs(level)).collect(),
+                };
+                let mut req = AuthzRequest::new(&self.caller, self.account, action, resource, &self.context);
+                req.resource_account = self.resource_owner.as_deref().and_then(account_of);
+                let outcome = policy::authorize(&req, &set);
+                results.push(to_result(action, resource, &outcome, &kinds, !self.boundary.is_empty(), !self.scps.is_empty()));
+            }
+        }
+        results
+    }
+}
+
+fn account_of(arn: &str) -> Option<&str> {
+    arn.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
+fn to_result(
+    action: &str,
+    resource: &str,
+    outcome: &policy::Outcome,
+    kinds: &HashMap<&str, &str>,
+    has_boundary: bool,
+    has_scps: bool,
+) -> EvaluationResult {
+    let decision = outcome.decision.as_simulation_str().to_string();
+    let matched: Vec<Statement> = outcome
+        .matched
+        .iter()
+        .map(|m| Statement {
+            source_policy_id: Some(m.policy_id.clone()),
+            source_policy_type: Some(kinds.get(m.policy_id.as_str()).copied().unwrap_or("none").to_string()),
+            start_position: Some(Position { line: Some(m.start.0 as i32), column: Some(m.start.1 as i32) }),
+            end_position: Some(Position { line: Some(m.end.0 as i32), column: Some(m.end.1 as i32) }),
+        })
+        .collect();
+    let boundary_allows = !(outcome.denied_by == Some(DenyReason::Boundary));
+    let scp_allows = !(outcome.denied_by == Some(DenyReason::Scp));
+    let boundary_detail =
+        has_boundary.then_some(PermissionsBoundaryDecisionDetail { allowed_by_permissions_boundary: Some(boundary_allows) });
+    let missing = outcome.missing_context_keys.clone();
+    EvaluationResult {
+        eval_action_name: action.to_string(),
+        eval_resource_name: Some(resource.to_string()),
+        eval_decision: decision.clone(),
+        matched_statements: Some(matched.clone()),
+        missing_context_values: Some(missing.clone()),
+        organizations_decision_detail: has_scps
+            .then_some(OrganizationsDecisionDetail { allowed_by_organizations: Some(scp_allows) }),
+        permissions_boundary_decision_detail: boundary_detail.clone(),
+        eval_decision_details: None,
+        resource_specific_results: Some(vec![ResourceSpecificResult {
+            eval_resource_name: resource.to_string(),
+            eval_resource_decision: decision,
+            matched_statements: Some(matched),
+            missing_context_values: Some(missing),
+            eval_decision_details: None,
+            permissions_boundary_decision_detail: boundary_detail,
+        }]),
+    }
+}
+
+fn resources_or_star(r: Option<Vec<String>>) -> Vec<String> {
+    r.filter(|v| !v.is_empty()).unwrap_or_else(|| vec!["*".to_string()])
+}
+
+fn resource_policy(doc: Option<&str>) -> ApiResult<Option<Source>> {
+    doc.map(|d| {
+        Ok(Source { id: "ResourcePolicy".to_string(), kind: "resource", policy: parse(d, PolicyKind::ResourceBased, "ResourcePolicy")? })
+    })
+    .transpose()
+}
+
+/// The entity behind a PolicySourceArn: (kind, id, ARN of the caller it stands for).
+fn source_entity(ctx: &Ctx, c: &Connection, arn: &str) -> ApiResult<(Entity, String)> {
+    let resource = arn.splitn(6, ':').nth(5).unwrap_or_default();
+    let name = resource.rsplit('/').next().unwrap_or_default();
+    let kind = if resource.starts_with("user/") {
+        Entity::User
+    } else if resource.starts_with("group/") {
+        Entity::Group
+    } else if resource.starts_with("role/") {
+        Entity::Role
+    } else {
+        return Err(errors::invalid_input(format!("Invalid Entity Arn: {arn} does not clearly define entity type.")));
+    };
+    let e = super::entities::find(ctx, c, kind, name)?
+        .filter(|e| e.arn.ends_with(resource))
+        .ok_or_else(|| errors::no_such_entity(format!("Entity {arn} does not exist.")))?;
+    Ok((kind, e.id))
+}
+
+/// SimulatePrincipalPolicy.
+pub fn simulate_principal_policy(
+    ctx: &Ctx,
+    input: SimulatePrincipalPolicyRequest,
+) -> ApiResult<SimulatePolicyResponse> {
+    ctx.app.store.read(|c| {
+        ctx.authorize(c, &input.policy_source_arn)?;
+        let (kind, id) = source_entity(ctx, c, &input.policy_source_arn)?;
+        let mut identity = entity_sources(c, kind, &id, input.policy_exclusion_list.as_deref().unwrap_or_default())?;
+        identity.extend(inputs(input.policy_input_list.as_deref(), "PolicyInputList", "none")?);
+        let mut boundary =
+            inputs(input.permissions_boundary_policy_input_list.as_deref(), "PermissionsBoundaryPolicyInputList", "none")?;
+        if boundary.is_empty() {
+            let stored = match kind {
+                Entity::User => crate::store::users::by_id(c, &id)?.and_then(|u| u.boundary),
+                Entity::Role => crate::store::roles::by_id(c, &id)?.and_then(|r| r.boundary),
+                Entity::Group => None,
+            };
+            if let Some(pid) = stored {
+                if let Some(p) = managed::by_id(c, &pid)? {
+                    let kind = if matches!(p, managed::PolicyRef::Aws(_)) { "aws-managed" } else { "user-managed" };
+                    boundary.push(Source {
+                        id: p.name().to_string(),
+                        kind,
+                        policy: parse(&p.default_document(c)?, PolicyKind::Identity, "PermissionsBoundary")?,
+                    });
+                }
+            }
+        }
+        let caller = input.caller_arn.clone().unwrap_or_else(|| input.policy_source_arn.clone());
+        let sim = Simulation {
+            identity,
+            boundary,
+            scps: Vec::new(),
+            resource_policy: resource_policy(input.resource_policy.as_deref())?,
+            caller,
+            account: ctx.account(),
+            resource_owner: input.resource_owner.clone(),
+            context: context_of(input.context_entries.as_deref()),
+        };
+        let results = sim.run(&input.action_names, &resources_or_star(input.resource_arns.clone()));
+        let (items, marker) = managed::offset_page(results, input.marker.as_deref(), input.max_items)?;
+        Ok(SimulatePolicyResponse {
+            evaluation_results: Some(items),
+            is_truncated: Some(marker.is_some()),
+            marker,
+        })
+    })
+}
+
+/// SimulateCustomPolicy.
+pub fn simulate_custom_policy(ctx: &Ctx, input: SimulateCustomPolicyRequest) -> ApiResult<SimulatePolicyResponse> {
+    ctx.app.store.read(|c| {
+        ctx.authorize(c, "*")?;
+        let identity = inputs(Some(&input.policy_input_list), "PolicyInputList", "IAM Policy")?;
+        let boundary = inputs(
+            input.permissions_boundary_policy_input_list.as_deref(),
+            "PermissionsBoundaryPolicyInputList",
+            "IAM Policy",
+        )?;
+        let mut scps = Vec::new();
+        for (i, level) in input.ordered_organization_policy_input_list.iter().flatten().enumerate() {
+            scps.push(inputs(
+                level.service_control_policy_input_list.as_deref(),
+                &format!("OrderedOrganizationPolicyInputList.{}", i + 1),
+                "Organizations Policy",
+            )?);
+        }
+        let resource_policy = resource_policy(input.resource_policy.as_deref())?;
+        if resource_policy.is_some() && input.caller_arn.is_none() {
+            return Err(errors::invalid_input("A CallerArn is required when a ResourcePolicy is provided."));
+        }
+        let caller = input.caller_arn.clone().unwrap_or_else(|| ctx.iam_arn("user/simulated-user"));
+        let sim = Simulation {
+            identity,
+            boundary,
+            scps,
+            resource_policy,
+            caller,
+            account: ctx.account(),
+            resource_owner: input.resource_owner.clone(),
+            context: context_of(input.context_entries.as_deref()),
+        };
+        let results = sim.run(&input.action_names, &resources_or_star(input.resource_arns.clone()));
+        let (items, marker) = managed::offset_page(results, input.marker.as_deref(), input.max_items)?;
+        Ok(SimulatePolicyResponse { evaluation_results: Some(items), is_truncated: Some(marker.is_some()), marker })
+    })
+}
+
+fn context_keys(sources: &[Source]) -> Vec<String> {
+    let mut keys: Vec<String> = sources.iter().flat_map(|s| policy::context_keys(&s.policy)).collect();
+    keys.sort_by_key(|k| k.to_lowercase());
+    keys.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    keys
+}
+
+/// GetContextKeysForCustomPolicy.
+pub fn get_context_keys_for_custom_policy(
+    ctx: &Ctx,
+    input: GetContextKeysForCustomPolicyRequest,
+) -> ApiResult<GetContextKeysForPolicyResponse> {
+    ctx.app.store.read(|c| {
+        ctx.authorize(c, "*")?;
+        let sources = inputs(Some(&input.policy_input_list), "PolicyInputList", "none")?;
+        Ok(GetContextKeysForPolicyResponse { context_key_names: Some(context_keys(&sources)) })
+    })
+}
+
+/// GetContextKeysForPrincipalPolicy.
+pub fn get_context_keys_for_principal_policy(
+    ctx: &Ctx,
+    input: GetContextKeysForPrincipalPolicyRequest,
+) -> ApiResult<GetContextKeysForPolicyResponse> {
+    ctx.app.store.read(|c| {
+        ctx.authorize(c, &input.policy_source_arn)?;
+        let (kind, id) = source_entity(ctx, c, &input.policy_source_arn)?;
+        let mut sources = entity_sources(c, kind, &id, &[])?;
+        sources.extend(inputs(input.policy_input_list.as_deref(), "PolicyInputList", "none")?);
+        Ok(GetContextKeysForPolicyResponse { context_key_names: Some(context_keys(&sources)) })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decisions_and_positions() {
+        let doc = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}\n  ]\n}";
+        let sim = Simulation {
+            identity: inputs(Some(&[doc.to_string()]), "PolicyInputList", "IAM Policy").unwrap(),
+            boundary: Vec::new(),
+            scps: Vec::new(),
+            resource_policy: None,
+            caller: "arn:aws:iam::123456789012:user/a".to_string(),
+            account: "123456789012",
+            resource_owner: None,
+            context: RequestContext::new(),
+        };
+        let r = sim.run(&["s3:GetObject".to_string(), "ec2:RunInstances".to_string()], &["*".to_string()]);
+        assert_eq!(r[0].eval_decision, "allowed");
+        let m = &r[0].matched_statements.as_ref().unwrap()[0];
+        assert_eq!(m.source_policy_id.as_deref(), Some("PolicyInputList.1"));
+        assert_eq!(m.start_position.as_ref().unwrap().line, Some(4));
+        assert_eq!(r[1].eval_decision, "implicitDeny");
+        assert_eq!(policy::Decision::ExplicitDeny.as_simulation_str(), "explicitDeny");
+    }
+}
