@@ -436,6 +436,275 @@ impl Handler for Handlers {
         crate::iam::simulate::get_context_keys_for_principal_policy(ctx, input)
     }
 
+    // Roles, instance profiles and providers (helper).
+    fn create_role(&self, ctx: &Ctx, input: i::CreateRoleRequest) -> ApiResult<i::CreateRoleResponse> {
+        crate::iam::roles::create_role(ctx, input)
+    }
+    fn get_role(&self, ctx: &Ctx, input: i::GetRoleRequest) -> ApiResult<i::GetRoleResponse> {
+        crate::iam::roles::get_role(ctx, input)
+    }
+    fn list_roles(&self, ctx: &Ctx, input: i::ListRolesRequest) -> ApiResult<i::ListRolesResponse> {
+        crate::iam::roles::list_roles(ctx, input)
+    }
+    fn update_role(&self, ctx: &Ctx, input: i::UpdateRoleRequest) -> ApiResult<i::UpdateRoleResponse> {
+        crate::iam::roles::update_role(ctx, input)
+    }
+    fn update_role_description(
+        &self,
+        ctx: &Ctx,
+        input: i::UpdateRoleDescriptionRequest,
+    ) -> ApiResult<i::UpdateRoleDescriptionResponse> {
+        crate::iam::roles::update_role_description(ctx, input)
+    }
+    fn update_assume_role_policy(&self, ctx: &Ctx, input: i::UpdateAssumeRolePolicyRequest) -> ApiResult<()> {
+        crate::iam::roles::update_assume_role_policy(ctx, input)
+    }
+    fn delete_role(&self, ctx: &Ctx, input: i::DeleteRoleRequest) -> ApiResult<()> {
+        crate::iam::roles::delete_role(ctx, input)
+    }
+    fn tag_role(&self, ctx: &Ctx, input: i::TagRoleRequest) -> ApiResult<()> {
+        crate::iam::roles::tag_role(ctx, input)
+    }
+    fn untag_role(&self, ctx: &Ctx, input: i::UntagRoleRequest) -> ApiResult<()> {
+        crate::iam::roles::untag_role(ctx, input)
+    }
+    fn list_role_tags(&self, ctx: &Ctx, input: i::ListRoleTagsRequest) -> ApiResult<i::ListRoleTagsResponse> {
+        crate::iam::roles::list_role_tags(ctx, input)
+    }
+    fn attach_role_policy(&self, ctx: &Ctx, input: i::AttachRolePolicyRequest) -> ApiResult<()> {
+        crate::iam::role_policies::attach_role_policy(ctx, input)
+    }
+    fn detach_role_policy(&self, ctx: &Ctx, input: i::DetachRolePolicyRequest) -> ApiResult<()> {
+        crate::iam::role_policies::detach_role_policy(ctx, input)
+    }
+    fn list_attached_role_policies(
+        &self,
+        ctx: &Ctx,
+        input: i::ListAttachedRolePoliciesRequest,
+    ) -> ApiResult<i::ListAttachedRolePoliciesResponse> {
+        crate::iam::role_policies::list_attached_role_policies(ctx, input)
+    }
+    fn put_role_policy(&self, ctx: &Ctx, input: i::PutRolePolicyRequest) -> ApiResult<()> {
+        crate::iam::role_policies::put_role_policy(ctx, input)
+    }
+    fn get_role_policy(&self, ctx: &Ctx, input: i::GetRolePolicyRequest) -> ApiResult<i::GetRolePolicyResponse> {
+        crate::iam::role_policies::get_role_policy(ctx, input)
+    }
+    fn delete_role_policy(&self, ctx: &Ctx, input: i::DeleteRolePolicyRequest) -> ApiResult<()> {
+        crate::iam::role_policies::delete_role_policy(ctx, input)
+    }
+    fn list_role_policies(
+        &self,
+        ctx: &Ctx,
+        input: i::ListRolePoliciesRequest,
+    ) -> ApiResult<i::ListRolePoliciesResponse> {
+        crate::iam::role_policies::list_role_policies(ctx, input)
+    }
+    fn put_user_permissions_boundary(&self, ctx: &Ctx, input: i::PutUserPermissionsBoundaryRequest) -> ApiResult<()> {
+        crate::iam::boundaries::put_user_permissions_boundary(ctx, input)
+    }
+    fn delete_user_permissions_boundary(
+        &self,
+        ctx: &Ctx,
+        input: i::DeleteUserPermissionsBoundaryRequest,
+    ) -> ApiResult<()> {
+        crate::iam::boundaries::delete_user_permissions_boundary(ctx, input)
+    }
+    fn put_role_permissions_boundary(&self, ctx: &Ctx, input: i::PutRolePermissionsBoundaryRequest) -> ApiResult<()> {
+        crate::iam::boundaries::put_role_permissions_boundary(ctx, input)
+    }
+    fn delete_role_permissions_boundary(
+        &self,
+        ctx: &Ctx,
+        input: i::DeleteRolePermissionsBoundaryRequest,
+    ) -> ApiResult<()> {
+        crate::iam::boundaries::delete_role_permissions_boundary(ctx, input)
+    }
+    fn create_service_linked_role(
+        &self,
+        ctx: &Ctx,
+        input: i::CreateServiceLinkedRoleRequest,
+    ) -> ApiResult<i::CreateServiceLinkedRoleResponse> {
+        crate::iam::service_linked_roles::create_service_linked_role(ctx, input)
+    }
+    fn delete_service_linked_role(
+        &self,
+        ctx: &Ctx,
+        input: i::DeleteServiceLinkedRoleRequest,
+    ) -> ApiResult<i::DeleteServiceLinkedRoleResponse> {
+        crate::iam::service_linked_roles::delete_service_linked_role(ctx, input)
+    }
+    fn get_service_linked_role_deletion_status(
+        &self,
+        ctx: &Ctx,
+        input: i::GetServiceLinkedRoleDeletionStatusRequest,
+    ) -> ApiResult<i::GetServiceLinkedRoleDeletionStatusResponse> {
+        crate::iam::service_linked_roles::get_service_linked_role_deletion_status(ctx, input)
+    }
+    fn create_instance_profile(
+        &self,
+        ctx: &Ctx,
+        input: i::CreateInstanceProfileRequest,
+    ) -> ApiResult<i::CreateInstanceProfileResponse> {
+        crate::iam::instance_profiles::create_instance_profile(ctx, input)
+    }
+    fn get_instance_profile(
+        &self,
+        ctx: &Ctx,
+        input: i::GetInstanceProfileRequest,
+    ) -> ApiResult<i::GetInstanceProfileResponse> {
+        crate::iam::instance_profiles::get_instance_profile(ctx, input)
+    }
+    fn list_instance_profiles(
+        &self,
+        ctx: &Ctx,
+        input: i::ListInstanceProfilesRequest,
+    ) -> ApiResult<i::ListInstanceProfilesResponse> {
+        crate::iam::instance_profiles::list_instance_profiles(ctx, input)
+    }
+    fn list_instance_profiles_for_role(
+        &self,
+        ctx: &Ctx,
+        input: i::ListInstanceProfilesForRoleRequest,
+    ) -> ApiResult<i::ListInstanceProfilesForRoleResponse> {
+        crate::iam::instance_profiles::list_instance_profiles_for_role(ctx, input)
+    }
+    fn delete_instance_profile(&self, ctx: &Ctx, input: i::DeleteInstanceProfileRequest) -> ApiResult<()> {
+        crate::iam::instance_profiles::delete_instance_profile(ctx, input)
+    }
+    fn add_role_to_instance_profile(&self, ctx: &Ctx, input: i::AddRoleToInstanceProfileRequest) -> ApiResult<()> {
+        crate::iam::instance_profiles::add_role_to_instance_profile(ctx, input)
+    }
+    fn remove_role_from_instance_profile(
+        &self,
+        ctx: &Ctx,
+        input: i::RemoveRoleFromInstanceProfileRequest,
+    ) -> ApiResult<()> {
+        crate::iam::instance_profiles::remove_role_from_instance_profile(ctx, input)
+    }
+    fn tag_instance_profile(&self, ctx: &Ctx, input: i::TagInstanceProfileRequest) -> ApiResult<()> {
+        crate::iam::instance_profiles::tag_instance_profile(ctx, input)
+    }
+    fn untag_instance_profile(&self, ctx: &Ctx, input: i::UntagInstanceProfileRequest) -> ApiResult<()> {
+        crate::iam::instance_profiles::untag_instance_profile(ctx, input)
+    }
+    fn list_instance_profile_tags(
+        &self,
+        ctx: &Ctx,
+        input: i::ListInstanceProfileTagsRequest,
+    ) -> ApiResult<i::ListInstanceProfileTagsResponse> {
+        crate::iam::instance_profiles::list_instance_profile_tags(ctx, input)
+    }
+    fn create_open_id_connect_provider(
+        &self,
+        ctx: &Ctx,
+        input: i::CreateOpenIDConnectProviderRequest,
+    ) -> ApiResult<i::CreateOpenIDConnectProviderResponse> {
+        crate::iam::providers::create_open_id_connect_provider(ctx, input)
+    }
+    fn get_open_id_connect_provider(
+        &self,
+        ctx: &Ctx,
+        input: i::GetOpenIDConnectProviderRequest,
+    ) -> ApiResult<i::GetOpenIDConnectProviderResponse> {
+        crate::iam::providers::get_open_id_connect_provider(ctx, input)
+    }
+    fn list_open_id_connect_providers(
+        &self,
+        ctx: &Ctx,
+        input: i::ListOpenIDConnectProvidersRequest,
+    ) -> ApiResult<i::ListOpenIDConnectProvidersResponse> {
+        crate::iam::providers::list_open_id_connect_providers(ctx, input)
+    }
+    fn delete_open_id_connect_provider(
+        &self,
+        ctx: &Ctx,
+        input: i::DeleteOpenIDConnectProviderRequest,
+    ) -> ApiResult<()> {
+        crate::iam::providers::delete_open_id_connect_provider(ctx, input)
+    }
+    fn add_client_id_to_open_id_connect_provider(
+        &self,
+        ctx: &Ctx,
+        input: i::AddClientIDToOpenIDConnectProviderRequest,
+    ) -> ApiResult<()> {
+        crate::iam::providers::add_client_id_to_open_id_connect_provider(ctx, input)
+    }
+    fn remove_client_id_from_open_id_connect_provider(
+        &self,
+        ctx: &Ctx,
+        input: i::RemoveClientIDFromOpenIDConnectProviderRequest,
+    ) -> ApiResult<()> {
+        crate::iam::providers::remove_client_id_from_open_id_connect_provider(ctx, input)
+    }
+    fn update_open_id_connect_provider_thumbprint(
+        &self,
+        ctx: &Ctx,
+        input: i::UpdateOpenIDConnectProviderThumbprintRequest,
+    ) -> ApiResult<()> {
+        crate::iam::providers::update_open_id_connect_provider_thumbprint(ctx, input)
+    }
+    fn tag_open_id_connect_provider(&self, ctx: &Ctx, input: i::TagOpenIDConnectProviderRequest) -> ApiResult<()> {
+        crate::iam::providers::tag_open_id_connect_provider(ctx, input)
+    }
+    fn untag_open_id_connect_provider(&self, ctx: &Ctx, input: i::UntagOpenIDConnectProviderRequest) -> ApiResult<()> {
+        crate::iam::providers::untag_open_id_connect_provider(ctx, input)
+    }
+    fn list_open_id_connect_provider_tags(
+        &self,
+        ctx: &Ctx,
+        input: i::ListOpenIDConnectProviderTagsRequest,
+    ) -> ApiResult<i::ListOpenIDConnectProviderTagsResponse> {
+        crate::iam::providers::list_open_id_connect_provider_tags(ctx, input)
+    }
+    fn create_saml_provider(
+        &self,
+        ctx: &Ctx,
+        input: i::CreateSAMLProviderRequest,
+    ) -> ApiResult<i::CreateSAMLProviderResponse> {
+        crate::iam::providers::create_saml_provider(ctx, input)
+    }
+    fn get_saml_provider(&self, ctx: &Ctx, input: i::GetSAMLProviderRequest) -> ApiResult<i::GetSAMLProviderResponse> {
+        crate::iam::providers::get_saml_provider(ctx, input)
+    }
+    fn list_saml_providers(
+        &self,
+        ctx: &Ctx,
+        input: i::ListSAMLProvidersRequest,
+    ) -> ApiResult<i::ListSAMLProvidersResponse> {
+        crate::iam::providers::list_saml_providers(ctx, input)
+    }
+    fn update_saml_provider(
+        &self,
+        ctx: &Ctx,
+        input: i::UpdateSAMLProviderRequest,
+    ) -> ApiResult<i::UpdateSAMLProviderResponse> {
+        crate::iam::providers::update_saml_provider(ctx, input)
+    }
+    fn delete_saml_provider(&self, ctx: &Ctx, input: i::DeleteSAMLProviderRequest) -> ApiResult<()> {
+        crate::iam::providers::delete_saml_provider(ctx, input)
+    }
+    fn tag_saml_provider(&self, ctx: &Ctx, input: i::TagSAMLProviderRequest) -> ApiResult<()> {
+        crate::iam::providers::tag_saml_provider(ctx, input)
+    }
+    fn untag_saml_provider(&self, ctx: &Ctx, input: i::UntagSAMLProviderRequest) -> ApiResult<()> {
+        crate::iam::providers::untag_saml_provider(ctx, input)
+    }
+    fn list_saml_provider_tags(
+        &self,
+        ctx: &Ctx,
+        input: i::ListSAMLProviderTagsRequest,
+    ) -> ApiResult<i::ListSAMLProviderTagsResponse> {
+        crate::iam::providers::list_saml_provider_tags(ctx, input)
+    }
+    fn get_account_authorization_details(
+        &self,
+        ctx: &Ctx,
+        input: i::GetAccountAuthorizationDetailsRequest,
+    ) -> ApiResult<i::GetAccountAuthorizationDetailsResponse> {
+        crate::iam::authorization_details::get_account_authorization_details(ctx, input)
+    }
+
     // STS.
     fn get_caller_identity(
         &self,

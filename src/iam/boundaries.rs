@@ -11,10 +11,7 @@ fn boundary_key(arn: &str) -> [(String, Vec<String>); 1] {
 }
 
 /// PutUserPermissionsBoundary.
-pub fn put_user_permissions_boundary(
-    ctx: &Ctx,
-    input: PutUserPermissionsBoundaryRequest,
-) -> ApiResult<()> {
+pub fn put_user_permissions_boundary(ctx: &Ctx, input: PutUserPermissionsBoundaryRequest) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
         ctx.authorize_with(
             tx,
@@ -29,10 +26,7 @@ pub fn put_user_permissions_boundary(
 }
 
 /// DeleteUserPermissionsBoundary.
-pub fn delete_user_permissions_boundary(
-    ctx: &Ctx,
-    input: DeleteUserPermissionsBoundaryRequest,
-) -> ApiResult<()> {
+pub fn delete_user_permissions_boundary(ctx: &Ctx, input: DeleteUserPermissionsBoundaryRequest) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, &users::resource_arn(ctx, tx, &input.user_name)?)?;
         let u = users::load(tx, &input.user_name)?;
@@ -42,10 +36,7 @@ pub fn delete_user_permissions_boundary(
 }
 
 /// PutRolePermissionsBoundary (not on service-linked roles).
-pub fn put_role_permissions_boundary(
-    ctx: &Ctx,
-    input: PutRolePermissionsBoundaryRequest,
-) -> ApiResult<()> {
+pub fn put_role_permissions_boundary(ctx: &Ctx, input: PutRolePermissionsBoundaryRequest) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
         ctx.authorize_with(
             tx,
@@ -61,10 +52,7 @@ pub fn put_role_permissions_boundary(
 }
 
 /// DeleteRolePermissionsBoundary.
-pub fn delete_role_permissions_boundary(
-    ctx: &Ctx,
-    input: DeleteRolePermissionsBoundaryRequest,
-) -> ApiResult<()> {
+pub fn delete_role_permissions_boundary(ctx: &Ctx, input: DeleteRolePermissionsBoundaryRequest) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, &roles::resource_arn(ctx, tx, &input.role_name)?)?;
         let r = roles::load(tx, &input.role_name)?;

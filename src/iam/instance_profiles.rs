@@ -34,12 +34,7 @@ pub fn resource_arn(ctx: &Ctx, c: &Connection, name: &str) -> ApiResult<String> 
 }
 
 /// The InstanceProfile shape, with its roles; tags only where IAM returns them.
-pub fn to_api(
-    ctx: &Ctx,
-    c: &Connection,
-    p: &ProfileRow,
-    with_tags: bool,
-) -> ApiResult<InstanceProfile> {
+pub fn to_api(ctx: &Ctx, c: &Connection, p: &ProfileRow, with_tags: bool) -> ApiResult<InstanceProfile> {
     let roles = store::roles(c, &p.id)?
         .iter()
         .map(|r| roles::to_api(ctx, c, r, false))
@@ -56,11 +51,7 @@ pub fn to_api(
         arn: ctx.iam_arn(&resource(p)),
         create_date: p.created.clone(),
         roles,
-        tags: (!tags.is_empty()).then(|| {
-            tags.into_iter()
-                .map(|(key, value)| Tag { key, value })
-                .collect()
-        }),
+        tags: (!tags.is_empty()).then(|| tags.into_iter().map(|(key, value)| Tag { key, value }).collect()),
     })
 }
 
@@ -70,20 +61,11 @@ pub fn create_instance_profile(
     input: CreateInstanceProfileRequest,
 ) -> ApiResult<CreateInstanceProfileResponse> {
     let path = input.path.clone().unwrap_or_else(|| "/".to_string());
-    let new_tags = super::tags::pairs(
-        input
-            .tags
-            .iter()
-            .flatten()
-            .map(|t| (t.key.as_str(), t.value.as_str())),
-    );
+    let new_tags = super::tags::pairs(input.tags.iter().flatten().map(|t| (t.key.as_str(), t.value.as_str())));
     ctx.app.store.write(|tx| {
         ctx.authorize_with(
             tx,
-            &ctx.iam_arn(&format!(
-                "instance-profile{path}{}",
-                input.instance_profile_name
-            )),
+            &ctx.iam_arn(&format!("instance-profile{path}{}", input.instance_profile_name)),
             &super::tags::request_keys(&new_tags),
         )?;
         super::tags::check_request(&new_tags)?;
@@ -114,10 +96,7 @@ pub fn create_instance_profile(
 }
 
 /// GetInstanceProfile.
-pub fn get_instance_profile(
-    ctx: &Ctx,
-    input: GetInstanceProfileRequest,
-) -> ApiResult<GetInstanceProfileResponse> {
+pub fn get_instance_profile(ctx: &Ctx, input: GetInstanceProfileRequest) -> ApiResult<GetInstanceProfileResponse> {
     ctx.app.store.read(|c| {
         ctx.authorize(c, &resource_arn(ctx, c, &input.instance_profile_name)?)?;
         let p = load(c, &input.instance_profile_name)?;
@@ -137,11 +116,9 @@ pub fn list_instance_profiles(
         ctx.authorize(c, &ctx.iam_arn(&format!("instance-profile{prefix}")))?;
         let after = page::decode_marker(input.marker.as_deref())?;
         let limit = page::limit(input.max_items);
-        let p = page::paginate(
-            store::list(c, &prefix, after.as_deref(), limit)?,
-            limit,
-            |p| p.name.to_lowercase(),
-        );
+        let p = page::paginate(store::list(c, &prefix, after.as_deref(), limit)?, limit, |p| {
+            p.name.to_lowercase()
+        });
         Ok(ListInstanceProfilesResponse {
             instance_profiles: p
                 .items
@@ -164,11 +141,9 @@ pub fn list_instance_profiles_for_role(
         let r = roles::load(c, &input.role_name)?;
         let after = page::decode_marker(input.marker.as_deref())?;
         let limit = page::limit(input.max_items);
-        let p = page::paginate(
-            store::for_role(c, &r.id, after.as_deref(), limit)?,
-            limit,
-            |p| p.name.to_lowercase(),
-        );
+        let p = page::paginate(store::for_role(c, &r.id, after.as_deref(), limit)?, limit, |p| {
+            p.name.to_lowercase()
+        });
         Ok(ListInstanceProfilesForRoleResponse {
             instance_profiles: p
                 .items
@@ -187,9 +162,7 @@ pub fn delete_instance_profile(ctx: &Ctx, input: DeleteInstanceProfileRequest) -
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.instance_profile_name)?)?;
         let p = load(tx, &input.instance_profile_name)?;
         if !store::role_ids(tx, &p.id)?.is_empty() {
-            return Err(messages::delete_conflict(
-                "remove roles from instance profile",
-            ));
+            return Err(messages::delete_conflict("remove roles from instance profile"));
         }
         tag_store::clear(tx, Kind::InstanceProfile, &p.id)?;
         store::delete(tx, &p.id)?;
@@ -198,17 +171,10 @@ pub fn delete_instance_profile(ctx: &Ctx, input: DeleteInstanceProfileRequest) -
 }
 
 /// AddRoleToInstanceProfile: one role per profile; the caller must also be allowed to pass it.
-pub fn add_role_to_instance_profile(
-    ctx: &Ctx,
-    input: AddRoleToInstanceProfileRequest,
-) -> ApiResult<()> {
+pub fn add_role_to_instance_profile(ctx: &Ctx, input: AddRoleToInstanceProfileRequest) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.instance_profile_name)?)?;
-        ctx.authorize_action(
-            tx,
-            "iam:PassRole",
-            &roles::resource_arn(ctx, tx, &input.role_name)?,
-        )?;
+        ctx.authorize_action(tx, "iam:PassRole", &roles::resource_arn(ctx, tx, &input.role_name)?)?;
         let p = load(tx, &input.instance_profile_name)?;
         let r = roles::load(tx, &input.role_name)?;
         if store::role_ids(tx, &p.id)?.len() as i64 >= ROLES_PER_PROFILE {
@@ -223,10 +189,7 @@ pub fn add_role_to_instance_profile(
 }
 
 /// RemoveRoleFromInstanceProfile.
-pub fn remove_role_from_instance_profile(
-    ctx: &Ctx,
-    input: RemoveRoleFromInstanceProfileRequest,
-) -> ApiResult<()> {
+pub fn remove_role_from_instance_profile(ctx: &Ctx, input: RemoveRoleFromInstanceProfileRequest) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.instance_profile_name)?)?;
         let p = load(tx, &input.instance_profile_name)?;
@@ -240,12 +203,7 @@ pub fn remove_role_from_instance_profile(
 
 /// TagInstanceProfile.
 pub fn tag_instance_profile(ctx: &Ctx, input: TagInstanceProfileRequest) -> ApiResult<()> {
-    let new = super::tags::pairs(
-        input
-            .tags
-            .iter()
-            .map(|t| (t.key.as_str(), t.value.as_str())),
-    );
+    let new = super::tags::pairs(input.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())));
     ctx.app.store.write(|tx| {
         ctx.authorize_with(
             tx,
@@ -287,11 +245,7 @@ pub fn list_instance_profile_tags(
             input.max_items,
         )?;
         Ok(ListInstanceProfileTagsResponse {
-            tags: page
-                .items
-                .into_iter()
-                .map(|(key, value)| Tag { key, value })
-                .collect(),
+            tags: page.items.into_iter().map(|(key, value)| Tag { key, value }).collect(),
             is_truncated: Some(page.marker.is_some()),
             marker: page.marker,
         })

@@ -4,16 +4,23 @@
 pub mod access_keys;
 pub mod account;
 pub mod attachments;
+pub mod authorization_details;
+pub mod boundaries;
 pub mod entities;
 pub mod groups;
 pub mod inline_policies;
+pub mod instance_profiles;
 pub mod login_profiles;
 pub mod messages;
 pub mod mfa;
 pub mod password_policy;
 pub mod policies;
 pub mod policy_versions;
+pub mod providers;
 pub mod quotas;
+pub mod role_policies;
+pub mod roles;
+pub mod service_linked_roles;
 pub mod simulate;
 pub mod tags;
 pub mod users;
@@ -112,6 +119,11 @@ pub fn summary_counts(c: &Connection) -> ApiResult<SummaryCounts> {
     Ok(SummaryCounts {
         policies: count("SELECT COUNT(*) FROM policies")?,
         policy_versions_in_use: count("SELECT COUNT(*) FROM policy_versions")?,
+        roles: count("SELECT COUNT(*) FROM roles")?,
+        instance_profiles: count("SELECT COUNT(*) FROM instance_profiles")?,
+        providers: count(
+            "SELECT (SELECT COUNT(*) FROM oidc_providers) + (SELECT COUNT(*) FROM saml_providers)",
+        )?,
         mfa_devices: count("SELECT COUNT(*) FROM mfa_devices")?,
         mfa_devices_in_use: count("SELECT COUNT(*) FROM mfa_devices WHERE user_id IS NOT NULL")?,
         ..SummaryCounts::default()

@@ -58,8 +58,7 @@ pub fn put_role_policy(ctx: &Ctx, input: PutRolePolicyRequest) -> ApiResult<()> 
 
 /// GetRolePolicy.
 pub fn get_role_policy(ctx: &Ctx, input: GetRolePolicyRequest) -> ApiResult<GetRolePolicyResponse> {
-    let (role_name, policy_document) =
-        inline_policies::get(ctx, Entity::Role, &input.role_name, &input.policy_name)?;
+    let (role_name, policy_document) = inline_policies::get(ctx, Entity::Role, &input.role_name, &input.policy_name)?;
     Ok(GetRolePolicyResponse {
         role_name,
         policy_name: input.policy_name,
@@ -74,10 +73,7 @@ pub fn delete_role_policy(ctx: &Ctx, input: DeleteRolePolicyRequest) -> ApiResul
 }
 
 /// ListRolePolicies.
-pub fn list_role_policies(
-    ctx: &Ctx,
-    input: ListRolePoliciesRequest,
-) -> ApiResult<ListRolePoliciesResponse> {
+pub fn list_role_policies(ctx: &Ctx, input: ListRolePoliciesRequest) -> ApiResult<ListRolePoliciesResponse> {
     let (policy_names, marker) = inline_policies::list(
         ctx,
         Entity::Role,

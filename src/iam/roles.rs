@@ -76,11 +76,7 @@ pub fn check_trust_policy(doc: &str) -> ApiResult<()> {
 }
 
 fn api_tags(tags: Vec<(String, String)>) -> Option<Vec<Tag>> {
-    (!tags.is_empty()).then(|| {
-        tags.into_iter()
-            .map(|(key, value)| Tag { key, value })
-            .collect()
-    })
+    (!tags.is_empty()).then(|| tags.into_iter().map(|(key, value)| Tag { key, value }).collect())
 }
 
 /// The Role shape. `full` adds what only GetRole-like answers carry (tags, last use, boundary);
@@ -136,23 +132,13 @@ pub fn insert_checked(
 /// CreateRole.
 pub fn create_role(ctx: &Ctx, input: CreateRoleRequest) -> ApiResult<CreateRoleResponse> {
     let path = input.path.clone().unwrap_or_else(|| "/".to_string());
-    let new_tags = super::tags::pairs(
-        input
-            .tags
-            .iter()
-            .flatten()
-            .map(|t| (t.key.as_str(), t.value.as_str())),
-    );
+    let new_tags = super::tags::pairs(input.tags.iter().flatten().map(|t| (t.key.as_str(), t.value.as_str())));
     ctx.app.store.write(|tx| {
         let mut keys = super::tags::request_keys(&new_tags);
         if let Some(b) = &input.permissions_boundary {
             keys.push(("iam:PermissionsBoundary".to_string(), vec![b.clone()]));
         }
-        ctx.authorize_with(
-            tx,
-            &ctx.iam_arn(&format!("role{path}{}", input.role_name)),
-            &keys,
-        )?;
+        ctx.authorize_with(tx, &ctx.iam_arn(&format!("role{path}{}", input.role_name)), &keys)?;
         super::tags::check_request(&new_tags)?;
         check_trust_policy(&input.assume_role_policy_document)?;
         let boundary = match &input.permissions_boundary {
@@ -165,9 +151,7 @@ pub fn create_role(ctx: &Ctx, input: CreateRoleRequest) -> ApiResult<CreateRoleR
             path: path.clone(),
             created: ctx.now_iso(),
             description: input.description.clone(),
-            max_session: input
-                .max_session_duration
-                .map_or(DEFAULT_MAX_SESSION, i64::from),
+            max_session: input.max_session_duration.map_or(DEFAULT_MAX_SESSION, i64::from),
             trust_policy: input.assume_role_policy_document.clone(),
             boundary,
             last_used: None,
@@ -265,9 +249,7 @@ pub fn delete_role(ctx: &Ctx, input: DeleteRoleRequest) -> ApiResult<()> {
         ensure_modifiable(&r)?;
         crate::iam::dependents_check(tx, "role", &r.id)?;
         if instance_profiles::count_for_role(tx, &r.id)? > 0 {
-            return Err(messages::delete_conflict(
-                "remove roles from instance profile",
-            ));
+            return Err(messages::delete_conflict("remove roles from instance profile"));
         }
         tag_store::clear(tx, Kind::Role, &r.id)?;
         store::delete(tx, &r.id)?;
@@ -277,12 +259,7 @@ pub fn delete_role(ctx: &Ctx, input: DeleteRoleRequest) -> ApiResult<()> {
 
 /// TagRole.
 pub fn tag_role(ctx: &Ctx, input: TagRoleRequest) -> ApiResult<()> {
-    let new = super::tags::pairs(
-        input
-            .tags
-            .iter()
-            .map(|t| (t.key.as_str(), t.value.as_str())),
-    );
+    let new = super::tags::pairs(input.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())));
     ctx.app.store.write(|tx| {
         ctx.authorize_with(
             tx,
@@ -313,19 +290,9 @@ pub fn list_role_tags(ctx: &Ctx, input: ListRoleTagsRequest) -> ApiResult<ListRo
     ctx.app.store.read(|c| {
         ctx.authorize(c, &resource_arn(ctx, c, &input.role_name)?)?;
         let r = load(c, &input.role_name)?;
-        let p = super::tags::page(
-            c,
-            Kind::Role,
-            &r.id,
-            input.marker.as_deref(),
-            input.max_items,
-        )?;
+        let p = super::tags::page(c, Kind::Role, &r.id, input.marker.as_deref(), input.max_items)?;
         Ok(ListRoleTagsResponse {
-            tags: p
-                .items
-                .into_iter()
-                .map(|(key, value)| Tag { key, value })
-                .collect(),
+            tags: p.items.into_iter().map(|(key, value)| Tag { key, value }).collect(),
             is_truncated: Some(p.marker.is_some()),
             marker: p.marker,
         })

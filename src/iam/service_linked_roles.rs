@@ -16,36 +16,146 @@ use super::roles::{self, SERVICE_ROLE_PATH};
 /// Known services: (service principal, name after `AWSServiceRoleFor`, managed policy under
 /// `/aws-service-role/`, whether a custom suffix is accepted).
 const SERVICES: &[(&str, &str, &str, bool)] = &[
-    ("access-analyzer.amazonaws.com", "AccessAnalyzer", "AccessAnalyzerServiceRolePolicy", true),
-    ("autoscaling.amazonaws.com", "AutoScaling", "AutoScalingServiceRolePolicy", true),
+    (
+        "access-analyzer.amazonaws.com",
+        "AccessAnalyzer",
+        "AccessAnalyzerServiceRolePolicy",
+        true,
+    ),
+    (
+        "autoscaling.amazonaws.com",
+        "AutoScaling",
+        "AutoScalingServiceRolePolicy",
+        true,
+    ),
     ("batch.amazonaws.com", "Batch", "BatchServiceRolePolicy", true),
-    ("cloudtrail.amazonaws.com", "CloudTrail", "CloudTrailServiceRolePolicy", true),
-    ("compute-optimizer.amazonaws.com", "ComputeOptimizer", "ComputeOptimizerServiceRolePolicy", true),
+    (
+        "cloudtrail.amazonaws.com",
+        "CloudTrail",
+        "CloudTrailServiceRolePolicy",
+        true,
+    ),
+    (
+        "compute-optimizer.amazonaws.com",
+        "ComputeOptimizer",
+        "ComputeOptimizerServiceRolePolicy",
+        true,
+    ),
     ("config.amazonaws.com", "Config", "AWSConfigServiceRolePolicy", true),
-    ("dynamodb.application-autoscaling.amazonaws.com", "ApplicationAutoScaling_DynamoDBTable", "AWSApplicationAutoscalingDynamoDBTablePolicy", false),
+    (
+        "dynamodb.application-autoscaling.amazonaws.com",
+        "ApplicationAutoScaling_DynamoDBTable",
+        "AWSApplicationAutoscalingDynamoDBTablePolicy",
+        false,
+    ),
     ("ecs.amazonaws.com", "ECS", "AmazonECSServiceRolePolicy", false),
-    ("ecs.application-autoscaling.amazonaws.com", "ApplicationAutoScaling_ECSService", "AWSApplicationAutoscalingECSServicePolicy", false),
+    (
+        "ecs.application-autoscaling.amazonaws.com",
+        "ApplicationAutoScaling_ECSService",
+        "AWSApplicationAutoscalingECSServicePolicy",
+        false,
+    ),
     ("eks.amazonaws.com", "AmazonEKS", "AmazonEKSServiceRolePolicy", false),
-    ("eks-nodegroup.amazonaws.com", "AmazonEKSNodegroup", "AWSServiceRoleForAmazonEKSNodegroup", false),
-    ("elasticache.amazonaws.com", "ElastiCache", "ElastiCacheServiceRolePolicy", true),
-    ("elasticbeanstalk.amazonaws.com", "ElasticBeanstalk", "AWSElasticBeanstalkServiceRolePolicy", true),
-    ("elasticloadbalancing.amazonaws.com", "ElasticLoadBalancing", "AWSElasticLoadBalancingServiceRolePolicy", false),
-    ("elasticmapreduce.amazonaws.com", "EMRCleanup", "AmazonEMRCleanupPolicy", false),
-    ("es.amazonaws.com", "AmazonElasticsearchService", "AmazonElasticsearchServiceRolePolicy", false),
-    ("guardduty.amazonaws.com", "AmazonGuardDuty", "AmazonGuardDutyServiceRolePolicy", false),
-    ("inspector2.amazonaws.com", "AmazonInspector2", "AmazonInspector2ServiceRolePolicy", false),
-    ("macie.amazonaws.com", "AmazonMacie", "AmazonMacieServiceRolePolicy", false),
-    ("opensearchservice.amazonaws.com", "AmazonOpenSearchService", "AmazonOpenSearchServiceRolePolicy", false),
-    ("organizations.amazonaws.com", "Organizations", "AWSOrganizationsServiceTrustPolicy", false),
+    (
+        "eks-nodegroup.amazonaws.com",
+        "AmazonEKSNodegroup",
+        "AWSServiceRoleForAmazonEKSNodegroup",
+        false,
+    ),
+    (
+        "elasticache.amazonaws.com",
+        "ElastiCache",
+        "ElastiCacheServiceRolePolicy",
+        true,
+    ),
+    (
+        "elasticbeanstalk.amazonaws.com",
+        "ElasticBeanstalk",
+        "AWSElasticBeanstalkServiceRolePolicy",
+        true,
+    ),
+    (
+        "elasticloadbalancing.amazonaws.com",
+        "ElasticLoadBalancing",
+        "AWSElasticLoadBalancingServiceRolePolicy",
+        false,
+    ),
+    (
+        "elasticmapreduce.amazonaws.com",
+        "EMRCleanup",
+        "AmazonEMRCleanupPolicy",
+        false,
+    ),
+    (
+        "es.amazonaws.com",
+        "AmazonElasticsearchService",
+        "AmazonElasticsearchServiceRolePolicy",
+        false,
+    ),
+    (
+        "guardduty.amazonaws.com",
+        "AmazonGuardDuty",
+        "AmazonGuardDutyServiceRolePolicy",
+        false,
+    ),
+    (
+        "inspector2.amazonaws.com",
+        "AmazonInspector2",
+        "AmazonInspector2ServiceRolePolicy",
+        false,
+    ),
+    (
+        "macie.amazonaws.com",
+        "AmazonMacie",
+        "AmazonMacieServiceRolePolicy",
+        false,
+    ),
+    (
+        "opensearchservice.amazonaws.com",
+        "AmazonOpenSearchService",
+        "AmazonOpenSearchServiceRolePolicy",
+        false,
+    ),
+    (
+        "organizations.amazonaws.com",
+        "Organizations",
+        "AWSOrganizationsServiceTrustPolicy",
+        false,
+    ),
     ("rds.amazonaws.com", "RDS", "AmazonRDSServiceRolePolicy", false),
-    ("redshift.amazonaws.com", "Redshift", "AmazonRedshiftServiceLinkedRolePolicy", false),
-    ("replicator.lambda.amazonaws.com", "LambdaReplicator", "AWSLambdaReplicator", false),
-    ("securityhub.amazonaws.com", "SecurityHub", "AWSSecurityHubServiceRolePolicy", false),
+    (
+        "redshift.amazonaws.com",
+        "Redshift",
+        "AmazonRedshiftServiceLinkedRolePolicy",
+        false,
+    ),
+    (
+        "replicator.lambda.amazonaws.com",
+        "LambdaReplicator",
+        "AWSLambdaReplicator",
+        false,
+    ),
+    (
+        "securityhub.amazonaws.com",
+        "SecurityHub",
+        "AWSSecurityHubServiceRolePolicy",
+        false,
+    ),
     ("spot.amazonaws.com", "EC2Spot", "AWSEC2SpotServiceRolePolicy", false),
-    ("spotfleet.amazonaws.com", "EC2SpotFleet", "AWSEC2SpotFleetServiceRolePolicy", false),
+    (
+        "spotfleet.amazonaws.com",
+        "EC2SpotFleet",
+        "AWSEC2SpotFleetServiceRolePolicy",
+        false,
+    ),
     ("sso.amazonaws.com", "SSO", "AWSSSOServiceRolePolicy", false),
     ("support.amazonaws.com", "Support", "AWSSupportServiceRolePolicy", false),
-    ("trustedadvisor.amazonaws.com", "TrustedAdvisor", "AWSTrustedAdvisorServiceRolePolicy", false),
+    (
+        "trustedadvisor.amazonaws.com",
+        "TrustedAdvisor",
+        "AWSTrustedAdvisorServiceRolePolicy",
+        false,
+    ),
 ];
 
 /// The role name stem for a service: from the table, else its first label in CamelCase
@@ -106,9 +216,7 @@ pub fn create_service_linked_role(
             &[("iam:AWSServiceName".to_string(), vec![service.clone()])],
         )?;
         if !service.ends_with(".amazonaws.com") || stem.is_empty() {
-            return Err(errors::invalid_input(format!(
-                "Invalid service principal: {service}"
-            )));
+            return Err(errors::invalid_input(format!("Invalid service principal: {service}")));
         }
         if name.len() > 64 {
             return Err(errors::invalid_input(format!(
@@ -131,9 +239,7 @@ pub fn create_service_linked_role(
                 "Service role name {name} has been taken in this account, please try a different suffix."
             ))
         })?;
-        if let Some(p) =
-            policy.and_then(|p| catalog().by_resource(&format!("policy/aws-service-role/{p}")))
-        {
+        if let Some(p) = policy.and_then(|p| catalog().by_resource(&format!("policy/aws-service-role/{p}"))) {
             policy_store::attach(tx, Entity::Role, &row.id, &p.id)?;
         }
         Ok(CreateServiceLinkedRoleResponse {
@@ -158,9 +264,7 @@ pub fn delete_service_linked_role(
             )));
         }
         if instance_profiles::count_for_role(tx, &r.id)? > 0 {
-            return Err(super::messages::delete_conflict(
-                "remove roles from instance profile",
-            ));
+            return Err(super::messages::delete_conflict("remove roles from instance profile"));
         }
         for id in policy_store::attached(tx, Entity::Role, &r.id)? {
             policy_store::detach(tx, Entity::Role, &r.id, &id)?;
@@ -177,9 +281,7 @@ pub fn delete_service_linked_role(
             uuid::Uuid::new_v4()
         );
         store::insert_deletion_task(tx, &task, &ctx.now_iso())?;
-        Ok(DeleteServiceLinkedRoleResponse {
-            deletion_task_id: task,
-        })
+        Ok(DeleteServiceLinkedRoleResponse { deletion_task_id: task })
     })
 }
 
@@ -200,18 +302,11 @@ pub fn get_service_linked_role_deletion_status(
             parts.get(5),
         ) else {
             ctx.authorize(c, "*")?;
-            return Err(errors::invalid_input(format!(
-                "Invalid deletion task id: {id}"
-            )));
+            return Err(errors::invalid_input(format!("Invalid deletion task id: {id}")));
         };
-        ctx.authorize(
-            c,
-            &ctx.iam_arn(&format!("role{SERVICE_ROLE_PATH}{service}/{role}")),
-        )?;
+        ctx.authorize(c, &ctx.iam_arn(&format!("role{SERVICE_ROLE_PATH}{service}/{role}")))?;
         if !store::deletion_task_exists(c, id)? {
-            return Err(errors::no_such_entity(format!(
-                "Deletion task {id} cannot be found."
-            )));
+            return Err(errors::no_such_entity(format!("Deletion task {id} cannot be found.")));
         }
         Ok(GetServiceLinkedRoleDeletionStatusResponse {
             status: "SUCCEEDED".to_string(),

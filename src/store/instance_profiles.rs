@@ -30,10 +30,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ProfileRow> {
 
 /// Inserts a profile.
 pub fn insert(c: &Connection, p: &ProfileRow) -> rusqlite::Result<()> {
-    c.prepare_cached(
-        "INSERT INTO instance_profiles (id, name, name_lc, path, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![p.id, p.name, p.name.to_lowercase(), p.path, p.created])?;
+    c.prepare_cached("INSERT INTO instance_profiles (id, name, name_lc, path, created) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![p.id, p.name, p.name.to_lowercase(), p.path, p.created])?;
     Ok(())
 }
 
@@ -47,38 +45,22 @@ pub fn by_name(c: &Connection, name: &str) -> rusqlite::Result<Option<ProfileRow
 }
 
 /// Profiles under a path prefix, by name, after a lower-cased name (one extra row).
-pub fn list(
-    c: &Connection,
-    prefix: &str,
-    after: Option<&str>,
-    limit: usize,
-) -> rusqlite::Result<Vec<ProfileRow>> {
+pub fn list(c: &Connection, prefix: &str, after: Option<&str>, limit: usize) -> rusqlite::Result<Vec<ProfileRow>> {
     let mut st = c.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM instance_profiles p WHERE substr(p.path, 1, length(?1)) = ?1
          AND p.name_lc > ?2 ORDER BY p.name_lc LIMIT ?3"
     ))?;
-    let rows = st.query_map(
-        params![prefix, after.unwrap_or(""), limit as i64 + 1],
-        from_row,
-    )?;
+    let rows = st.query_map(params![prefix, after.unwrap_or(""), limit as i64 + 1], from_row)?;
     rows.collect()
 }
 
 /// Profiles holding a role, by name, after a lower-cased name (one extra row).
-pub fn for_role(
-    c: &Connection,
-    role_id: &str,
-    after: Option<&str>,
-    limit: usize,
-) -> rusqlite::Result<Vec<ProfileRow>> {
+pub fn for_role(c: &Connection, role_id: &str, after: Option<&str>, limit: usize) -> rusqlite::Result<Vec<ProfileRow>> {
     let mut st = c.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM instance_profiles p JOIN instance_profile_roles r ON r.profile_id = p.id
          WHERE r.role_id = ?1 AND p.name_lc > ?2 ORDER BY p.name_lc LIMIT ?3"
     ))?;
-    let rows = st.query_map(
-        params![role_id, after.unwrap_or(""), limit as i64 + 1],
-        from_row,
-    )?;
+    let rows = st.query_map(params![role_id, after.unwrap_or(""), limit as i64 + 1], from_row)?;
     rows.collect()
 }
 
@@ -90,9 +72,8 @@ pub fn count_for_role(c: &Connection, role_id: &str) -> rusqlite::Result<i64> {
 
 /// The role ids in a profile.
 pub fn role_ids(c: &Connection, profile_id: &str) -> rusqlite::Result<Vec<String>> {
-    let mut st = c.prepare_cached(
-        "SELECT role_id FROM instance_profile_roles WHERE profile_id = ?1 ORDER BY role_id",
-    )?;
+    let mut st =
+        c.prepare_cached("SELECT role_id FROM instance_profile_roles WHERE profile_id = ?1 ORDER BY role_id")?;
     let rows = st.query_map([profile_id], |r| r.get(0))?;
     rows.collect()
 }
@@ -110,10 +91,8 @@ pub fn roles(c: &Connection, profile_id: &str) -> rusqlite::Result<Vec<RoleRow>>
 
 /// Puts a role in a profile.
 pub fn add_role(c: &Connection, profile_id: &str, role_id: &str) -> rusqlite::Result<()> {
-    c.prepare_cached(
-        "INSERT OR IGNORE INTO instance_profile_roles (profile_id, role_id) VALUES (?1, ?2)",
-    )?
-    .execute(params![profile_id, role_id])?;
+    c.prepare_cached("INSERT OR IGNORE INTO instance_profile_roles (profile_id, role_id) VALUES (?1, ?2)")?
+        .execute(params![profile_id, role_id])?;
     Ok(())
 }
 

@@ -105,20 +105,13 @@ fn saml_from_row(r: &Row<'_>) -> rusqlite::Result<SamlRow> {
 
 /// Inserts a SAML provider.
 pub fn insert_saml(c: &Connection, p: &SamlRow) -> rusqlite::Result<()> {
-    c.prepare_cached(
-        "INSERT INTO saml_providers (name, metadata, created, valid_until) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![p.name, p.metadata, p.created, p.valid_until])?;
+    c.prepare_cached("INSERT INTO saml_providers (name, metadata, created, valid_until) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![p.name, p.metadata, p.created, p.valid_until])?;
     Ok(())
 }
 
 /// Replaces a SAML provider's metadata.
-pub fn update_saml(
-    c: &Connection,
-    name: &str,
-    metadata: &str,
-    valid_until: &str,
-) -> rusqlite::Result<()> {
+pub fn update_saml(c: &Connection, name: &str, metadata: &str, valid_until: &str) -> rusqlite::Result<()> {
     c.prepare_cached("UPDATE saml_providers SET metadata = ?2, valid_until = ?3 WHERE name = ?1")?
         .execute(params![name, metadata, valid_until])?;
     Ok(())
@@ -126,18 +119,14 @@ pub fn update_saml(
 
 /// A SAML provider by name.
 pub fn saml(c: &Connection, name: &str) -> rusqlite::Result<Option<SamlRow>> {
-    c.prepare_cached(
-        "SELECT name, metadata, created, valid_until FROM saml_providers WHERE name = ?1",
-    )?
-    .query_row([name], saml_from_row)
-    .optional()
+    c.prepare_cached("SELECT name, metadata, created, valid_until FROM saml_providers WHERE name = ?1")?
+        .query_row([name], saml_from_row)
+        .optional()
 }
 
 /// Every SAML provider, by name.
 pub fn all_saml(c: &Connection) -> rusqlite::Result<Vec<SamlRow>> {
-    let mut st = c.prepare_cached(
-        "SELECT name, metadata, created, valid_until FROM saml_providers ORDER BY name",
-    )?;
+    let mut st = c.prepare_cached("SELECT name, metadata, created, valid_until FROM saml_providers ORDER BY name")?;
     let rows = st.query_map([], saml_from_row)?;
     rows.collect()
 }
@@ -152,8 +141,6 @@ pub fn delete_saml(c: &Connection, name: &str) -> rusqlite::Result<bool> {
 
 /// Number of OIDC plus SAML providers.
 pub fn count(c: &Connection) -> rusqlite::Result<i64> {
-    c.prepare_cached(
-        "SELECT (SELECT COUNT(*) FROM oidc_providers) + (SELECT COUNT(*) FROM saml_providers)",
-    )?
-    .query_row([], |r| r.get(0))
+    c.prepare_cached("SELECT (SELECT COUNT(*) FROM oidc_providers) + (SELECT COUNT(*) FROM saml_providers)")?
+        .query_row([], |r| r.get(0))
 }

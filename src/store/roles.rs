@@ -25,7 +25,8 @@ pub struct RoleRow {
     pub last_used: Option<(String, String)>,
 }
 
-const COLUMNS: &str = "id, name, path, created, description, max_session, trust_policy, boundary, last_used, last_region";
+const COLUMNS: &str =
+    "id, name, path, created, description, max_session, trust_policy, boundary, last_used, last_region";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<RoleRow> {
     let when: Option<String> = r.get(8)?;
@@ -45,18 +46,20 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<RoleRow> {
 
 /// Inserts a role.
 pub fn insert(c: &Connection, r: &RoleRow) -> rusqlite::Result<()> {
-    c.prepare_cached(&format!("INSERT INTO roles ({COLUMNS}, name_lc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, NULL, ?9)"))?
-        .execute(params![
-            r.id,
-            r.name,
-            r.path,
-            r.created,
-            r.description,
-            r.max_session,
-            r.trust_policy,
-            r.boundary,
-            r.name.to_lowercase()
-        ])?;
+    c.prepare_cached(&format!(
+        "INSERT INTO roles ({COLUMNS}, name_lc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, NULL, ?9)"
+    ))?
+    .execute(params![
+        r.id,
+        r.name,
+        r.path,
+        r.created,
+        r.description,
+        r.max_session,
+        r.trust_policy,
+        r.boundary,
+        r.name.to_lowercase()
+    ])?;
     Ok(())
 }
 
@@ -75,26 +78,17 @@ pub fn by_id(c: &Connection, id: &str) -> rusqlite::Result<Option<RoleRow>> {
 }
 
 /// Roles under a path prefix, by name, after a lower-cased name.
-pub fn list(
-    c: &Connection,
-    prefix: &str,
-    after: Option<&str>,
-    limit: usize,
-) -> rusqlite::Result<Vec<RoleRow>> {
+pub fn list(c: &Connection, prefix: &str, after: Option<&str>, limit: usize) -> rusqlite::Result<Vec<RoleRow>> {
     let mut st = c.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM roles WHERE substr(path, 1, length(?1)) = ?1 AND name_lc > ?2 ORDER BY name_lc LIMIT ?3"
     ))?;
-    let rows = st.query_map(
-        params![prefix, after.unwrap_or(""), limit as i64 + 1],
-        from_row,
-    )?;
+    let rows = st.query_map(params![prefix, after.unwrap_or(""), limit as i64 + 1], from_row)?;
     rows.collect()
 }
 
 /// Deletes a role.
 pub fn delete(c: &Connection, id: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("DELETE FROM roles WHERE id = ?1")?
-        .execute([id])?;
+    c.prepare_cached("DELETE FROM roles WHERE id = ?1")?.execute([id])?;
     Ok(())
 }
 
@@ -155,8 +149,7 @@ pub fn insert_deletion_task(c: &Connection, task_id: &str, created: &str) -> rus
 
 /// Whether a deletion task id was issued here.
 pub fn deletion_task_exists(c: &Connection, task_id: &str) -> rusqlite::Result<bool> {
-    Ok(c
-        .prepare_cached("SELECT 1 FROM slr_deletion_tasks WHERE id = ?1")?
+    Ok(c.prepare_cached("SELECT 1 FROM slr_deletion_tasks WHERE id = ?1")?
         .query_row([task_id], |_| Ok(()))
         .optional()?
         .is_some())
@@ -164,6 +157,7 @@ pub fn deletion_task_exists(c: &Connection, task_id: &str) -> rusqlite::Result<b
 
 /// Records that a session of the role was created or used.
 pub fn touch(c: &Connection, id: &str, when: &str, region: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("UPDATE roles SET last_used = ?2, last_region = ?3 WHERE id = ?1")?.execute(params![id, when, region])?;
+    c.prepare_cached("UPDATE roles SET last_used = ?2, last_region = ?3 WHERE id = ?1")?
+        .execute(params![id, when, region])?;
     Ok(())
 }

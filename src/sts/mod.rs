@@ -178,7 +178,7 @@ fn caller_mfa(ctx: &Ctx, c: &Connection, serial: Option<&str>, code: Option<&str
     }
     let (Some(serial), Some(code)) = (serial, code) else { return Ok(false) };
     let Some(user) = ctx.principal.iam_user() else { return Err(mfa_failed()) };
-    if check_mfa_code(ctx.now.unix_timestamp(), c, &user.id, serial, code)? {
+    if crate::iam::mfa::check_code(ctx.now.unix_timestamp(), c, &user.id, serial, code)? {
         Ok(true)
     } else {
         Err(mfa_failed())
@@ -266,7 +266,3 @@ pub fn get_federation_token(ctx: &Ctx, input: GetFederationTokenRequest) -> ApiR
     })
 }
 
-/// MFA codes are checked by the MFA device family once it lands; until then no code is valid.
-fn check_mfa_code(_now: i64, _c: &Connection, _user_id: &str, _serial: &str, _code: &str) -> ApiResult<bool> {
-    Ok(false)
-}

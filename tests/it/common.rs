@@ -359,3 +359,38 @@ pub async fn all_user_names(iam: &aws_sdk_iam::Client, page_size: i32) -> Vec<St
     }
     names
 }
+
+impl Server {
+    /// Starts a server and keeps a handle on its `App` (to move its clock in expiry tests).
+    pub async fn start_app() -> (Server, std::sync::Arc<localiam::App>) {
+        let mut config = Config::default();
+        config.listen = "127.0.0.1:0".parse().unwrap();
+        let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = localiam::App::open(config).unwrap();
+        let (tx, rx) = oneshot::channel::<()>();
+        let served = app.clone();
+        let handle = tokio::spawn(async move {
+            localiam::run_app(listener, served, async {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+        });
+        (Server { addr, stop: Some(tx), handle: Some(handle) }, app)
+    }
+}
+
+impl Server {
+    /// An IAM client signing with temporary credentials.
+    pub fn iam_as_session(&self, key: &str, secret: &str, token: &str) -> aws_sdk_iam::Client {
+        let conf = aws_sdk_iam::Config::builder()
+            .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
+            .endpoint_url(self.url())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new(key, secret, Some(token.to_string()), None, "test"))
+            .http_client(aws_smithy_http_client::Builder::new().build_http())
+            .build();
+        aws_sdk_iam::Client::from_conf(conf)
+    }
+}

@@ -8,3 +8,19 @@
 
 mod common;
 mod smoke;
+mod access_keys;
+mod account;
+mod attachments;
+mod enforcement;
+mod groups;
+mod inline_policies;
+mod login_profiles;
+mod mfa;
+mod persistence;
+mod sessions;
+mod simulate;
+mod policies;
+mod sigv4;
+mod sts;
+mod users;
+mod wire;

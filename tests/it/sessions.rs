@@ -1,0 +1,170 @@
+//! STS temporary credentials: AssumeRole with trust policies, session policies, expiry,
+//! GetSessionToken and GetFederationToken.
+
+use crate::common::{allow, code, Server};
+
+const ACCOUNT: &str = "123456789012";
+
+fn trust_for(user: &str, external_id: &str) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:user/{user}"}},"Action":"sts:AssumeRole","Condition":{{"StringEquals":{{"sts:ExternalId":"{external_id}"}}}}}}]}}"#
+    )
+}
+
+async fn deploy_role(s: &Server) -> String {
+    let iam = s.iam();
+    let role = iam
+        .create_role()
+        .role_name("deploy")
+        .assume_role_policy_document(trust_for("ci", "xyz"))
+        .send()
+        .await
+        .unwrap()
+        .role
+        .unwrap();
+    iam.attach_role_policy()
+        .role_name("deploy")
+        .policy_arn("arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+        .send()
+        .await
+        .unwrap();
+    role.arn
+}
+
+#[tokio::test]
+async fn trusted_user_assumes_role_and_gets_its_permissions() {
+    let s = Server::start().await;
+    let arn = deploy_role(&s).await;
+    let (k, sk) = s.user_with_key("ci").await;
+    let sts = s.sts_as(&k, &sk, None);
+    let out = sts.assume_role().role_arn(&arn).role_session_name("build-1").external_id("xyz").send().await.unwrap();
+    let creds = out.credentials.unwrap();
+    assert!(creds.access_key_id.starts_with("ASIA"));
+    let who = out.assumed_role_user.unwrap();
+    assert_eq!(who.arn, format!("arn:aws:sts::{ACCOUNT}:assumed-role/deploy/build-1"));
+    assert!(who.assumed_role_id.starts_with("AROA") && who.assumed_role_id.ends_with(":build-1"));
+
+    let token = Some(creds.session_token.as_str());
+    let me = s.sts_as(&creds.access_key_id, &creds.secret_access_key, token).get_caller_identity().send().await.unwrap();
+    assert_eq!(me.arn(), Some(who.arn.as_str()));
+    let session_iam = s.iam_as_session(&creds.access_key_id, &creds.secret_access_key, &creds.session_token);
+    session_iam.list_users().send().await.unwrap();
+    let err = session_iam.create_user().user_name("nope").send().await.unwrap_err();
+    assert_eq!(code(&err), "AccessDenied");
+
+    // Without the token the temporary key is unknown.
+    let err = s.sts_as(&creds.access_key_id, &creds.secret_access_key, None).get_caller_identity().send().await.unwrap_err();
+    assert_eq!(code(&err), "InvalidClientTokenId");
+}
+
+#[tokio::test]
+async fn wrong_external_id_other_user_root_and_missing_role_are_refused() {
+    let s = Server::start().await;
+    let arn = deploy_role(&s).await;
+    let (k, sk) = s.user_with_key("ci").await;
+    let err = s.sts_as(&k, &sk, None).assume_role().role_arn(&arn).role_session_name("x").external_id("bad").send().await.unwrap_err();
+    assert_eq!(code(&err), "AccessDenied");
+    let (k2, sk2) = s.user_with_key("intruder").await;
+    let err = s.sts_as(&k2, &sk2, None).assume_role().role_arn(&arn).role_session_name("x").external_id("xyz").send().await.unwrap_err();
+    assert_eq!(code(&err), "AccessDenied");
+    let missing = format!("arn:aws:iam::{ACCOUNT}:role/does-not-exist");
+    let err = s.sts_as(&k, &sk, None).assume_role().role_arn(&missing).role_session_name("x").send().await.unwrap_err();
+    assert_eq!(code(&err), "AccessDenied");
+    let err = s.sts().assume_role().role_arn(&arn).role_session_name("x").external_id("xyz").send().await.unwrap_err();
+    assert_eq!(code(&err), "AccessDenied");
+}
+
+#[tokio::test]
+async fn session_policy_narrows_and_duration_is_bounded() {
+    let s = Server::start().await;
+    let arn = deploy_role(&s).await;
+    let (k, sk) = s.user_with_key("ci").await;
+    let sts = s.sts_as(&k, &sk, None);
+    let out = sts
+        .assume_role()
+        .role_arn(&arn)
+        .role_session_name("narrow")
+        .external_id("xyz")
+        .policy(allow("iam:GetUser", "*"))
+        .send()
+        .await
+        .unwrap();
+    assert!(out.packed_policy_size.unwrap_or(0) > 0);
+    let c = out.credentials.unwrap();
+    let iam = s.iam_as_session(&c.access_key_id, &c.secret_access_key, &c.session_token);
+    iam.get_user().user_name("ci").send().await.unwrap();
+    let err = iam.list_users().send().await.unwrap_err();
+    assert_eq!(code(&err), "AccessDenied");
+
+    let err = sts
+        .assume_role()
+        .role_arn(&arn)
+        .role_session_name("long")
+        .external_id("xyz")
+        .duration_seconds(7200)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationError");
+}
+
+#[tokio::test]
+async fn temporary_credentials_expire() {
+    let (s, app) = Server::start_app().await;
+    let (k, sk) = s.user_with_key("alice").await;
+    let out = s.sts_as(&k, &sk, None).get_session_token().duration_seconds(900).send().await.unwrap();
+    let c = out.credentials.unwrap();
+    let sts = s.sts_as(&c.access_key_id, &c.secret_access_key, Some(&c.session_token));
+    let me = sts.get_caller_identity().send().await.unwrap();
+    assert_eq!(me.arn(), Some(format!("arn:aws:iam::{ACCOUNT}:user/alice").as_str()));
+    app.advance_clock(901);
+    let err = sts.get_caller_identity().send().await.unwrap_err();
+    assert_eq!(code(&err), "ExpiredToken");
+}
+
+#[tokio::test]
+async fn session_credentials_cannot_get_another_session_token() {
+    let s = Server::start().await;
+    let (k, sk) = s.user_with_key("alice").await;
+    let c = s.sts_as(&k, &sk, None).get_session_token().send().await.unwrap().credentials.unwrap();
+    let err = s
+        .sts_as(&c.access_key_id, &c.secret_access_key, Some(&c.session_token))
+        .get_session_token()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "AccessDenied");
+}
+
+#[tokio::test]
+async fn federation_token_intersects_user_and_session_policy() {
+    let s = Server::start().await;
+    let iam = s.iam();
+    let (k, sk) = s.user_with_key("broker").await;
+    iam.put_user_policy()
+        .user_name("broker")
+        .policy_name("fed")
+        .policy_document(allow("*", "*"))
+        .send()
+        .await
+        .unwrap();
+    let out = s
+        .sts_as(&k, &sk, None)
+        .get_federation_token()
+        .name("visitor")
+        .policy(allow("s3:GetObject", "*"))
+        .send()
+        .await
+        .unwrap();
+    let fed = out.federated_user.unwrap();
+    assert_eq!(fed.arn, format!("arn:aws:sts::{ACCOUNT}:federated-user/visitor"));
+    assert_eq!(fed.federated_user_id, format!("{ACCOUNT}:visitor"));
+    let c = out.credentials.unwrap();
+    let me = s
+        .sts_as(&c.access_key_id, &c.secret_access_key, Some(&c.session_token))
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.arn(), Some(fed.arn.as_str()));
+}

@@ -1,0 +1,70 @@
+//! The policy simulator and the context-key listings.
+
+use aws_sdk_iam::types::{ContextEntry, ContextKeyTypeEnum};
+
+use crate::common::Server;
+
+#[tokio::test]
+async fn principal_simulation_follows_group_policies() {
+    let s = Server::start().await;
+    let iam = s.iam();
+    iam.create_group().group_name("PowerUsers").send().await.unwrap();
+    iam.attach_group_policy()
+        .group_name("PowerUsers")
+        .policy_arn("arn:aws:iam::aws:policy/PowerUserAccess")
+        .send()
+        .await
+        .unwrap();
+    let user = iam.create_user().user_name("mary").send().await.unwrap().user.unwrap();
+    iam.add_user_to_group().group_name("PowerUsers").user_name("mary").send().await.unwrap();
+    let out = iam
+        .simulate_principal_policy()
+        .policy_source_arn(&user.arn)
+        .action_names("s3:GetObject")
+        .action_names("iam:ListUsers")
+        .send()
+        .await
+        .unwrap();
+    let results = out.evaluation_results();
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0].eval_decision().as_str(), "allowed");
+    let m = &results[0].matched_statements()[0];
+    assert_eq!(m.source_policy_id(), Some("PowerUserAccess"));
+    assert_eq!(m.source_policy_type().map(|t| t.as_str()), Some("aws-managed"));
+    assert_eq!(results[1].eval_decision().as_str(), "implicitDeny");
+}
+
+#[tokio::test]
+async fn custom_simulation_with_conditions_and_context() {
+    let s = Server::start().await;
+    let iam = s.iam();
+    let doc = r#"{"Version":"2012-10-17","Statement":[
+        {"Sid":"Office","Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}},
+        {"Sid":"NoDelete","Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}"#;
+    let run = |ip: Option<&'static str>, action: &'static str| {
+        let mut req = iam.simulate_custom_policy().policy_input_list(doc).action_names(action);
+        if let Some(ip) = ip {
+            req = req.context_entries(
+                ContextEntry::builder()
+                    .context_key_name("aws:SourceIp")
+                    .context_key_type(ContextKeyTypeEnum::Ip)
+                    .context_key_values(ip)
+                    .build(),
+            );
+        }
+        req.send()
+    };
+    let inside = run(Some("10.1.2.3"), "s3:GetObject").await.unwrap();
+    assert_eq!(inside.evaluation_results()[0].eval_decision().as_str(), "allowed");
+    let outside = run(Some("192.0.2.1"), "s3:GetObject").await.unwrap();
+    assert_eq!(outside.evaluation_results()[0].eval_decision().as_str(), "implicitDeny");
+    let missing = run(None, "s3:GetObject").await.unwrap();
+    let r = &missing.evaluation_results()[0];
+    assert_eq!(r.eval_decision().as_str(), "implicitDeny");
+    assert_eq!(r.missing_context_values(), ["aws:SourceIp"]);
+    let deny = run(Some("10.1.2.3"), "s3:DeleteBucket").await.unwrap();
+    assert_eq!(deny.evaluation_results()[0].eval_decision().as_str(), "explicitDeny");
+
+    let keys = iam.get_context_keys_for_custom_policy().policy_input_list(doc).send().await.unwrap();
+    assert_eq!(keys.context_key_names(), ["aws:SourceIp"]);
+}
