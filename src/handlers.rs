@@ -726,6 +726,27 @@ impl Handler for Handlers {
     ) -> ApiResult<s::GetFederationTokenResponse> {
         crate::sts::get_federation_token(ctx, input)
     }
+    fn assume_role_with_web_identity(
+        &self,
+        ctx: &Ctx,
+        input: s::AssumeRoleWithWebIdentityRequest,
+    ) -> ApiResult<s::AssumeRoleWithWebIdentityResponse> {
+        crate::sts::federation::assume_role_with_web_identity(ctx, input)
+    }
+    fn assume_role_with_saml(
+        &self,
+        ctx: &Ctx,
+        input: s::AssumeRoleWithSAMLRequest,
+    ) -> ApiResult<s::AssumeRoleWithSAMLResponse> {
+        crate::sts::federation::assume_role_with_saml(ctx, input)
+    }
+    fn decode_authorization_message(
+        &self,
+        ctx: &Ctx,
+        input: s::DecodeAuthorizationMessageRequest,
+    ) -> ApiResult<s::DecodeAuthorizationMessageResponse> {
+        crate::sts::federation::decode_authorization_message(ctx, input)
+    }
     fn get_access_key_info(
         &self,
         ctx: &Ctx,

@@ -171,3 +171,62 @@ localiam_bin() {
     [[ "$bin" == /* ]] || bin="$COMPAT_ROOT/$bin"
     echo "$bin"
 }
+
+# --- Added for 04-policies.sh, 05-enforcement.sh, 06-roles-sts.sh ---
+#   expect_fail CMD...          CMD must fail with some AWS error (any code); the code lands in $ERR_CODE
+#   as_session KEY SECRET TOKEN CMD...   run CMD signed with temporary (STS) credentials
+#   totp_step                   the current RFC 6238 time step (30 s)
+#   totp SEED_BASE32 STEP       the 6-digit TOTP code (SHA-1) for time step STEP
+#   wait_for_step STEP          sleep until the current time step is at least STEP
+
+ERR_CODE=""
+
+expect_fail() {
+    local rc=0
+    OUT="$("$@" 2>&1)" || rc=$?
+    if [[ $rc -eq 0 || "$OUT" != *"An error occurred ("* ]]; then
+        {
+            echo "FAIL $SCRIPT_NAME: expected an AWS error, got exit $rc from:"
+            echo "  \$ $(_show_cmd "$@")"
+            echo "$OUT" | sed 's/^/  | /'
+        } >&2
+        exit 1
+    fi
+    ERR_CODE="$(sed -n 's/.*An error occurred (\([^)]*\)).*/\1/p' <<<"$OUT" | head -n1)"
+    CHECKS=$((CHECKS + 1))
+    echo "    ok ($ERR_CODE): $(_show_cmd "$@")"
+}
+
+as_session() {
+    local key="$1" secret="$2" token="$3"
+    shift 3
+    (
+        export AWS_ACCESS_KEY_ID="$key" AWS_SECRET_ACCESS_KEY="$secret" AWS_SESSION_TOKEN="$token"
+        "$@"
+    )
+}
+
+totp_step() {
+    echo $(($(date +%s) / 30))
+}
+
+totp() {
+    python - "$1" "$2" <<'PY'
+import base64, hashlib, hmac, struct, sys
+seed, step = sys.argv[1].strip(), int(sys.argv[2])
+key = base64.b32decode(seed + "=" * (-len(seed) % 8), casefold=True)
+mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+off = mac[-1] & 0x0F
+code = (struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF) % 1000000
+print(f"{code:06d}")
+PY
+}
+
+wait_for_step() {
+    local want="$1" now
+    now="$(date +%s)"
+    while (( now / 30 < want )); do
+        sleep $(( want * 30 - now ))
+        now="$(date +%s)"
+    done
+}

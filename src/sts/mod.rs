@@ -1,5 +1,6 @@
 //! STS operations: caller identity, temporary credentials for roles, users and federated users.
 
+pub mod federation;
 pub mod sessions;
 
 use rusqlite::Connection;
@@ -33,7 +34,7 @@ pub fn get_access_key_info(ctx: &Ctx, _input: GetAccessKeyInfoRequest) -> ApiRes
     })
 }
 
-fn credentials(issued: sessions::Issued) -> Credentials {
+pub(crate) fn credentials(issued: sessions::Issued) -> Credentials {
     Credentials {
         access_key_id: issued.access_key_id,
         secret_access_key: issued.secret,
@@ -43,7 +44,7 @@ fn credentials(issued: sessions::Issued) -> Credentials {
 }
 
 /// Validates session policies; returns (inline documents, managed policy ids, packed size in %).
-fn session_policies(
+pub(crate) fn session_policies(
     ctx: &Ctx,
     c: &Connection,
     inline: Option<&str>,
@@ -76,7 +77,7 @@ fn session_policies(
     Ok((docs, ids, packed))
 }
 
-fn duration(requested: Option<i32>, default: i64, max: i64, what: &str) -> ApiResult<i64> {
+pub(crate) fn duration(requested: Option<i32>, default: i64, max: i64, what: &str) -> ApiResult<i64> {
     let d = requested.map(i64::from).unwrap_or(default.min(max));
     if d > max {
         return Err(ApiError::validation(format!(

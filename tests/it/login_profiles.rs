@@ -20,14 +20,14 @@ async fn create_get_update_delete_login_profile() {
         .login_profile
         .unwrap();
     assert_eq!(p.user_name(), "u");
-    assert_eq!(p.password_reset_required(), Some(true));
+    assert!(p.password_reset_required());
     let got = iam.get_login_profile().user_name("u").send().await.unwrap().login_profile.unwrap();
     assert_eq!(got.user_name(), "u");
     assert_eq!(got.create_date(), p.create_date());
-    assert_eq!(got.password_reset_required(), Some(true));
+    assert!(got.password_reset_required());
     iam.update_login_profile().user_name("u").password("An0ther-Secret").password_reset_required(false).send().await.unwrap();
     let got = iam.get_login_profile().user_name("u").send().await.unwrap().login_profile.unwrap();
-    assert_eq!(got.password_reset_required(), Some(false));
+    assert!(!got.password_reset_required());
     iam.delete_login_profile().user_name("u").send().await.unwrap();
     let err = iam.get_login_profile().user_name("u").send().await.unwrap_err();
     assert_eq!(code(&err), "NoSuchEntity");
@@ -92,12 +92,12 @@ async fn password_policy_round_trip() {
         .unwrap();
     let p = iam.get_account_password_policy().send().await.unwrap().password_policy.unwrap();
     assert_eq!(p.minimum_password_length(), Some(12));
-    assert_eq!(p.require_symbols(), Some(true));
-    assert_eq!(p.require_numbers(), Some(true));
-    assert_eq!(p.require_uppercase_characters(), Some(true));
-    assert_eq!(p.require_lowercase_characters(), Some(false));
-    assert_eq!(p.allow_users_to_change_password(), Some(true));
-    assert_eq!(p.expire_passwords(), Some(true));
+    assert!(p.require_symbols());
+    assert!(p.require_numbers());
+    assert!(p.require_uppercase_characters());
+    assert!(!p.require_lowercase_characters());
+    assert!(p.allow_users_to_change_password());
+    assert!(p.expire_passwords());
     assert_eq!(p.max_password_age(), Some(90));
     assert_eq!(p.password_reuse_prevention(), Some(5));
     iam.delete_account_password_policy().send().await.unwrap();
@@ -114,10 +114,10 @@ async fn password_policy_unspecified_settings_take_defaults() {
     iam.update_account_password_policy().require_symbols(true).send().await.unwrap();
     let p = iam.get_account_password_policy().send().await.unwrap().password_policy.unwrap();
     assert_eq!(p.minimum_password_length(), Some(6));
-    assert_eq!(p.require_numbers(), Some(false));
-    assert_eq!(p.require_symbols(), Some(true));
-    assert_eq!(p.allow_users_to_change_password(), Some(false));
-    assert_eq!(p.expire_passwords(), Some(false));
+    assert!(!p.require_numbers());
+    assert!(p.require_symbols());
+    assert!(!p.allow_users_to_change_password());
+    assert!(!p.expire_passwords());
 }
 
 #[tokio::test]
@@ -187,7 +187,7 @@ async fn users_change_their_own_password() {
     me.change_password().old_password("first-pass-1").new_password("second-pass-2").send().await.unwrap();
     // Changing the password clears the reset flag.
     let p = iam.get_login_profile().user_name("u").send().await.unwrap().login_profile.unwrap();
-    assert_eq!(p.password_reset_required(), Some(false));
+    assert!(!p.password_reset_required());
     // Wrong old password.
     let err = me.change_password().old_password("first-pass-1").new_password("third-pass-3").send().await.unwrap_err();
     assert!(status(&err) >= 400 && status(&err) < 500, "{}", status(&err));
