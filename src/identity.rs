@@ -188,7 +188,7 @@ pub fn lookup(app: &App, key_id: &str) -> ApiResult<Option<Arc<Credential>>> {
     }
     let found = app.store.read(|c| {
         let Some(key) = access_keys::by_id(c, key_id)? else {
-            return Ok(None);
+            return crate::sts::sessions::credential(c, key_id);
         };
         let Some(user) = users::by_id(c, &key.user_id)? else {
             return Ok(None);

@@ -125,7 +125,8 @@ pub fn summary_counts(c: &Connection) -> ApiResult<SummaryCounts> {
             "SELECT (SELECT COUNT(*) FROM oidc_providers) + (SELECT COUNT(*) FROM saml_providers)",
         )?,
         mfa_devices: count("SELECT COUNT(*) FROM mfa_devices")?,
-        mfa_devices_in_use: count("SELECT COUNT(*) FROM mfa_devices WHERE user_id IS NOT NULL")?,
-        ..SummaryCounts::default()
+        mfa_devices_in_use: count(
+            "SELECT COUNT(*) FROM mfa_devices WHERE user_id IS NOT NULL",
+        )?,
     })
 }

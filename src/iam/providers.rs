@@ -324,13 +324,28 @@ fn load_saml(ctx: &Ctx, c: &Connection, arn: &str) -> ApiResult<SamlRow> {
     store::saml(c, name)?.ok_or_else(|| not_found("saml-provider", arn))
 }
 
-/// The metadata's expiry: the root element's `validUntil`, else 100 years after `now`.
+/// The metadata's expiry: the root element's `validUntil`, else 100 years after `now`. The document
+/// must be well-formed XML whose root is an `EntityDescriptor` or `EntitiesDescriptor`.
 fn valid_until(metadata: &str, now: time::OffsetDateTime) -> ApiResult<String> {
+    use quick_xml::events::Event;
     let invalid = || errors::invalid_input("Could not parse metadata");
     let mut reader = quick_xml::Reader::from_str(metadata);
+    let mut depth = 0usize;
+    let mut root_seen = false;
+    let mut until: Option<String> = None;
     loop {
-        match reader.read_event().map_err(|_| invalid())? {
-            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+        let event = reader.read_event().map_err(|_| invalid())?;
+        let element = match &event {
+            Event::Start(e) | Event::Empty(e) => Some(e.clone()),
+            _ => None,
+        };
+        if let Some(e) = element {
+            if depth == 0 {
+                let name = e.local_name();
+                if root_seen || !matches!(name.as_ref(), b"EntityDescriptor" | b"EntitiesDescriptor") {
+                    return Err(invalid());
+                }
+                root_seen = true;
                 for attr in e.attributes() {
                     let attr = attr.map_err(|_| invalid())?;
                     if attr.key.local_name().as_ref() == b"validUntil" {
@@ -338,18 +353,27 @@ fn valid_until(metadata: &str, now: time::OffsetDateTime) -> ApiResult<String> {
                         let t =
                             time::OffsetDateTime::parse(value.trim(), &time::format_description::well_known::Rfc3339)
                                 .map_err(|_| invalid())?;
-                        return Ok(crate::store::format_time(t));
+                        until = Some(crate::store::format_time(t));
                     }
                 }
-                let later = now
-                    .replace_year(now.year() + 100)
-                    .unwrap_or(now + time::Duration::days(36525));
-                return Ok(crate::store::format_time(later));
             }
-            quick_xml::events::Event::Eof => return Err(invalid()),
+        }
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.checked_sub(1).ok_or_else(invalid)?,
+            Event::Eof => break,
             _ => {}
         }
     }
+    if depth != 0 || !root_seen {
+        return Err(invalid());
+    }
+    Ok(until.unwrap_or_else(|| {
+        let later = now
+            .replace_year(now.year() + 100)
+            .unwrap_or(now + time::Duration::days(36525));
+        crate::store::format_time(later)
+    }))
 }
 
 /// CreateSAMLProvider.
@@ -499,5 +523,7 @@ mod tests {
         let doc = r#"<?xml version="1.0"?><EntityDescriptor entityID="x"></EntityDescriptor>"#;
         assert_eq!(valid_until(doc, now).ok().as_deref(), Some("2126-01-02T03:04:05Z"));
         assert!(valid_until("not xml at all", now).is_err());
+        assert!(valid_until("<EntityDescriptor><a>", now).is_err());
+        assert!(valid_until("<Other/>", now).is_err());
     }
 }

@@ -320,6 +320,12 @@ fn authenticate(
         return Err(errors::invalid_client_token());
     }
     let now = app.now().unix_timestamp();
+    // The token carries its own expiry, so AWS rejects an expired one before looking at the signature.
+    if let Principal::Session(s) = &cred.principal {
+        if now >= s.expires {
+            return Err(errors::expired_token());
+        }
+    }
     sigv4::verify(
         parts,
         &sig,
@@ -329,11 +335,6 @@ fn authenticate(
         Some(&app.signing_keys),
     )
     .map_err(|e| sig_error(&e))?;
-    if let Principal::Session(s) = &cred.principal {
-        if now >= s.expires {
-            return Err(errors::expired_token());
-        }
-    }
     Ok((cred.principal.clone(), Some(sig.access_key_id), region))
 }
 

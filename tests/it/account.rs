@@ -11,11 +11,25 @@ async fn alias_create_list_delete() {
     let out = iam.list_account_aliases().send().await.unwrap();
     assert!(out.account_aliases().is_empty());
     assert!(!out.is_truncated());
-    iam.create_account_alias().account_alias("my-corp-1").send().await.unwrap();
+    iam.create_account_alias()
+        .account_alias("my-corp-1")
+        .send()
+        .await
+        .unwrap();
     let out = iam.list_account_aliases().send().await.unwrap();
     assert_eq!(out.account_aliases(), ["my-corp-1"]);
-    iam.delete_account_alias().account_alias("my-corp-1").send().await.unwrap();
-    assert!(iam.list_account_aliases().send().await.unwrap().account_aliases().is_empty());
+    iam.delete_account_alias()
+        .account_alias("my-corp-1")
+        .send()
+        .await
+        .unwrap();
+    assert!(iam
+        .list_account_aliases()
+        .send()
+        .await
+        .unwrap()
+        .account_aliases()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -34,13 +48,30 @@ async fn an_account_has_at_most_one_alias() {
 async fn deleting_a_missing_alias_is_no_such_entity() {
     let s = Server::start().await;
     let iam = s.iam();
-    let err = iam.delete_account_alias().account_alias("nothere").send().await.unwrap_err();
+    let err = iam
+        .delete_account_alias()
+        .account_alias("nothere")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "NoSuchEntity");
     assert_eq!(status(&err), 404);
-    iam.create_account_alias().account_alias("present").send().await.unwrap();
-    let err = iam.delete_account_alias().account_alias("other").send().await.unwrap_err();
+    iam.create_account_alias()
+        .account_alias("present")
+        .send()
+        .await
+        .unwrap();
+    let err = iam
+        .delete_account_alias()
+        .account_alias("other")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "NoSuchEntity");
-    assert_eq!(iam.list_account_aliases().send().await.unwrap().account_aliases(), ["present"]);
+    assert_eq!(
+        iam.list_account_aliases().send().await.unwrap().account_aliases(),
+        ["present"]
+    );
 }
 
 #[tokio::test]
@@ -48,17 +79,37 @@ async fn alias_pattern_is_validated() {
     let s = Server::start().await;
     let iam = s.iam();
     let long = "a".repeat(64);
-    for bad in ["ab", "Upper", "under_score", "-leading", "trailing-", "double--dash", long.as_str()] {
+    for bad in [
+        "ab",
+        "Upper",
+        "under_score",
+        "-leading",
+        "trailing-",
+        "double--dash",
+        long.as_str(),
+    ] {
         let err = iam.create_account_alias().account_alias(bad).send().await.unwrap_err();
         assert_eq!(code(&err), "ValidationError", "{bad:?}");
         assert_eq!(status(&err), 400);
     }
-    assert!(iam.list_account_aliases().send().await.unwrap().account_aliases().is_empty());
+    assert!(iam
+        .list_account_aliases()
+        .send()
+        .await
+        .unwrap()
+        .account_aliases()
+        .is_empty());
     iam.create_account_alias().account_alias("a-b-3").send().await.unwrap();
 }
 
 async fn summary(iam: &aws_sdk_iam::Client) -> std::collections::HashMap<K, i32> {
-    iam.get_account_summary().send().await.unwrap().summary_map().unwrap().clone()
+    iam.get_account_summary()
+        .send()
+        .await
+        .unwrap()
+        .summary_map()
+        .unwrap()
+        .clone()
 }
 
 #[tokio::test]
@@ -117,7 +168,12 @@ async fn summary_counts_follow_state() {
         .await
         .unwrap();
     // Attaching an AWS managed policy does not count as a customer policy.
-    iam.attach_user_policy().user_name("u0").policy_arn("arn:aws:iam::aws:policy/AdministratorAccess").send().await.unwrap();
+    iam.attach_user_policy()
+        .user_name("u0")
+        .policy_arn("arn:aws:iam::aws:policy/AdministratorAccess")
+        .send()
+        .await
+        .unwrap();
     let m = summary(&iam).await;
     assert_eq!(m.get(&K::Users), Some(&3));
     assert_eq!(m.get(&K::Groups), Some(&2));

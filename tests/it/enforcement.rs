@@ -21,7 +21,10 @@ async fn user_without_policies_is_denied_with_aws_message() {
     let err = s.iam_as(&key, &secret).list_users().send().await.unwrap_err();
     assert_eq!(code(&err), "AccessDenied");
     assert_eq!(status(&err), 403);
-    assert_eq!(message(&err), denied("NAME", "iam:ListUsers", "arn:aws:iam::123456789012:user/"));
+    assert_eq!(
+        message(&err),
+        denied("NAME", "iam:ListUsers", "arn:aws:iam::123456789012:user/")
+    );
 }
 
 #[tokio::test]
@@ -30,8 +33,18 @@ async fn group_with_administrator_access_grants_everything() {
     let iam = s.iam();
     let (key, secret) = s.user_with_key("admin").await;
     iam.create_group().group_name("admins").send().await.unwrap();
-    iam.attach_group_policy().group_name("admins").policy_arn(ADMIN).send().await.unwrap();
-    iam.add_user_to_group().group_name("admins").user_name("admin").send().await.unwrap();
+    iam.attach_group_policy()
+        .group_name("admins")
+        .policy_arn(ADMIN)
+        .send()
+        .await
+        .unwrap();
+    iam.add_user_to_group()
+        .group_name("admins")
+        .user_name("admin")
+        .send()
+        .await
+        .unwrap();
     let me = s.iam_as(&key, &secret);
     let users = me.list_users().send().await.unwrap();
     assert_eq!(users.users().len(), 1);
@@ -44,7 +57,13 @@ async fn group_with_administrator_access_grants_everything() {
 async fn directly_attached_managed_policy_grants() {
     let s = Server::start().await;
     let (key, secret) = s.user_with_key("reader").await;
-    s.iam().attach_user_policy().user_name("reader").policy_arn(IAM_READ).send().await.unwrap();
+    s.iam()
+        .attach_user_policy()
+        .user_name("reader")
+        .policy_arn(IAM_READ)
+        .send()
+        .await
+        .unwrap();
     let me = s.iam_as(&key, &secret);
     me.list_users().send().await.unwrap();
     me.get_user().user_name("reader").send().await.unwrap();
@@ -72,7 +91,10 @@ async fn inline_policy_grants_only_what_it_names() {
     me.list_users().send().await.unwrap();
     let err = me.list_groups().send().await.unwrap_err();
     assert_eq!(code(&err), "AccessDenied");
-    assert_eq!(message(&err), denied("lister", "iam:ListGroups", "arn:aws:iam::123456789012:group/"));
+    assert_eq!(
+        message(&err),
+        denied("lister", "iam:ListGroups", "arn:aws:iam::123456789012:group/")
+    );
 }
 
 #[tokio::test]
@@ -95,7 +117,10 @@ async fn resource_scoped_permissions() {
     me.get_user().send().await.unwrap();
     let err = me.get_user().user_name("bob").send().await.unwrap_err();
     assert_eq!(code(&err), "AccessDenied");
-    assert_eq!(message(&err), denied("alice", "iam:GetUser", "arn:aws:iam::123456789012:user/bob"));
+    assert_eq!(
+        message(&err),
+        denied("alice", "iam:GetUser", "arn:aws:iam::123456789012:user/bob")
+    );
 }
 
 #[tokio::test]
@@ -104,7 +129,12 @@ async fn explicit_deny_beats_allow() {
     let iam = s.iam();
     let (key, secret) = s.user_with_key("almost-admin").await;
     iam.create_user().user_name("precious").send().await.unwrap();
-    iam.attach_user_policy().user_name("almost-admin").policy_arn(ADMIN).send().await.unwrap();
+    iam.attach_user_policy()
+        .user_name("almost-admin")
+        .policy_arn(ADMIN)
+        .send()
+        .await
+        .unwrap();
     iam.put_user_policy()
         .user_name("almost-admin")
         .policy_name("no-deletes")
@@ -133,16 +163,41 @@ async fn permission_changes_take_effect_at_once() {
     let (key, secret) = s.user_with_key("u").await;
     let me = s.iam_as(&key, &secret);
     assert_eq!(code(&me.list_users().send().await.unwrap_err()), "AccessDenied");
-    iam.attach_user_policy().user_name("u").policy_arn(ADMIN).send().await.unwrap();
+    iam.attach_user_policy()
+        .user_name("u")
+        .policy_arn(ADMIN)
+        .send()
+        .await
+        .unwrap();
     me.list_users().send().await.unwrap();
-    iam.detach_user_policy().user_name("u").policy_arn(ADMIN).send().await.unwrap();
+    iam.detach_user_policy()
+        .user_name("u")
+        .policy_arn(ADMIN)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(code(&me.list_users().send().await.unwrap_err()), "AccessDenied");
     // Via a group: leaving the group revokes.
     iam.create_group().group_name("g").send().await.unwrap();
-    iam.attach_group_policy().group_name("g").policy_arn(ADMIN).send().await.unwrap();
-    iam.add_user_to_group().group_name("g").user_name("u").send().await.unwrap();
+    iam.attach_group_policy()
+        .group_name("g")
+        .policy_arn(ADMIN)
+        .send()
+        .await
+        .unwrap();
+    iam.add_user_to_group()
+        .group_name("g")
+        .user_name("u")
+        .send()
+        .await
+        .unwrap();
     me.list_users().send().await.unwrap();
-    iam.remove_user_from_group().group_name("g").user_name("u").send().await.unwrap();
+    iam.remove_user_from_group()
+        .group_name("g")
+        .user_name("u")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(code(&me.list_users().send().await.unwrap_err()), "AccessDenied");
 }
 
@@ -163,7 +218,12 @@ async fn changing_the_default_version_changes_permissions() {
         .arn()
         .unwrap()
         .to_string();
-    iam.attach_user_policy().user_name("u").policy_arn(&arn).send().await.unwrap();
+    iam.attach_user_policy()
+        .user_name("u")
+        .policy_arn(&arn)
+        .send()
+        .await
+        .unwrap();
     let me = s.iam_as(&key, &secret);
     me.list_groups().send().await.unwrap();
     assert_eq!(code(&me.list_users().send().await.unwrap_err()), "AccessDenied");
@@ -198,8 +258,15 @@ async fn policy_variables_let_users_manage_their_own_keys() {
     let me = s.iam_as(&key, &secret);
     let k = me.create_access_key().send().await.unwrap().access_key.unwrap();
     assert_eq!(k.user_name(), "selfie");
-    assert_eq!(me.list_access_keys().send().await.unwrap().access_key_metadata().len(), 2);
-    me.delete_access_key().access_key_id(k.access_key_id()).send().await.unwrap();
+    assert_eq!(
+        me.list_access_keys().send().await.unwrap().access_key_metadata().len(),
+        2
+    );
+    me.delete_access_key()
+        .access_key_id(k.access_key_id())
+        .send()
+        .await
+        .unwrap();
     let err = me.create_access_key().user_name("other").send().await.unwrap_err();
     assert_eq!(code(&err), "AccessDenied");
 }
@@ -221,8 +288,18 @@ async fn conditions_are_evaluated() {
         .send()
         .await
         .unwrap();
-    iam.add_user_to_group().group_name("g").user_name("alice").send().await.unwrap();
-    iam.add_user_to_group().group_name("g").user_name("bob").send().await.unwrap();
+    iam.add_user_to_group()
+        .group_name("g")
+        .user_name("alice")
+        .send()
+        .await
+        .unwrap();
+    iam.add_user_to_group()
+        .group_name("g")
+        .user_name("bob")
+        .send()
+        .await
+        .unwrap();
     s.iam_as(&ka, &sa).list_users().send().await.unwrap();
     let err = s.iam_as(&kb, &sb).list_users().send().await.unwrap_err();
     assert_eq!(code(&err), "AccessDenied");
@@ -233,9 +310,20 @@ async fn change_password_needs_permission_or_account_setting() {
     let s = Server::start().await;
     let iam = s.iam();
     let (key, secret) = s.user_with_key("u").await;
-    iam.create_login_profile().user_name("u").password("Initial-Pass-1").send().await.unwrap();
+    iam.create_login_profile()
+        .user_name("u")
+        .password("Initial-Pass-1")
+        .send()
+        .await
+        .unwrap();
     let me = s.iam_as(&key, &secret);
-    let err = me.change_password().old_password("Initial-Pass-1").new_password("Second-Pass-2").send().await.unwrap_err();
+    let err = me
+        .change_password()
+        .old_password("Initial-Pass-1")
+        .new_password("Second-Pass-2")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "AccessDenied");
     assert_eq!(status(&err), 403);
     // An explicit grant on the user's own ARN is enough.
@@ -246,7 +334,12 @@ async fn change_password_needs_permission_or_account_setting() {
         .send()
         .await
         .unwrap();
-    me.change_password().old_password("Initial-Pass-1").new_password("Second-Pass-2").send().await.unwrap();
+    me.change_password()
+        .old_password("Initial-Pass-1")
+        .new_password("Second-Pass-2")
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -261,7 +354,11 @@ async fn root_is_never_denied() {
 
 #[tokio::test]
 async fn enforcement_off_lets_users_do_anything() {
-    let s = Server::start_with(Config { enforce: false, ..Config::default() }).await;
+    let s = Server::start_with(Config {
+        enforce: false,
+        ..Config::default()
+    })
+    .await;
     let (key, secret) = s.user_with_key("free").await;
     let me = s.iam_as(&key, &secret);
     me.list_users().send().await.unwrap();

@@ -7,12 +7,24 @@ use crate::common::{allow, code, status, Server};
 #[tokio::test]
 async fn create_group_returns_aws_shape() {
     let s = Server::start().await;
-    let g = s.iam().create_group().group_name("Admins").path("/ops/").send().await.unwrap().group.unwrap();
+    let g = s
+        .iam()
+        .create_group()
+        .group_name("Admins")
+        .path("/ops/")
+        .send()
+        .await
+        .unwrap()
+        .group
+        .unwrap();
     assert_eq!(g.group_name(), "Admins");
     assert_eq!(g.path(), "/ops/");
     assert_eq!(g.group_id().len(), 21);
     assert!(g.group_id().starts_with("AGPA"), "{}", g.group_id());
-    assert!(g.group_id().chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
+    assert!(g
+        .group_id()
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
     assert_eq!(g.arn(), "arn:aws:iam::123456789012:group/ops/Admins");
     let got = s.iam().get_group().group_name("Admins").send().await.unwrap();
     let gg = got.group().unwrap();
@@ -54,9 +66,19 @@ async fn missing_group_is_no_such_entity() {
     let err = iam.get_group().group_name("nope").send().await.unwrap_err();
     assert_eq!(code(&err), "NoSuchEntity");
     assert_eq!(status(&err), 404);
-    assert_eq!(code(&iam.delete_group().group_name("nope").send().await.unwrap_err()), "NoSuchEntity");
     assert_eq!(
-        code(&iam.update_group().group_name("nope").new_group_name("x").send().await.unwrap_err()),
+        code(&iam.delete_group().group_name("nope").send().await.unwrap_err()),
+        "NoSuchEntity"
+    );
+    assert_eq!(
+        code(
+            &iam.update_group()
+                .group_name("nope")
+                .new_group_name("x")
+                .send()
+                .await
+                .unwrap_err()
+        ),
         "NoSuchEntity"
     );
 }
@@ -68,10 +90,25 @@ async fn membership_round_trip() {
     iam.create_group().group_name("g1").send().await.unwrap();
     iam.create_group().group_name("g2").path("/x/").send().await.unwrap();
     iam.create_user().user_name("alice").send().await.unwrap();
-    iam.add_user_to_group().group_name("g1").user_name("alice").send().await.unwrap();
-    iam.add_user_to_group().group_name("g2").user_name("alice").send().await.unwrap();
+    iam.add_user_to_group()
+        .group_name("g1")
+        .user_name("alice")
+        .send()
+        .await
+        .unwrap();
+    iam.add_user_to_group()
+        .group_name("g2")
+        .user_name("alice")
+        .send()
+        .await
+        .unwrap();
     // Adding again is idempotent.
-    iam.add_user_to_group().group_name("g1").user_name("alice").send().await.unwrap();
+    iam.add_user_to_group()
+        .group_name("g1")
+        .user_name("alice")
+        .send()
+        .await
+        .unwrap();
 
     let g = iam.get_group().group_name("g1").send().await.unwrap();
     assert_eq!(g.users().len(), 1);
@@ -85,9 +122,30 @@ async fn membership_round_trip() {
     let g2 = groups.groups().iter().find(|g| g.group_name() == "g2").unwrap();
     assert_eq!(g2.arn(), "arn:aws:iam::123456789012:group/x/g2");
 
-    iam.remove_user_from_group().group_name("g1").user_name("alice").send().await.unwrap();
-    assert!(iam.get_group().group_name("g1").send().await.unwrap().users().is_empty());
-    assert_eq!(iam.list_groups_for_user().user_name("alice").send().await.unwrap().groups().len(), 1);
+    iam.remove_user_from_group()
+        .group_name("g1")
+        .user_name("alice")
+        .send()
+        .await
+        .unwrap();
+    assert!(iam
+        .get_group()
+        .group_name("g1")
+        .send()
+        .await
+        .unwrap()
+        .users()
+        .is_empty());
+    assert_eq!(
+        iam.list_groups_for_user()
+            .user_name("alice")
+            .send()
+            .await
+            .unwrap()
+            .groups()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -96,11 +154,29 @@ async fn membership_errors() {
     let iam = s.iam();
     iam.create_group().group_name("g").send().await.unwrap();
     iam.create_user().user_name("u").send().await.unwrap();
-    let err = iam.add_user_to_group().group_name("g").user_name("ghost").send().await.unwrap_err();
+    let err = iam
+        .add_user_to_group()
+        .group_name("g")
+        .user_name("ghost")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "NoSuchEntity");
-    let err = iam.add_user_to_group().group_name("ghost").user_name("u").send().await.unwrap_err();
+    let err = iam
+        .add_user_to_group()
+        .group_name("ghost")
+        .user_name("u")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "NoSuchEntity");
-    let err = iam.remove_user_from_group().group_name("ghost").user_name("u").send().await.unwrap_err();
+    let err = iam
+        .remove_user_from_group()
+        .group_name("ghost")
+        .user_name("u")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "NoSuchEntity");
     let err = iam.list_groups_for_user().user_name("ghost").send().await.unwrap_err();
     assert_eq!(code(&err), "NoSuchEntity");
@@ -115,9 +191,20 @@ async fn a_user_is_in_at_most_ten_groups() {
         iam.create_group().group_name(format!("g{i}")).send().await.unwrap();
     }
     for i in 0..10 {
-        iam.add_user_to_group().group_name(format!("g{i}")).user_name("u").send().await.unwrap();
+        iam.add_user_to_group()
+            .group_name(format!("g{i}"))
+            .user_name("u")
+            .send()
+            .await
+            .unwrap();
     }
-    let err = iam.add_user_to_group().group_name("g10").user_name("u").send().await.unwrap_err();
+    let err = iam
+        .add_user_to_group()
+        .group_name("g10")
+        .user_name("u")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "LimitExceeded");
     assert_eq!(status(&err), 409);
 }
@@ -131,14 +218,26 @@ async fn get_group_paginates_members() {
     for i in 0..13 {
         let n = format!("Member{i:02}");
         iam.create_user().user_name(&n).send().await.unwrap();
-        iam.add_user_to_group().group_name("big").user_name(&n).send().await.unwrap();
+        iam.add_user_to_group()
+            .group_name("big")
+            .user_name(&n)
+            .send()
+            .await
+            .unwrap();
         expected.insert(n);
     }
     let mut seen = HashSet::new();
     let mut marker: Option<String> = None;
     let mut pages = 0;
     loop {
-        let out = iam.get_group().group_name("big").max_items(4).set_marker(marker.clone()).send().await.unwrap();
+        let out = iam
+            .get_group()
+            .group_name("big")
+            .max_items(4)
+            .set_marker(marker.clone())
+            .send()
+            .await
+            .unwrap();
         pages += 1;
         assert_eq!(out.group().unwrap().group_name(), "big");
         for u in out.users() {
@@ -169,7 +268,13 @@ async fn list_groups_prefix_and_pagination() {
     let mut seen = HashSet::new();
     let mut marker: Option<String> = None;
     loop {
-        let out = iam.list_groups().max_items(2).set_marker(marker.clone()).send().await.unwrap();
+        let out = iam
+            .list_groups()
+            .max_items(2)
+            .set_marker(marker.clone())
+            .send()
+            .await
+            .unwrap();
         assert!(out.groups().len() <= 2);
         for g in out.groups() {
             assert!(seen.insert(g.group_name().to_string()));
@@ -188,19 +293,46 @@ async fn list_groups_prefix_and_pagination() {
 async fn update_group_renames_and_keeps_members() {
     let s = Server::start().await;
     let iam = s.iam();
-    let g = iam.create_group().group_name("old").send().await.unwrap().group.unwrap();
+    let g = iam
+        .create_group()
+        .group_name("old")
+        .send()
+        .await
+        .unwrap()
+        .group
+        .unwrap();
     iam.create_group().group_name("taken").send().await.unwrap();
     iam.create_user().user_name("u").send().await.unwrap();
-    iam.add_user_to_group().group_name("old").user_name("u").send().await.unwrap();
-    let err = iam.update_group().group_name("old").new_group_name("TAKEN").send().await.unwrap_err();
+    iam.add_user_to_group()
+        .group_name("old")
+        .user_name("u")
+        .send()
+        .await
+        .unwrap();
+    let err = iam
+        .update_group()
+        .group_name("old")
+        .new_group_name("TAKEN")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "EntityAlreadyExists");
-    iam.update_group().group_name("old").new_group_name("new").new_path("/p/").send().await.unwrap();
+    iam.update_group()
+        .group_name("old")
+        .new_group_name("new")
+        .new_path("/p/")
+        .send()
+        .await
+        .unwrap();
     let got = iam.get_group().group_name("new").send().await.unwrap();
     let gg = got.group().unwrap();
     assert_eq!(gg.group_id(), g.group_id());
     assert_eq!(gg.arn(), "arn:aws:iam::123456789012:group/p/new");
     assert_eq!(got.users().len(), 1);
-    assert_eq!(code(&iam.get_group().group_name("old").send().await.unwrap_err()), "NoSuchEntity");
+    assert_eq!(
+        code(&iam.get_group().group_name("old").send().await.unwrap_err()),
+        "NoSuchEntity"
+    );
 }
 
 #[tokio::test]
@@ -209,11 +341,21 @@ async fn delete_group_conflicts() {
     let iam = s.iam();
     iam.create_group().group_name("g").send().await.unwrap();
     iam.create_user().user_name("u").send().await.unwrap();
-    iam.add_user_to_group().group_name("g").user_name("u").send().await.unwrap();
+    iam.add_user_to_group()
+        .group_name("g")
+        .user_name("u")
+        .send()
+        .await
+        .unwrap();
     let err = iam.delete_group().group_name("g").send().await.unwrap_err();
     assert_eq!(code(&err), "DeleteConflict");
     assert_eq!(status(&err), 409);
-    iam.remove_user_from_group().group_name("g").user_name("u").send().await.unwrap();
+    iam.remove_user_from_group()
+        .group_name("g")
+        .user_name("u")
+        .send()
+        .await
+        .unwrap();
 
     iam.put_group_policy()
         .group_name("g")
@@ -222,18 +364,49 @@ async fn delete_group_conflicts() {
         .send()
         .await
         .unwrap();
-    assert_eq!(code(&iam.delete_group().group_name("g").send().await.unwrap_err()), "DeleteConflict");
-    iam.delete_group_policy().group_name("g").policy_name("inline").send().await.unwrap();
+    assert_eq!(
+        code(&iam.delete_group().group_name("g").send().await.unwrap_err()),
+        "DeleteConflict"
+    );
+    iam.delete_group_policy()
+        .group_name("g")
+        .policy_name("inline")
+        .send()
+        .await
+        .unwrap();
 
     let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
-    iam.attach_group_policy().group_name("g").policy_arn(admin).send().await.unwrap();
-    assert_eq!(code(&iam.delete_group().group_name("g").send().await.unwrap_err()), "DeleteConflict");
-    iam.detach_group_policy().group_name("g").policy_arn(admin).send().await.unwrap();
+    iam.attach_group_policy()
+        .group_name("g")
+        .policy_arn(admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        code(&iam.delete_group().group_name("g").send().await.unwrap_err()),
+        "DeleteConflict"
+    );
+    iam.detach_group_policy()
+        .group_name("g")
+        .policy_arn(admin)
+        .send()
+        .await
+        .unwrap();
 
     iam.delete_group().group_name("g").send().await.unwrap();
-    assert_eq!(code(&iam.get_group().group_name("g").send().await.unwrap_err()), "NoSuchEntity");
+    assert_eq!(
+        code(&iam.get_group().group_name("g").send().await.unwrap_err()),
+        "NoSuchEntity"
+    );
     // The user survives and is in no group.
-    assert!(iam.list_groups_for_user().user_name("u").send().await.unwrap().groups().is_empty());
+    assert!(iam
+        .list_groups_for_user()
+        .user_name("u")
+        .send()
+        .await
+        .unwrap()
+        .groups()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -242,9 +415,22 @@ async fn deleting_a_user_requires_leaving_groups_first() {
     let iam = s.iam();
     iam.create_group().group_name("g").send().await.unwrap();
     iam.create_user().user_name("u").send().await.unwrap();
-    iam.add_user_to_group().group_name("g").user_name("u").send().await.unwrap();
-    assert_eq!(code(&iam.delete_user().user_name("u").send().await.unwrap_err()), "DeleteConflict");
-    iam.remove_user_from_group().group_name("g").user_name("u").send().await.unwrap();
+    iam.add_user_to_group()
+        .group_name("g")
+        .user_name("u")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        code(&iam.delete_user().user_name("u").send().await.unwrap_err()),
+        "DeleteConflict"
+    );
+    iam.remove_user_from_group()
+        .group_name("g")
+        .user_name("u")
+        .send()
+        .await
+        .unwrap();
     iam.delete_user().user_name("u").send().await.unwrap();
     assert!(iam.get_group().group_name("g").send().await.unwrap().users().is_empty());
 }

@@ -11,6 +11,7 @@ mod smoke;
 mod access_keys;
 mod account;
 mod attachments;
+mod authorization_details;
 mod enforcement;
 mod groups;
 mod inline_policies;

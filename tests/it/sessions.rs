@@ -62,15 +62,15 @@ async fn wrong_external_id_other_user_root_and_missing_role_are_refused() {
     let s = Server::start().await;
     let arn = deploy_role(&s).await;
     let (k, sk) = s.user_with_key("ci").await;
-    let err = s.sts_as(&k, &sk, None).assume_role().role_arn(&arn).role_session_name("x").external_id("bad").send().await.unwrap_err();
+    let err = s.sts_as(&k, &sk, None).assume_role().role_arn(&arn).role_session_name("xx").external_id("bad").send().await.unwrap_err();
     assert_eq!(code(&err), "AccessDenied");
     let (k2, sk2) = s.user_with_key("intruder").await;
-    let err = s.sts_as(&k2, &sk2, None).assume_role().role_arn(&arn).role_session_name("x").external_id("xyz").send().await.unwrap_err();
+    let err = s.sts_as(&k2, &sk2, None).assume_role().role_arn(&arn).role_session_name("xx").external_id("xyz").send().await.unwrap_err();
     assert_eq!(code(&err), "AccessDenied");
     let missing = format!("arn:aws:iam::{ACCOUNT}:role/does-not-exist");
-    let err = s.sts_as(&k, &sk, None).assume_role().role_arn(&missing).role_session_name("x").send().await.unwrap_err();
+    let err = s.sts_as(&k, &sk, None).assume_role().role_arn(&missing).role_session_name("xx").send().await.unwrap_err();
     assert_eq!(code(&err), "AccessDenied");
-    let err = s.sts().assume_role().role_arn(&arn).role_session_name("x").external_id("xyz").send().await.unwrap_err();
+    let err = s.sts().assume_role().role_arn(&arn).role_session_name("xx").external_id("xyz").send().await.unwrap_err();
     assert_eq!(code(&err), "AccessDenied");
 }
 

@@ -9,11 +9,24 @@ use crate::common::{error_code, send, sign_custom, sign_request, Server};
 const LIST: &str = "Action=ListUsers&Version=2010-05-08";
 
 fn sign_at(s: &Server, key: &str, secret: &str, body: &str, when: SystemTime) -> http::Request<Vec<u8>> {
-    sign_custom(&s.url(), "POST", "/", "iam", "us-east-1", key, secret, body.as_bytes(), when)
+    sign_custom(
+        &s.url(),
+        "POST",
+        "/",
+        "iam",
+        "us-east-1",
+        key,
+        secret,
+        body.as_bytes(),
+        when,
+    )
 }
 
 fn message(body: &str) -> &str {
-    body.split("<Message>").nth(1).and_then(|s| s.split("</Message>").next()).unwrap_or("")
+    body.split("<Message>")
+        .nth(1)
+        .and_then(|s| s.split("</Message>").next())
+        .unwrap_or("")
 }
 
 #[tokio::test]
@@ -22,7 +35,9 @@ async fn correct_signature_is_accepted() {
     let (st, body) = s.raw_signed("iam", "test", "test", LIST).await;
     assert_eq!(st, 200, "{body}");
     let (key, secret) = s.user_with_key("u").await;
-    let (st, body) = s.raw_signed("sts", &key, &secret, "Action=GetCallerIdentity&Version=2011-06-15").await;
+    let (st, body) = s
+        .raw_signed("sts", &key, &secret, "Action=GetCallerIdentity&Version=2011-06-15")
+        .await;
     assert_eq!(st, 200, "{body}");
 }
 
@@ -33,7 +48,9 @@ async fn wrong_secret_is_signature_does_not_match() {
     assert_eq!(st, 403, "{body}");
     assert_eq!(error_code(&body), "SignatureDoesNotMatch");
     let (key, _) = s.user_with_key("u").await;
-    let (st, body) = s.raw_signed("iam", &key, "0000000000000000000000000000000000000000", LIST).await;
+    let (st, body) = s
+        .raw_signed("iam", &key, "0000000000000000000000000000000000000000", LIST)
+        .await;
     assert_eq!(st, 403, "{body}");
     assert_eq!(error_code(&body), "SignatureDoesNotMatch");
 }
@@ -60,7 +77,10 @@ async fn body_altered_after_signing_is_rejected() {
 async fn header_altered_after_signing_is_rejected() {
     let s = Server::start().await;
     let mut req = sign_request(&s.url(), "iam", "test", "test", LIST.as_bytes(), None);
-    req.headers_mut().insert("content-type", http::HeaderValue::from_static("application/x-www-form-urlencoded"));
+    req.headers_mut().insert(
+        "content-type",
+        http::HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
     let (st, body) = send(s.addr, req).await;
     assert_eq!(st, 403, "{body}");
     assert_eq!(error_code(&body), "SignatureDoesNotMatch");
@@ -69,13 +89,25 @@ async fn header_altered_after_signing_is_rejected() {
 #[tokio::test]
 async fn old_signature_is_expired() {
     let s = Server::start().await;
-    let req = sign_at(&s, "test", "test", LIST, SystemTime::now() - Duration::from_secs(20 * 60));
+    let req = sign_at(
+        &s,
+        "test",
+        "test",
+        LIST,
+        SystemTime::now() - Duration::from_secs(20 * 60),
+    );
     let (st, body) = send(s.addr, req).await;
     assert_eq!(st, 403, "{body}");
     assert_eq!(error_code(&body), "SignatureDoesNotMatch");
     assert!(message(&body).starts_with("Signature expired"), "{body}");
     // Within the five-minute window is fine.
-    let req = sign_at(&s, "test", "test", LIST, SystemTime::now() - Duration::from_secs(3 * 60));
+    let req = sign_at(
+        &s,
+        "test",
+        "test",
+        LIST,
+        SystemTime::now() - Duration::from_secs(3 * 60),
+    );
     let (st, body) = send(s.addr, req).await;
     assert_eq!(st, 200, "{body}");
 }
@@ -83,7 +115,13 @@ async fn old_signature_is_expired() {
 #[tokio::test]
 async fn future_signature_is_not_yet_current() {
     let s = Server::start().await;
-    let req = sign_at(&s, "test", "test", LIST, SystemTime::now() + Duration::from_secs(20 * 60));
+    let req = sign_at(
+        &s,
+        "test",
+        "test",
+        LIST,
+        SystemTime::now() + Duration::from_secs(20 * 60),
+    );
     let (st, body) = send(s.addr, req).await;
     assert_eq!(st, 403, "{body}");
     assert_eq!(error_code(&body), "SignatureDoesNotMatch");
@@ -121,23 +159,41 @@ async fn malformed_authorization_header_is_incomplete_signature() {
 async fn deleted_key_is_invalid_client_token_id() {
     let s = Server::start().await;
     let (key, secret) = s.user_with_key("u").await;
-    let (st, _) = s.raw_signed("sts", &key, &secret, "Action=GetCallerIdentity&Version=2011-06-15").await;
+    let (st, _) = s
+        .raw_signed("sts", &key, &secret, "Action=GetCallerIdentity&Version=2011-06-15")
+        .await;
     assert_eq!(st, 200);
-    s.iam().delete_access_key().user_name("u").access_key_id(&key).send().await.unwrap();
-    let (st, body) = s.raw_signed("sts", &key, &secret, "Action=GetCallerIdentity&Version=2011-06-15").await;
+    s.iam()
+        .delete_access_key()
+        .user_name("u")
+        .access_key_id(&key)
+        .send()
+        .await
+        .unwrap();
+    let (st, body) = s
+        .raw_signed("sts", &key, &secret, "Action=GetCallerIdentity&Version=2011-06-15")
+        .await;
     assert_eq!(st, 403, "{body}");
     assert_eq!(error_code(&body), "InvalidClientTokenId");
 }
 
 #[tokio::test]
 async fn auth_off_treats_unsigned_requests_as_root() {
-    let s = Server::start_with(Config { auth: AuthMode::Off, ..Config::default() }).await;
-    let (st, body) = s.raw_unsigned("POST", "/", b"Action=CreateUser&Version=2010-05-08&UserName=anon").await;
+    let s = Server::start_with(Config {
+        auth: AuthMode::Off,
+        ..Config::default()
+    })
+    .await;
+    let (st, body) = s
+        .raw_unsigned("POST", "/", b"Action=CreateUser&Version=2010-05-08&UserName=anon")
+        .await;
     assert_eq!(st, 200, "{body}");
     let (st, body) = s.raw_unsigned("POST", "/", LIST.as_bytes()).await;
     assert_eq!(st, 200, "{body}");
     assert!(body.contains("<UserName>anon</UserName>"), "{body}");
-    let (st, body) = s.raw_unsigned("POST", "/", b"Action=GetCallerIdentity&Version=2011-06-15").await;
+    let (st, body) = s
+        .raw_unsigned("POST", "/", b"Action=GetCallerIdentity&Version=2011-06-15")
+        .await;
     assert_eq!(st, 200, "{body}");
     assert!(body.contains("arn:aws:iam::123456789012:root"), "{body}");
     // Bad signatures are not checked either.
@@ -153,7 +209,9 @@ async fn credential_scope_picks_the_service() {
     assert_eq!(st, 400, "{body}");
     assert_eq!(error_code(&body), "InvalidAction");
     // An STS action signed for IAM.
-    let (st, body) = s.raw_signed("iam", "test", "test", "Action=GetCallerIdentity&Version=2011-06-15").await;
+    let (st, body) = s
+        .raw_signed("iam", "test", "test", "Action=GetCallerIdentity&Version=2011-06-15")
+        .await;
     assert_eq!(st, 400, "{body}");
     assert_eq!(error_code(&body), "InvalidAction");
 }
@@ -178,7 +236,9 @@ async fn get_requests_are_signed_over_the_query_string() {
     assert_eq!(st, 200, "{body}");
     let mut req = get();
     // Changing the query after signing breaks the signature.
-    *req.uri_mut() = format!("{}/?Action=ListGroups&Version=2010-05-08", s.url()).parse().unwrap();
+    *req.uri_mut() = format!("{}/?Action=ListGroups&Version=2010-05-08", s.url())
+        .parse()
+        .unwrap();
     let (st, body) = send(s.addr, req).await;
     assert_eq!(st, 403, "{body}");
     assert_eq!(error_code(&body), "SignatureDoesNotMatch");

@@ -4,16 +4,14 @@ use std::collections::HashSet;
 
 use aws_sdk_iam::types::Tag;
 
-use crate::common::{all_user_names, allow, code, status, Server};
+use crate::common::{all_user_names, allow, code, message, status, Server};
 
 fn tag(k: &str, v: &str) -> Tag {
     Tag::builder().key(k).value(v).build().unwrap()
 }
 
 fn is_id(id: &str, prefix: &str, len: usize) -> bool {
-    id.len() == len
-        && id.starts_with(prefix)
-        && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    id.len() == len && id.starts_with(prefix) && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 #[tokio::test]
@@ -35,7 +33,10 @@ async fn create_user_returns_aws_shape() {
     assert!(is_id(u.user_id(), "AIDA", 21), "{}", u.user_id());
     assert_eq!(u.arn(), "arn:aws:iam::123456789012:user/eng/team-a/Alice");
     assert!(u.password_last_used().is_none());
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
     assert!((u.create_date().secs() - now).abs() < 60);
     assert_eq!(u.tags().len(), 1);
     assert_eq!(u.tags()[0].key(), "Env");
@@ -44,7 +45,15 @@ async fn create_user_returns_aws_shape() {
 #[tokio::test]
 async fn default_path_is_slash() {
     let s = Server::start().await;
-    let u = s.iam().create_user().user_name("bob").send().await.unwrap().user.unwrap();
+    let u = s
+        .iam()
+        .create_user()
+        .user_name("bob")
+        .send()
+        .await
+        .unwrap()
+        .user
+        .unwrap();
     assert_eq!(u.path(), "/");
     assert_eq!(u.arn(), "arn:aws:iam::123456789012:user/bob");
 }
@@ -76,6 +85,7 @@ async fn get_missing_user_is_no_such_entity_404() {
     let err = s.iam().get_user().user_name("ghost").send().await.unwrap_err();
     assert_eq!(code(&err), "NoSuchEntity");
     assert_eq!(status(&err), 404);
+    assert_eq!(message(&err), "The user with name ghost cannot be found.");
 }
 
 #[tokio::test]
@@ -86,12 +96,20 @@ async fn names_are_unique_ignoring_case_but_case_preserved() {
     let err = iam.create_user().user_name("mixedcase").send().await.unwrap_err();
     assert_eq!(code(&err), "EntityAlreadyExists");
     assert_eq!(status(&err), 409);
+    assert_eq!(message(&err), "User with name mixedcase already exists.");
     let err = iam.create_user().user_name("MixedCase").send().await.unwrap_err();
     assert_eq!(code(&err), "EntityAlreadyExists");
     let names = all_user_names(&iam, 100).await;
     assert_eq!(names, vec!["MixedCase".to_string()]);
     // Lookups ignore case and answer with the stored spelling.
-    let u = iam.get_user().user_name("MIXEDCASE").send().await.unwrap().user.unwrap();
+    let u = iam
+        .get_user()
+        .user_name("MIXEDCASE")
+        .send()
+        .await
+        .unwrap()
+        .user
+        .unwrap();
     assert_eq!(u.user_name(), "MixedCase");
 }
 
@@ -119,7 +137,12 @@ async fn list_users_path_prefix_filters() {
     let iam = s.iam();
     iam.create_user().user_name("root-level").send().await.unwrap();
     iam.create_user().user_name("eng1").path("/eng/").send().await.unwrap();
-    iam.create_user().user_name("eng2").path("/eng/backend/").send().await.unwrap();
+    iam.create_user()
+        .user_name("eng2")
+        .path("/eng/backend/")
+        .send()
+        .await
+        .unwrap();
     iam.create_user().user_name("ops1").path("/ops/").send().await.unwrap();
     let out = iam.list_users().path_prefix("/eng/").send().await.unwrap();
     let mut names: Vec<_> = out.users().iter().map(|u| u.user_name().to_string()).collect();
@@ -139,7 +162,11 @@ async fn list_users_paginates_without_duplicates_or_omissions() {
     let mut created = HashSet::new();
     for i in 0..23 {
         // Mixed case so ordering by a case-sensitive key would break markers.
-        let name = if i % 2 == 0 { format!("User{i:02}") } else { format!("user{i:02}") };
+        let name = if i % 2 == 0 {
+            format!("User{i:02}")
+        } else {
+            format!("user{i:02}")
+        };
         iam.create_user().user_name(&name).send().await.unwrap();
         created.insert(name);
     }
@@ -173,7 +200,13 @@ async fn update_user_renames_and_moves() {
     let s = Server::start().await;
     let iam = s.iam();
     let before = iam.create_user().user_name("old").send().await.unwrap().user.unwrap();
-    iam.update_user().user_name("old").new_user_name("new").new_path("/moved/").send().await.unwrap();
+    iam.update_user()
+        .user_name("old")
+        .new_user_name("new")
+        .new_path("/moved/")
+        .send()
+        .await
+        .unwrap();
     let err = iam.get_user().user_name("old").send().await.unwrap_err();
     assert_eq!(code(&err), "NoSuchEntity");
     let after = iam.get_user().user_name("new").send().await.unwrap().user.unwrap();
@@ -188,12 +221,56 @@ async fn update_user_errors() {
     let iam = s.iam();
     iam.create_user().user_name("u1").send().await.unwrap();
     iam.create_user().user_name("u2").send().await.unwrap();
-    let err = iam.update_user().user_name("u1").new_user_name("U2").send().await.unwrap_err();
+    let err = iam
+        .update_user()
+        .user_name("u1")
+        .new_user_name("U2")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "EntityAlreadyExists");
-    let err = iam.update_user().user_name("ghost").new_user_name("x").send().await.unwrap_err();
+    let err = iam
+        .update_user()
+        .user_name("ghost")
+        .new_user_name("x")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "NoSuchEntity");
-    let err = iam.update_user().user_name("u1").new_user_name("bad name").send().await.unwrap_err();
+    let err = iam
+        .update_user()
+        .user_name("u1")
+        .new_user_name("bad name")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "ValidationError");
+    let err = iam
+        .update_user()
+        .user_name("u1")
+        .new_path("nopath")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationError");
+    // Changing only the case of one's own name is not a conflict.
+    iam.update_user()
+        .user_name("u1")
+        .new_user_name("U1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        iam.get_user()
+            .user_name("u1")
+            .send()
+            .await
+            .unwrap()
+            .user
+            .unwrap()
+            .user_name(),
+        "U1"
+    );
 }
 
 #[tokio::test]
@@ -238,24 +315,67 @@ async fn delete_user_conflicts_while_anything_remains() {
 
     // Access key.
     iam.create_user().user_name("victim").send().await.unwrap();
-    let k = iam.create_access_key().user_name("victim").send().await.unwrap().access_key.unwrap();
+    let k = iam
+        .create_access_key()
+        .user_name("victim")
+        .send()
+        .await
+        .unwrap()
+        .access_key
+        .unwrap();
     expect_conflict("access key").await;
-    iam.delete_access_key().user_name("victim").access_key_id(k.access_key_id()).send().await.unwrap();
+    let err = iam.delete_user().user_name("victim").send().await.unwrap_err();
+    assert_eq!(message(&err), "Cannot delete entity, must delete access keys first.");
+    iam.delete_access_key()
+        .user_name("victim")
+        .access_key_id(k.access_key_id())
+        .send()
+        .await
+        .unwrap();
 
     // Login profile.
-    iam.create_login_profile().user_name("victim").password("Passw0rd!Strong").send().await.unwrap();
+    iam.create_login_profile()
+        .user_name("victim")
+        .password("Passw0rd!Strong")
+        .send()
+        .await
+        .unwrap();
     expect_conflict("login profile").await;
+    let err = iam.delete_user().user_name("victim").send().await.unwrap_err();
+    assert_eq!(message(&err), "Cannot delete entity, must delete login profile first.");
     iam.delete_login_profile().user_name("victim").send().await.unwrap();
 
     // Group membership.
-    iam.add_user_to_group().group_name("g").user_name("victim").send().await.unwrap();
+    iam.add_user_to_group()
+        .group_name("g")
+        .user_name("victim")
+        .send()
+        .await
+        .unwrap();
     expect_conflict("group membership").await;
-    iam.remove_user_from_group().group_name("g").user_name("victim").send().await.unwrap();
+    iam.remove_user_from_group()
+        .group_name("g")
+        .user_name("victim")
+        .send()
+        .await
+        .unwrap();
 
     // Attached managed policy.
-    iam.attach_user_policy().user_name("victim").policy_arn(&pol_arn).send().await.unwrap();
+    iam.attach_user_policy()
+        .user_name("victim")
+        .policy_arn(&pol_arn)
+        .send()
+        .await
+        .unwrap();
     expect_conflict("attached policy").await;
-    iam.detach_user_policy().user_name("victim").policy_arn(&pol_arn).send().await.unwrap();
+    let err = iam.delete_user().user_name("victim").send().await.unwrap_err();
+    assert_eq!(message(&err), "Cannot delete entity, must detach all policies first.");
+    iam.detach_user_policy()
+        .user_name("victim")
+        .policy_arn(&pol_arn)
+        .send()
+        .await
+        .unwrap();
 
     // Inline policy.
     iam.put_user_policy()
@@ -266,7 +386,12 @@ async fn delete_user_conflicts_while_anything_remains() {
         .await
         .unwrap();
     expect_conflict("inline policy").await;
-    iam.delete_user_policy().user_name("victim").policy_name("inline").send().await.unwrap();
+    iam.delete_user_policy()
+        .user_name("victim")
+        .policy_name("inline")
+        .send()
+        .await
+        .unwrap();
 
     iam.delete_user().user_name("victim").send().await.unwrap();
 }
@@ -275,17 +400,45 @@ async fn delete_user_conflicts_while_anything_remains() {
 async fn user_tags_round_trip() {
     let s = Server::start().await;
     let iam = s.iam();
-    iam.create_user().user_name("t").tags(tag("a", "1")).send().await.unwrap();
-    iam.tag_user().user_name("t").tags(tag("b", "2")).tags(tag("c", "")).send().await.unwrap();
+    iam.create_user()
+        .user_name("t")
+        .tags(tag("a", "1"))
+        .send()
+        .await
+        .unwrap();
+    iam.tag_user()
+        .user_name("t")
+        .tags(tag("b", "2"))
+        .tags(tag("c", ""))
+        .send()
+        .await
+        .unwrap();
     let tags = iam.list_user_tags().user_name("t").send().await.unwrap();
-    let mut got: Vec<_> = tags.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect();
+    let mut got: Vec<_> = tags
+        .tags()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect();
     got.sort();
-    assert_eq!(got, [("a".into(), "1".into()), ("b".into(), "2".into()), ("c".into(), String::new())]);
+    assert_eq!(
+        got,
+        [
+            ("a".into(), "1".into()),
+            ("b".into(), "2".into()),
+            ("c".into(), String::new())
+        ]
+    );
     assert!(!tags.is_truncated());
     // GetUser includes the tags.
     let u = iam.get_user().user_name("t").send().await.unwrap().user.unwrap();
     assert_eq!(u.tags().len(), 3);
-    iam.untag_user().user_name("t").tag_keys("a").tag_keys("zzz-not-there").send().await.unwrap();
+    iam.untag_user()
+        .user_name("t")
+        .tag_keys("a")
+        .tag_keys("zzz-not-there")
+        .send()
+        .await
+        .unwrap();
     let tags = iam.list_user_tags().user_name("t").send().await.unwrap();
     assert_eq!(tags.tags().len(), 2);
 }
@@ -294,8 +447,18 @@ async fn user_tags_round_trip() {
 async fn tag_keys_are_case_insensitive_and_overwrite() {
     let s = Server::start().await;
     let iam = s.iam();
-    iam.create_user().user_name("t").tags(tag("Env", "dev")).send().await.unwrap();
-    iam.tag_user().user_name("t").tags(tag("env", "prod")).send().await.unwrap();
+    iam.create_user()
+        .user_name("t")
+        .tags(tag("Env", "dev"))
+        .send()
+        .await
+        .unwrap();
+    iam.tag_user()
+        .user_name("t")
+        .tags(tag("env", "prod"))
+        .send()
+        .await
+        .unwrap();
     let tags = iam.list_user_tags().user_name("t").send().await.unwrap();
     assert_eq!(tags.tags().len(), 1, "{:?}", tags.tags());
     assert_eq!(tags.tags()[0].value(), "prod");
@@ -306,13 +469,30 @@ async fn tag_keys_are_case_insensitive_and_overwrite() {
 async fn duplicate_tag_keys_in_one_request_are_invalid_input() {
     let s = Server::start().await;
     let iam = s.iam();
-    let err = iam.create_user().user_name("t").tags(tag("k", "1")).tags(tag("K", "2")).send().await.unwrap_err();
+    let err = iam
+        .create_user()
+        .user_name("t")
+        .tags(tag("k", "1"))
+        .tags(tag("K", "2"))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "InvalidInput");
     assert_eq!(status(&err), 400);
     // Nothing was created.
-    assert_eq!(code(&iam.get_user().user_name("t").send().await.unwrap_err()), "NoSuchEntity");
+    assert_eq!(
+        code(&iam.get_user().user_name("t").send().await.unwrap_err()),
+        "NoSuchEntity"
+    );
     iam.create_user().user_name("t").send().await.unwrap();
-    let err = iam.tag_user().user_name("t").tags(tag("x", "1")).tags(tag("X", "1")).send().await.unwrap_err();
+    let err = iam
+        .tag_user()
+        .user_name("t")
+        .tags(tag("x", "1"))
+        .tags(tag("X", "1"))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "InvalidInput");
 }
 
@@ -326,18 +506,36 @@ async fn at_most_fifty_tags() {
     }
     req.send().await.unwrap();
     // Overwriting an existing key is fine at the limit.
-    iam.tag_user().user_name("t").tags(tag("K0", "new")).send().await.unwrap();
-    let err = iam.tag_user().user_name("t").tags(tag("k50", "v")).send().await.unwrap_err();
+    iam.tag_user()
+        .user_name("t")
+        .tags(tag("K0", "new"))
+        .send()
+        .await
+        .unwrap();
+    let err = iam
+        .tag_user()
+        .user_name("t")
+        .tags(tag("k50", "v"))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "LimitExceeded");
     assert_eq!(status(&err), 409);
-    assert_eq!(iam.list_user_tags().user_name("t").send().await.unwrap().tags().len(), 50);
+    assert_eq!(
+        iam.list_user_tags().user_name("t").send().await.unwrap().tags().len(),
+        50
+    );
     // 51 tags in one request is refused too.
     let mut req = iam.create_user().user_name("t2");
     for i in 0..51 {
         req = req.tags(tag(&format!("k{i}"), "v"));
     }
     let err = req.send().await.unwrap_err();
-    assert!(["LimitExceeded", "ValidationError"].contains(&code(&err).as_str()), "{}", code(&err));
+    assert!(
+        ["LimitExceeded", "ValidationError"].contains(&code(&err).as_str()),
+        "{}",
+        code(&err)
+    );
 }
 
 #[tokio::test]
@@ -353,7 +551,14 @@ async fn list_user_tags_paginates() {
     let mut marker: Option<String> = None;
     let mut pages = 0;
     loop {
-        let out = iam.list_user_tags().user_name("t").max_items(5).set_marker(marker.clone()).send().await.unwrap();
+        let out = iam
+            .list_user_tags()
+            .user_name("t")
+            .max_items(5)
+            .set_marker(marker.clone())
+            .send()
+            .await
+            .unwrap();
         pages += 1;
         for t in out.tags() {
             assert!(keys.insert(t.key().to_string()), "duplicate {}", t.key());
@@ -371,10 +576,52 @@ async fn list_user_tags_paginates() {
 async fn tagging_missing_user_is_no_such_entity() {
     let s = Server::start().await;
     let iam = s.iam();
-    let err = iam.tag_user().user_name("ghost").tags(tag("a", "b")).send().await.unwrap_err();
+    let err = iam
+        .tag_user()
+        .user_name("ghost")
+        .tags(tag("a", "b"))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "NoSuchEntity");
-    let err = iam.untag_user().user_name("ghost").tag_keys("a").send().await.unwrap_err();
+    let err = iam
+        .untag_user()
+        .user_name("ghost")
+        .tag_keys("a")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "NoSuchEntity");
     let err = iam.list_user_tags().user_name("ghost").send().await.unwrap_err();
     assert_eq!(code(&err), "NoSuchEntity");
+}
+
+#[tokio::test]
+async fn tag_key_and_value_constraints() {
+    let s = Server::start().await;
+    let iam = s.iam();
+    iam.create_user().user_name("t").send().await.unwrap();
+    let long_key = "k".repeat(129);
+    let long_value = "v".repeat(257);
+    for (k, v) in [
+        (long_key.as_str(), "v"),
+        ("k", long_value.as_str()),
+        ("bad*key", "v"),
+        ("", "v"),
+    ] {
+        let err = iam.tag_user().user_name("t").tags(tag(k, v)).send().await.unwrap_err();
+        assert_eq!(code(&err), "ValidationError", "{k:?}={v:?}");
+    }
+    iam.tag_user()
+        .user_name("t")
+        .tags(tag(&"k".repeat(128), &"v".repeat(256)))
+        .send()
+        .await
+        .unwrap();
+    iam.tag_user()
+        .user_name("t")
+        .tags(tag("a b:c/d=e+f-g@h_i.j", ""))
+        .send()
+        .await
+        .unwrap();
 }

@@ -33,11 +33,15 @@ async fn missing_action_is_400() {
 #[tokio::test]
 async fn unknown_action_is_400_invalid_action() {
     let s = Server::start().await;
-    let (st, body) = s.raw_signed("iam", "test", "test", "Action=MakeCoffee&Version=2010-05-08").await;
+    let (st, body) = s
+        .raw_signed("iam", "test", "test", "Action=MakeCoffee&Version=2010-05-08")
+        .await;
     assert_eq!(st, 400, "{body}");
     assert_eq!(error_code(&body), "InvalidAction");
     // Actions are case-sensitive.
-    let (st, body) = s.raw_signed("iam", "test", "test", "Action=listusers&Version=2010-05-08").await;
+    let (st, body) = s
+        .raw_signed("iam", "test", "test", "Action=listusers&Version=2010-05-08")
+        .await;
     assert_eq!(st, 400, "{body}");
     assert_eq!(error_code(&body), "InvalidAction");
 }
@@ -45,10 +49,14 @@ async fn unknown_action_is_400_invalid_action() {
 #[tokio::test]
 async fn unsigned_request_is_missing_authentication_token() {
     let s = Server::start().await;
-    let (st, body) = s.raw_unsigned("POST", "/", b"Action=ListUsers&Version=2010-05-08").await;
+    let (st, body) = s
+        .raw_unsigned("POST", "/", b"Action=ListUsers&Version=2010-05-08")
+        .await;
     assert_eq!(st, 403, "{body}");
     assert_eq!(error_code(&body), "MissingAuthenticationToken");
-    let (st, body) = s.raw_unsigned("GET", "/?Action=ListUsers&Version=2010-05-08", b"").await;
+    let (st, body) = s
+        .raw_unsigned("GET", "/?Action=ListUsers&Version=2010-05-08", b"")
+        .await;
     assert_eq!(st, 403, "{body}");
     assert_eq!(error_code(&body), "MissingAuthenticationToken");
 }
@@ -112,7 +120,10 @@ async fn signed_get_query_string_form_works() {
     let (st, body) = send(s.addr, req).await;
     assert_eq!(st, 200, "{body}");
     let c = compact(&body);
-    assert!(c.starts_with(&format!("<ListUsersResponse xmlns=\"{IAM_NS}\"><ListUsersResult>")), "{body}");
+    assert!(
+        c.starts_with(&format!("<ListUsersResponse xmlns=\"{IAM_NS}\"><ListUsersResult>")),
+        "{body}"
+    );
     assert!(c.contains("<UserName>via-get</UserName>"), "{body}");
     assert!(c.contains("<IsTruncated>false</IsTruncated>"), "{body}");
     assert!(c.contains("<ResponseMetadata><RequestId>"), "{body}");
@@ -122,7 +133,14 @@ async fn signed_get_query_string_form_works() {
 #[tokio::test]
 async fn error_envelope_has_aws_shape() {
     let s = Server::start().await;
-    let (st, body) = s.raw_signed("iam", "test", "test", "Action=GetUser&Version=2010-05-08&UserName=ghost").await;
+    let (st, body) = s
+        .raw_signed(
+            "iam",
+            "test",
+            "test",
+            "Action=GetUser&Version=2010-05-08&UserName=ghost",
+        )
+        .await;
     assert_eq!(st, 404, "{body}");
     let c = compact(&body);
     let rid = between(&c, "<RequestId>", "</RequestId>");
@@ -140,14 +158,20 @@ async fn error_envelope_has_aws_shape() {
 #[tokio::test]
 async fn sts_errors_use_the_sts_namespace() {
     let s = Server::start().await;
-    let (st, body) = s.raw_signed("sts", "test", "test", "Action=GetAccessKeyInfo&Version=2011-06-15").await;
+    let (st, body) = s
+        .raw_signed("sts", "test", "test", "Action=GetAccessKeyInfo&Version=2011-06-15")
+        .await;
     assert!((400..500).contains(&st), "{st} {body}");
     let c = compact(&body);
     assert!(
-        c.starts_with("<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>"),
+        c.starts_with(
+            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>"
+        ),
         "{body}"
     );
-    let (st, body) = s.raw_signed("sts", "test", "test", "Action=NoSuchThing&Version=2011-06-15").await;
+    let (st, body) = s
+        .raw_signed("sts", "test", "test", "Action=NoSuchThing&Version=2011-06-15")
+        .await;
     assert_eq!(st, 400);
     assert_eq!(error_code(&body), "InvalidAction");
     assert!(body.contains("https://sts.amazonaws.com/doc/2011-06-15/"), "{body}");
@@ -199,22 +223,63 @@ async fn reset_requires_root_and_empties_state() {
 
     let (st, body) = s.raw_unsigned("POST", "/_localiam/reset", b"").await;
     assert_eq!(st, 403, "{body}");
-    let req = sign_custom(&s.url(), "POST", "/_localiam/reset", "iam", "us-east-1", &key, &secret, b"", SystemTime::now());
+    let req = sign_custom(
+        &s.url(),
+        "POST",
+        "/_localiam/reset",
+        "iam",
+        "us-east-1",
+        &key,
+        &secret,
+        b"",
+        SystemTime::now(),
+    );
     let (st, body) = send(s.addr, req).await;
     assert_eq!(st, 403, "non-root reset: {body}");
-    let req = sign_custom(&s.url(), "POST", "/_localiam/reset", "iam", "us-east-1", "test", "wrong", b"", SystemTime::now());
+    let req = sign_custom(
+        &s.url(),
+        "POST",
+        "/_localiam/reset",
+        "iam",
+        "us-east-1",
+        "test",
+        "wrong",
+        b"",
+        SystemTime::now(),
+    );
     let (st, _) = send(s.addr, req).await;
     assert_eq!(st, 403, "bad signature reset");
     assert_eq!(all_user_names(&iam, 100).await.len(), 1);
 
-    let req = sign_custom(&s.url(), "POST", "/_localiam/reset", "iam", "us-east-1", "test", "test", b"", SystemTime::now());
+    let req = sign_custom(
+        &s.url(),
+        "POST",
+        "/_localiam/reset",
+        "iam",
+        "us-east-1",
+        "test",
+        "test",
+        b"",
+        SystemTime::now(),
+    );
     let (st, body) = send(s.addr, req).await;
     assert_eq!(st, 200, "{body}");
     assert!(all_user_names(&iam, 100).await.is_empty());
     assert!(iam.list_groups().send().await.unwrap().groups().is_empty());
-    assert!(iam.list_account_aliases().send().await.unwrap().account_aliases().is_empty());
+    assert!(iam
+        .list_account_aliases()
+        .send()
+        .await
+        .unwrap()
+        .account_aliases()
+        .is_empty());
     // The deleted user's key no longer works; root still does.
-    let err = s.sts_as(&key, &secret, None).get_caller_identity().send().await.unwrap_err();
+    let err = s
+        .sts_as(&key, &secret, None)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(crate::common::code(&err), "InvalidClientTokenId");
     iam.create_user().user_name("keep-me").send().await.unwrap();
 }
@@ -234,7 +299,11 @@ async fn concurrent_writers_do_not_lose_or_fail() {
         let iam = s.iam();
         tasks.push(tokio::spawn(async move {
             for i in 0..20 {
-                iam.create_user().user_name(format!("w{t:02}-{i:02}")).send().await.unwrap();
+                iam.create_user()
+                    .user_name(format!("w{t:02}-{i:02}"))
+                    .send()
+                    .await
+                    .unwrap();
             }
         }));
     }
@@ -253,7 +322,9 @@ async fn concurrent_creates_of_one_name_succeed_once() {
     let mut tasks = Vec::new();
     for _ in 0..8 {
         let iam = s.iam();
-        tasks.push(tokio::spawn(async move { iam.create_user().user_name("contended").send().await.is_ok() }));
+        tasks.push(tokio::spawn(async move {
+            iam.create_user().user_name("contended").send().await.is_ok()
+        }));
     }
     let mut wins = 0;
     for t in tasks {
@@ -290,4 +361,69 @@ async fn keep_alive_connection_serves_many_requests() {
         iam.create_group().group_name(format!("ka{i}")).send().await.unwrap();
     }
     assert_eq!(iam.list_groups().send().await.unwrap().groups().len(), 50);
+}
+
+#[tokio::test]
+async fn max_items_bounds_on_every_list_operation() {
+    let s = Server::start().await;
+    s.user_with_key("u").await;
+    s.iam().create_group().group_name("g").send().await.unwrap();
+    let pol = "arn:aws:iam::aws:policy/AdministratorAccess";
+    let ops = [
+        "ListUsers".to_string(),
+        "ListGroups".to_string(),
+        "ListPolicies".to_string(),
+        "ListAccountAliases".to_string(),
+        "ListAccessKeys&UserName=u".to_string(),
+        "GetGroup&GroupName=g".to_string(),
+        "ListGroupsForUser&UserName=u".to_string(),
+        "ListUserTags&UserName=u".to_string(),
+        "ListUserPolicies&UserName=u".to_string(),
+        "ListGroupPolicies&GroupName=g".to_string(),
+        "ListAttachedUserPolicies&UserName=u".to_string(),
+        "ListAttachedGroupPolicies&GroupName=g".to_string(),
+        format!("ListEntitiesForPolicy&PolicyArn={pol}"),
+        format!("ListPolicyVersions&PolicyArn={pol}"),
+    ];
+    let mut failures = Vec::new();
+    for op in &ops {
+        for (n, want) in [(0, 400), (1001, 400), (1, 200), (1000, 200)] {
+            let body = format!("Action={op}&Version=2010-05-08&MaxItems={n}");
+            let (st, resp) = s.raw_signed("iam", "test", "test", &body).await;
+            if st != want || (want == 400 && error_code(&resp) != "ValidationError") {
+                failures.push(format!("{op} MaxItems={n}: {st} {}", error_code(&resp)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn concurrent_raw_writers_never_see_server_errors() {
+    // Raw requests: no SDK retries can hide a 5xx.
+    let s = Server::start().await;
+    let url = s.url();
+    let mut tasks = Vec::new();
+    for t in 0..16 {
+        let url = url.clone();
+        let addr = s.addr;
+        tasks.push(tokio::spawn(async move {
+            let mut bad = Vec::new();
+            for i in 0..20 {
+                let body = format!("Action=CreateUser&Version=2010-05-08&UserName=raw{t:02}-{i:02}");
+                let req = sign_request(&url, "iam", "test", "test", body.as_bytes(), None);
+                let (st, resp) = send(addr, req).await;
+                if st != 200 {
+                    bad.push(format!("{st} {resp}"));
+                }
+            }
+            bad
+        }));
+    }
+    let mut bad = Vec::new();
+    for t in tasks {
+        bad.extend(t.await.unwrap());
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert_eq!(all_user_names(&s.iam(), 1000).await.len(), 320);
 }
