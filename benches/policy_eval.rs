@@ -1,6 +1,6 @@
 //! Authorization of one call for a user whose groups carry PowerUserAccess plus ten customer
 //! policies with conditions: the per-decision cost of enforcement (goal: p99 ≤ 20 µs).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use localiam::policy::{self, AuthzRequest, PolicyKind, PolicyRef, PolicySet, RequestContext};
@@ -31,11 +31,17 @@ fn customer_policy(i: usize) -> String {
 fn bench(c: &mut Criterion) {
     let mut docs = vec![power_user_access()];
     docs.extend((0..10).map(customer_policy));
-    let parsed: Vec<policy::Policy> =
-        docs.iter().map(|d| policy::parse_policy(d, PolicyKind::Identity).unwrap()).collect();
+    let parsed: Vec<policy::Policy> = docs
+        .iter()
+        .map(|d| policy::parse_policy(d, PolicyKind::Identity).unwrap())
+        .collect();
     let ids: Vec<String> = (0..parsed.len()).map(|i| format!("policy-{i}")).collect();
     let set = PolicySet {
-        identity: parsed.iter().zip(&ids).map(|(p, id)| PolicyRef { id, policy: p }).collect(),
+        identity: parsed
+            .iter()
+            .zip(&ids)
+            .map(|(p, id)| PolicyRef { id, policy: p })
+            .collect(),
         ..PolicySet::default()
     };
     let mut ctx = RequestContext::new();
@@ -47,13 +53,25 @@ fn bench(c: &mut Criterion) {
     let caller = "arn:aws:iam::123456789012:user/mary";
     c.bench_function("authorize iam:CreateUser (denied by NotAction)", |b| {
         b.iter(|| {
-            let req = AuthzRequest::new(caller, "123456789012", "iam:CreateUser", "arn:aws:iam::123456789012:user/x", &ctx);
+            let req = AuthzRequest::new(
+                caller,
+                "123456789012",
+                "iam:CreateUser",
+                "arn:aws:iam::123456789012:user/x",
+                &ctx,
+            );
             black_box(policy::authorize(&req, &set))
         })
     });
     c.bench_function("authorize s3:GetObject (allowed)", |b| {
         b.iter(|| {
-            let req = AuthzRequest::new(caller, "123456789012", "s3:GetObject", "arn:aws:s3:::team-3-data/key", &ctx);
+            let req = AuthzRequest::new(
+                caller,
+                "123456789012",
+                "s3:GetObject",
+                "arn:aws:s3:::team-3-data/key",
+                &ctx,
+            );
             black_box(policy::authorize(&req, &set))
         })
     });

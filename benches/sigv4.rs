@@ -1,5 +1,5 @@
 //! SigV4 verification of a typical signed IAM POST (the per-request cost of authentication).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::time::SystemTime;
 
@@ -13,7 +13,10 @@ fn bench(c: &mut Criterion) {
     let body = b"Action=GetUser&Version=2010-05-08&UserName=bench-user".to_vec();
     let mut headers = vec![
         ("host".to_string(), "127.0.0.1:4593".to_string()),
-        ("content-type".to_string(), "application/x-www-form-urlencoded; charset=utf-8".to_string()),
+        (
+            "content-type".to_string(),
+            "application/x-www-form-urlencoded; charset=utf-8".to_string(),
+        ),
     ];
     let identity = Credentials::new("AKIAIOSFODNN7EXAMPLE", "secret", None, None, "bench").into();
     let now = SystemTime::now();
@@ -39,11 +42,17 @@ fn bench(c: &mut Criterion) {
     }
     let unix = now.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs() as i64;
     let cache = KeyCache::default();
-    let parts = RequestParts { method: "POST", path: "/", query: "", headers: &headers, body: &body };
+    let parts = RequestParts {
+        method: "POST",
+        path: "/",
+        query: "",
+        headers: &headers,
+        body: &body,
+    };
     c.bench_function("sigv4 parse + verify (cached key)", |b| {
         b.iter(|| {
             let info = sigv4::parse(&parts).unwrap().unwrap();
-            black_box(sigv4::verify(&parts, &info, "secret", "iam", unix, Some(&cache)).unwrap())
+            black_box(sigv4::verify(&parts, &info, "secret", "iam", unix, Some(&cache)).is_ok())
         })
     });
 }

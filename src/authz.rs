@@ -9,9 +9,7 @@ use rusqlite::Connection;
 use crate::context::Ctx;
 use crate::error::{ApiError, ApiResult};
 use crate::identity::{Principal, SessionSubject};
-use crate::policy::{
-    self, AuthzRequest, Decision, PolicyKind, PolicyRef, PolicySet, RequestContext,
-};
+use crate::policy::{self, AuthzRequest, Decision, PolicyKind, PolicyRef, PolicySet, RequestContext};
 use crate::store::policies::{self as policy_store, Entity};
 use crate::store::{groups, tags};
 
@@ -35,12 +33,7 @@ const CACHE_LIMIT: usize = 10_000;
 impl PolicyCache {
     /// Parses a document once per (policy id, version); inline documents are keyed by their text.
     pub(crate) fn parsed(&self, key: &str, text: &str) -> Option<Arc<policy::Policy>> {
-        if let Some(p) = self
-            .documents
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(key)
-        {
+        if let Some(p) = self.documents.read().unwrap_or_else(|p| p.into_inner()).get(key) {
             return Some(p.clone());
         }
         let parsed = match policy::parse_policy(text, PolicyKind::Identity) {
@@ -95,7 +88,12 @@ pub fn check_with(
         Decision::Allow => Ok(()),
         decision => {
             let reason = outcome.denied_by.unwrap_or(policy::DenyReason::Identity);
-            Err(access_denied(&ctx.caller_arn(), action, resource, &reason.message_fragment(decision, action)))
+            Err(access_denied(
+                &ctx.caller_arn(),
+                action,
+                resource,
+                &reason.message_fragment(decision, action),
+            ))
         }
     }
 }
@@ -111,24 +109,29 @@ pub fn evaluate(
 ) -> ApiResult<policy::Outcome> {
     let caller = ctx.caller_arn();
     let mut parent_arn = None;
-    let (set_source, session): (Option<Arc<PrincipalPolicies>>, Option<&crate::identity::Session>) = match &ctx.principal {
-        Principal::User(u) => (Some(entity_policies(ctx, c, Entity::User, &u.id)?), None),
-        Principal::Session(s) => match &s.subject {
-            SessionSubject::Role { role, .. } => {
-                parent_arn = Some(ctx.iam_arn(&format!("role{}{}", role.path, role.name)));
-                (Some(entity_policies(ctx, c, Entity::Role, &role.id)?), Some(s.as_ref()))
-            }
-            SessionSubject::User(u) | SessionSubject::Federated { user: u, .. } => {
-                if matches!(s.subject, SessionSubject::Federated { .. }) {
-                    parent_arn = Some(ctx.iam_arn(&crate::iam::user_resource(u)));
+    let (set_source, session): (Option<Arc<PrincipalPolicies>>, Option<&crate::identity::Session>) =
+        match &ctx.principal {
+            Principal::User(u) => (Some(entity_policies(ctx, c, Entity::User, &u.id)?), None),
+            Principal::Session(s) => match &s.subject {
+                SessionSubject::Role { role, .. } => {
+                    parent_arn = Some(ctx.iam_arn(&format!("role{}{}", role.path, role.name)));
+                    (Some(entity_policies(ctx, c, Entity::Role, &role.id)?), Some(s.as_ref()))
                 }
-                (Some(entity_policies(ctx, c, Entity::User, &u.id)?), Some(s.as_ref()))
-            }
-            SessionSubject::Root => (None, Some(s.as_ref())),
-        },
-        Principal::Root | Principal::Anonymous => (None, None),
+                SessionSubject::User(u) | SessionSubject::Federated { user: u, .. } => {
+                    if matches!(s.subject, SessionSubject::Federated { .. }) {
+                        parent_arn = Some(ctx.iam_arn(&crate::iam::user_resource(u)));
+                    }
+                    (Some(entity_policies(ctx, c, Entity::User, &u.id)?), Some(s.as_ref()))
+                }
+                SessionSubject::Root => (None, Some(s.as_ref())),
+            },
+            Principal::Root | Principal::Anonymous => (None, None),
+        };
+    let empty = PrincipalPolicies {
+        identity: Vec::new(),
+        boundary: None,
+        tags: Vec::new(),
     };
-    let empty = PrincipalPolicies { identity: Vec::new(), boundary: None, tags: Vec::new() };
     let policies = set_source.as_deref().unwrap_or(&empty);
     let mut context = base_context(ctx, &caller, &policies.tags);
     if let Some(u) = ctx.principal.iam_user() {
@@ -157,7 +160,10 @@ pub fn evaluate(
         if s.mfa {
             context.insert("aws:MultiFactorAuthAge", ctx.now.unix_timestamp() - s.issued);
         }
-        context.insert("aws:TokenIssueTime", crate::store::format_time(time::OffsetDateTime::from_unix_timestamp(s.issued).unwrap_or(ctx.now)));
+        context.insert(
+            "aws:TokenIssueTime",
+            crate::store::format_time(time::OffsetDateTime::from_unix_timestamp(s.issued).unwrap_or(ctx.now)),
+        );
         for (k, v) in &s.tags {
             let key = format!("aws:PrincipalTag/{k}");
             context.remove(&key);
@@ -180,7 +186,8 @@ pub fn evaluate(
         // that resolved to nothing leave the intersection empty: either way nothing is allowed.
         let federated = matches!(s.subject, SessionSubject::Federated { .. });
         if session_policies.is_empty() && (s.has_session_policies || federated) {
-            let nothing = policy::parse_policy(ALLOW_NOTHING, PolicyKind::Identity).map_err(|_| ApiError::internal())?;
+            let nothing =
+                policy::parse_policy(ALLOW_NOTHING, PolicyKind::Identity).map_err(|_| ApiError::internal())?;
             session_policies.push(("session-policy".to_string(), Arc::new(nothing)));
         }
     }
@@ -188,10 +195,20 @@ pub fn evaluate(
         context.insert_all(k, vs.iter().cloned());
     }
     let set = PolicySet {
-        identity: policies.identity.iter().map(|(id, p)| PolicyRef { id, policy: p }).collect(),
+        identity: policies
+            .identity
+            .iter()
+            .map(|(id, p)| PolicyRef { id, policy: p })
+            .collect(),
         boundary: policies.boundary.as_ref().map(|(id, p)| PolicyRef { id, policy: p }),
-        session: session_policies.iter().map(|(id, p)| PolicyRef { id, policy: p }).collect(),
-        resource: resource_policies.iter().map(|(id, p)| PolicyRef { id, policy: p }).collect(),
+        session: session_policies
+            .iter()
+            .map(|(id, p)| PolicyRef { id, policy: p })
+            .collect(),
+        resource: resource_policies
+            .iter()
+            .map(|(id, p)| PolicyRef { id, policy: p })
+            .collect(),
         scps: Vec::new(),
     };
     let mut request = AuthzRequest::new(&caller, ctx.account(), action, resource, &context);
@@ -200,7 +217,8 @@ pub fn evaluate(
 }
 
 /// A session policy that allows nothing: used when session policies leave no permission.
-const ALLOW_NOTHING: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"none:null","Resource":"*"}]}"#;
+const ALLOW_NOTHING: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"none:null","Resource":"*"}]}"#;
 
 /// `User: ARN is not authorized to perform: ACTION on resource: ARN because …`.
 pub fn access_denied(caller: &str, action: &str, resource: &str, why: &str) -> ApiError {
@@ -216,10 +234,7 @@ pub fn access_denied(caller: &str, action: &str, resource: &str, why: &str) -> A
 
 /// With `AllowUsersToChangePassword`, IAM lets every user change its own password.
 fn self_service_allowed(c: &Connection, action: &str) -> ApiResult<bool> {
-    if !matches!(
-        action,
-        "iam:ChangePassword" | "iam:GetAccountPasswordPolicy"
-    ) {
+    if !matches!(action, "iam:ChangePassword" | "iam:GetAccountPasswordPolicy") {
         return Ok(false);
     }
     Ok(crate::iam::password_policy::load(c)?.is_some_and(|p| p.allow_change))
@@ -248,12 +263,7 @@ fn entity_policies(ctx: &Ctx, c: &Connection, kind: Entity, id: &str) -> ApiResu
     let cache = &ctx.app.policies;
     let generation = ctx.app.store.generation();
     let key = format!("{}:{id}", kind.as_str());
-    if let Some((g, set)) = cache
-        .sets
-        .read()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(&key)
-    {
+    if let Some((g, set)) = cache.sets.read().unwrap_or_else(|p| p.into_inner()).get(&key) {
         if *g == generation {
             return Ok(set.clone());
         }
@@ -261,12 +271,18 @@ fn entity_policies(ctx: &Ctx, c: &Connection, kind: Entity, id: &str) -> ApiResu
     let mut identity = Vec::new();
     collect_entity(cache, c, kind, id, &mut identity)?;
     let (boundary_id, tag_kind) = if kind == Entity::Role {
-        (crate::store::roles::by_id(c, id)?.and_then(|r| r.boundary), tags::Kind::Role)
+        (
+            crate::store::roles::by_id(c, id)?.and_then(|r| r.boundary),
+            tags::Kind::Role,
+        )
     } else {
         for g in groups::for_user(c, id, None, usize::MAX >> 2)? {
             collect_entity(cache, c, Entity::Group, &g.id, &mut identity)?;
         }
-        (crate::store::users::by_id(c, id)?.and_then(|u| u.boundary), tags::Kind::User)
+        (
+            crate::store::users::by_id(c, id)?.and_then(|u| u.boundary),
+            tags::Kind::User,
+        )
     };
     let boundary = match boundary_id {
         Some(id) => managed(cache, c, &id)?,
@@ -308,11 +324,7 @@ fn collect_entity(
 }
 
 /// A managed policy's default version, parsed once per version.
-fn managed(
-    cache: &PolicyCache,
-    c: &Connection,
-    policy_id: &str,
-) -> ApiResult<Option<(String, Arc<policy::Policy>)>> {
+fn managed(cache: &PolicyCache, c: &Connection, policy_id: &str) -> ApiResult<Option<(String, Arc<policy::Policy>)>> {
     if let Some(m) = crate::catalog::managed::catalog().by_id(policy_id) {
         let key = format!("{}:{}", m.id, m.default_version);
         return Ok(cache.parsed(&key, &m.document).map(|p| (m.resource(), p)));

@@ -65,10 +65,7 @@ impl Default for Config {
 /// Rejects settings the server cannot honour, with a message for the command line.
 pub fn check(config: &Config) -> Result<(), String> {
     if config.account_id.len() != 12 || !config.account_id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "--account-id must be 12 digits, not '{}'",
-            config.account_id
-        ));
+        return Err(format!("--account-id must be 12 digits, not '{}'", config.account_id));
     }
     if config.root_access_key_id.is_empty() || config.root_secret_access_key.is_empty() {
         return Err("root credentials must not be empty".to_string());

@@ -38,12 +38,7 @@ impl Ctx {
 
     /// `arn:PARTITION:iam::ACCOUNT:RESOURCE`.
     pub fn iam_arn(&self, resource: &str) -> String {
-        format!(
-            "arn:{}:iam::{}:{}",
-            self.partition,
-            self.account(),
-            resource
-        )
+        format!("arn:{}:iam::{}:{}", self.partition, self.account(), resource)
     }
 
     /// The caller's ARN.
@@ -72,12 +67,7 @@ impl Ctx {
     }
 
     /// Authorizes another action (for operations that need two).
-    pub fn authorize_action(
-        &self,
-        c: &rusqlite::Connection,
-        action: &str,
-        resource: &str,
-    ) -> ApiResult<()> {
+    pub fn authorize_action(&self, c: &rusqlite::Connection, action: &str, resource: &str) -> ApiResult<()> {
         crate::authz::check(self, c, action, resource)
     }
 }

@@ -47,7 +47,10 @@ pub fn markdown() -> Result<String, rusqlite::Error> {
             Service::Iam => "IAM 2010-05-08",
             Service::Sts => "STS 2011-06-15",
         };
-        out.push_str(&format!("\n## {title}: {done} of {} implemented\n\n| operation | status | summary |\n| --- | --- | --- |\n", ops.len()));
+        out.push_str(&format!(
+            "\n## {title}: {done} of {} implemented\n\n| operation | status | summary |\n| --- | --- | --- |\n",
+            ops.len()
+        ));
         for op in ops {
             let summary = crate::api::catalog::OPERATION_DOCS
                 .iter()

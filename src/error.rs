@@ -17,12 +17,7 @@ pub struct ApiError {
 
 impl ApiError {
     /// Builds an error from its parts.
-    pub fn new(
-        code: &'static str,
-        status: u16,
-        sender_fault: bool,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(code: &'static str, status: u16, sender_fault: bool, message: impl Into<String>) -> Self {
         ApiError {
             code: Cow::Borrowed(code),
             status,

@@ -6,8 +6,8 @@ use crate::api::{iam as i, sts as s};
 use crate::context::Ctx;
 use crate::error::ApiResult;
 use crate::iam::{
-    access_keys, account, attachments, groups, inline_policies, login_profiles, password_policy,
-    policies, policy_versions, users,
+    access_keys, account, attachments, groups, inline_policies, login_profiles, password_policy, policies,
+    policy_versions, users,
 };
 
 /// The handler set the server dispatches to.
@@ -17,11 +17,7 @@ impl Handler for Handlers {
     type Ctx = Ctx;
 
     // Users.
-    fn create_user(
-        &self,
-        ctx: &Ctx,
-        input: i::CreateUserRequest,
-    ) -> ApiResult<i::CreateUserResponse> {
+    fn create_user(&self, ctx: &Ctx, input: i::CreateUserRequest) -> ApiResult<i::CreateUserResponse> {
         users::create_user(ctx, input)
     }
     fn get_user(&self, ctx: &Ctx, input: i::GetUserRequest) -> ApiResult<i::GetUserResponse> {
@@ -42,30 +38,18 @@ impl Handler for Handlers {
     fn untag_user(&self, ctx: &Ctx, input: i::UntagUserRequest) -> ApiResult<()> {
         users::untag_user(ctx, input)
     }
-    fn list_user_tags(
-        &self,
-        ctx: &Ctx,
-        input: i::ListUserTagsRequest,
-    ) -> ApiResult<i::ListUserTagsResponse> {
+    fn list_user_tags(&self, ctx: &Ctx, input: i::ListUserTagsRequest) -> ApiResult<i::ListUserTagsResponse> {
         users::list_user_tags(ctx, input)
     }
 
     // Groups.
-    fn create_group(
-        &self,
-        ctx: &Ctx,
-        input: i::CreateGroupRequest,
-    ) -> ApiResult<i::CreateGroupResponse> {
+    fn create_group(&self, ctx: &Ctx, input: i::CreateGroupRequest) -> ApiResult<i::CreateGroupResponse> {
         groups::create_group(ctx, input)
     }
     fn get_group(&self, ctx: &Ctx, input: i::GetGroupRequest) -> ApiResult<i::GetGroupResponse> {
         groups::get_group(ctx, input)
     }
-    fn list_groups(
-        &self,
-        ctx: &Ctx,
-        input: i::ListGroupsRequest,
-    ) -> ApiResult<i::ListGroupsResponse> {
+    fn list_groups(&self, ctx: &Ctx, input: i::ListGroupsRequest) -> ApiResult<i::ListGroupsResponse> {
         groups::list_groups(ctx, input)
     }
     fn update_group(&self, ctx: &Ctx, input: i::UpdateGroupRequest) -> ApiResult<()> {
@@ -77,11 +61,7 @@ impl Handler for Handlers {
     fn add_user_to_group(&self, ctx: &Ctx, input: i::AddUserToGroupRequest) -> ApiResult<()> {
         groups::add_user_to_group(ctx, input)
     }
-    fn remove_user_from_group(
-        &self,
-        ctx: &Ctx,
-        input: i::RemoveUserFromGroupRequest,
-    ) -> ApiResult<()> {
+    fn remove_user_from_group(&self, ctx: &Ctx, input: i::RemoveUserFromGroupRequest) -> ApiResult<()> {
         groups::remove_user_from_group(ctx, input)
     }
     fn list_groups_for_user(
@@ -93,18 +73,10 @@ impl Handler for Handlers {
     }
 
     // Access keys.
-    fn create_access_key(
-        &self,
-        ctx: &Ctx,
-        input: i::CreateAccessKeyRequest,
-    ) -> ApiResult<i::CreateAccessKeyResponse> {
+    fn create_access_key(&self, ctx: &Ctx, input: i::CreateAccessKeyRequest) -> ApiResult<i::CreateAccessKeyResponse> {
         access_keys::create_access_key(ctx, input)
     }
-    fn list_access_keys(
-        &self,
-        ctx: &Ctx,
-        input: i::ListAccessKeysRequest,
-    ) -> ApiResult<i::ListAccessKeysResponse> {
+    fn list_access_keys(&self, ctx: &Ctx, input: i::ListAccessKeysRequest) -> ApiResult<i::ListAccessKeysResponse> {
         access_keys::list_access_keys(ctx, input)
     }
     fn update_access_key(&self, ctx: &Ctx, input: i::UpdateAccessKeyRequest) -> ApiResult<()> {
@@ -129,41 +101,22 @@ impl Handler for Handlers {
     ) -> ApiResult<i::CreateLoginProfileResponse> {
         login_profiles::create_login_profile(ctx, input)
     }
-    fn get_login_profile(
-        &self,
-        ctx: &Ctx,
-        input: i::GetLoginProfileRequest,
-    ) -> ApiResult<i::GetLoginProfileResponse> {
+    fn get_login_profile(&self, ctx: &Ctx, input: i::GetLoginProfileRequest) -> ApiResult<i::GetLoginProfileResponse> {
         login_profiles::get_login_profile(ctx, input)
     }
-    fn update_login_profile(
-        &self,
-        ctx: &Ctx,
-        input: i::UpdateLoginProfileRequest,
-    ) -> ApiResult<()> {
+    fn update_login_profile(&self, ctx: &Ctx, input: i::UpdateLoginProfileRequest) -> ApiResult<()> {
         login_profiles::update_login_profile(ctx, input)
     }
-    fn delete_login_profile(
-        &self,
-        ctx: &Ctx,
-        input: i::DeleteLoginProfileRequest,
-    ) -> ApiResult<()> {
+    fn delete_login_profile(&self, ctx: &Ctx, input: i::DeleteLoginProfileRequest) -> ApiResult<()> {
         login_profiles::delete_login_profile(ctx, input)
     }
     fn change_password(&self, ctx: &Ctx, input: i::ChangePasswordRequest) -> ApiResult<()> {
         login_profiles::change_password(ctx, input)
     }
-    fn update_account_password_policy(
-        &self,
-        ctx: &Ctx,
-        input: i::UpdateAccountPasswordPolicyRequest,
-    ) -> ApiResult<()> {
+    fn update_account_password_policy(&self, ctx: &Ctx, input: i::UpdateAccountPasswordPolicyRequest) -> ApiResult<()> {
         password_policy::update_account_password_policy(ctx, input)
     }
-    fn get_account_password_policy(
-        &self,
-        ctx: &Ctx,
-    ) -> ApiResult<i::GetAccountPasswordPolicyResponse> {
+    fn get_account_password_policy(&self, ctx: &Ctx) -> ApiResult<i::GetAccountPasswordPolicyResponse> {
         password_policy::get_account_password_policy(ctx)
     }
     fn delete_account_password_policy(&self, ctx: &Ctx) -> ApiResult<()> {
@@ -171,11 +124,7 @@ impl Handler for Handlers {
     }
 
     // Account.
-    fn create_account_alias(
-        &self,
-        ctx: &Ctx,
-        input: i::CreateAccountAliasRequest,
-    ) -> ApiResult<()> {
+    fn create_account_alias(&self, ctx: &Ctx, input: i::CreateAccountAliasRequest) -> ApiResult<()> {
         account::create_account_alias(ctx, input)
     }
     fn list_account_aliases(
@@ -185,11 +134,7 @@ impl Handler for Handlers {
     ) -> ApiResult<i::ListAccountAliasesResponse> {
         account::list_account_aliases(ctx, input)
     }
-    fn delete_account_alias(
-        &self,
-        ctx: &Ctx,
-        input: i::DeleteAccountAliasRequest,
-    ) -> ApiResult<()> {
+    fn delete_account_alias(&self, ctx: &Ctx, input: i::DeleteAccountAliasRequest) -> ApiResult<()> {
         account::delete_account_alias(ctx, input)
     }
     fn get_account_summary(&self, ctx: &Ctx) -> ApiResult<i::GetAccountSummaryResponse> {
@@ -197,21 +142,13 @@ impl Handler for Handlers {
     }
 
     // Managed policies and versions.
-    fn create_policy(
-        &self,
-        ctx: &Ctx,
-        input: i::CreatePolicyRequest,
-    ) -> ApiResult<i::CreatePolicyResponse> {
+    fn create_policy(&self, ctx: &Ctx, input: i::CreatePolicyRequest) -> ApiResult<i::CreatePolicyResponse> {
         policies::create_policy(ctx, input)
     }
     fn get_policy(&self, ctx: &Ctx, input: i::GetPolicyRequest) -> ApiResult<i::GetPolicyResponse> {
         policies::get_policy(ctx, input)
     }
-    fn list_policies(
-        &self,
-        ctx: &Ctx,
-        input: i::ListPoliciesRequest,
-    ) -> ApiResult<i::ListPoliciesResponse> {
+    fn list_policies(&self, ctx: &Ctx, input: i::ListPoliciesRequest) -> ApiResult<i::ListPoliciesResponse> {
         policies::list_policies(ctx, input)
     }
     fn delete_policy(&self, ctx: &Ctx, input: i::DeletePolicyRequest) -> ApiResult<()> {
@@ -223,11 +160,7 @@ impl Handler for Handlers {
     fn untag_policy(&self, ctx: &Ctx, input: i::UntagPolicyRequest) -> ApiResult<()> {
         policies::untag_policy(ctx, input)
     }
-    fn list_policy_tags(
-        &self,
-        ctx: &Ctx,
-        input: i::ListPolicyTagsRequest,
-    ) -> ApiResult<i::ListPolicyTagsResponse> {
+    fn list_policy_tags(&self, ctx: &Ctx, input: i::ListPolicyTagsRequest) -> ApiResult<i::ListPolicyTagsResponse> {
         policies::list_policy_tags(ctx, input)
     }
     fn create_policy_version(
@@ -251,18 +184,10 @@ impl Handler for Handlers {
     ) -> ApiResult<i::ListPolicyVersionsResponse> {
         policy_versions::list_policy_versions(ctx, input)
     }
-    fn delete_policy_version(
-        &self,
-        ctx: &Ctx,
-        input: i::DeletePolicyVersionRequest,
-    ) -> ApiResult<()> {
+    fn delete_policy_version(&self, ctx: &Ctx, input: i::DeletePolicyVersionRequest) -> ApiResult<()> {
         policy_versions::delete_policy_version(ctx, input)
     }
-    fn set_default_policy_version(
-        &self,
-        ctx: &Ctx,
-        input: i::SetDefaultPolicyVersionRequest,
-    ) -> ApiResult<()> {
+    fn set_default_policy_version(&self, ctx: &Ctx, input: i::SetDefaultPolicyVersionRequest) -> ApiResult<()> {
         policy_versions::set_default_policy_version(ctx, input)
     }
 
@@ -305,11 +230,7 @@ impl Handler for Handlers {
     fn put_user_policy(&self, ctx: &Ctx, input: i::PutUserPolicyRequest) -> ApiResult<()> {
         inline_policies::put_user_policy(ctx, input)
     }
-    fn get_user_policy(
-        &self,
-        ctx: &Ctx,
-        input: i::GetUserPolicyRequest,
-    ) -> ApiResult<i::GetUserPolicyResponse> {
+    fn get_user_policy(&self, ctx: &Ctx, input: i::GetUserPolicyRequest) -> ApiResult<i::GetUserPolicyResponse> {
         inline_policies::get_user_policy(ctx, input)
     }
     fn delete_user_policy(&self, ctx: &Ctx, input: i::DeleteUserPolicyRequest) -> ApiResult<()> {
@@ -325,11 +246,7 @@ impl Handler for Handlers {
     fn put_group_policy(&self, ctx: &Ctx, input: i::PutGroupPolicyRequest) -> ApiResult<()> {
         inline_policies::put_group_policy(ctx, input)
     }
-    fn get_group_policy(
-        &self,
-        ctx: &Ctx,
-        input: i::GetGroupPolicyRequest,
-    ) -> ApiResult<i::GetGroupPolicyResponse> {
+    fn get_group_policy(&self, ctx: &Ctx, input: i::GetGroupPolicyRequest) -> ApiResult<i::GetGroupPolicyResponse> {
         inline_policies::get_group_policy(ctx, input)
     }
     fn delete_group_policy(&self, ctx: &Ctx, input: i::DeleteGroupPolicyRequest) -> ApiResult<()> {
@@ -357,32 +274,16 @@ impl Handler for Handlers {
     fn resync_mfa_device(&self, ctx: &Ctx, input: i::ResyncMFADeviceRequest) -> ApiResult<()> {
         crate::iam::mfa::resync_mfa_device(ctx, input)
     }
-    fn deactivate_mfa_device(
-        &self,
-        ctx: &Ctx,
-        input: i::DeactivateMFADeviceRequest,
-    ) -> ApiResult<()> {
+    fn deactivate_mfa_device(&self, ctx: &Ctx, input: i::DeactivateMFADeviceRequest) -> ApiResult<()> {
         crate::iam::mfa::deactivate_mfa_device(ctx, input)
     }
-    fn delete_virtual_mfa_device(
-        &self,
-        ctx: &Ctx,
-        input: i::DeleteVirtualMFADeviceRequest,
-    ) -> ApiResult<()> {
+    fn delete_virtual_mfa_device(&self, ctx: &Ctx, input: i::DeleteVirtualMFADeviceRequest) -> ApiResult<()> {
         crate::iam::mfa::delete_virtual_mfa_device(ctx, input)
     }
-    fn get_mfa_device(
-        &self,
-        ctx: &Ctx,
-        input: i::GetMFADeviceRequest,
-    ) -> ApiResult<i::GetMFADeviceResponse> {
+    fn get_mfa_device(&self, ctx: &Ctx, input: i::GetMFADeviceRequest) -> ApiResult<i::GetMFADeviceResponse> {
         crate::iam::mfa::get_mfa_device(ctx, input)
     }
-    fn list_mfa_devices(
-        &self,
-        ctx: &Ctx,
-        input: i::ListMFADevicesRequest,
-    ) -> ApiResult<i::ListMFADevicesResponse> {
+    fn list_mfa_devices(&self, ctx: &Ctx, input: i::ListMFADevicesRequest) -> ApiResult<i::ListMFADevicesResponse> {
         crate::iam::mfa::list_mfa_devices(ctx, input)
     }
     fn list_virtual_mfa_devices(

@@ -77,11 +77,16 @@ impl Principal {
             Principal::User(u) => user_arn(partition, account, u),
             Principal::Session(s) => match &s.subject {
                 SessionSubject::Role { role, session_name } => {
-                    format!("arn:{partition}:sts::{account}:assumed-role/{}/{session_name}", role.name)
+                    format!(
+                        "arn:{partition}:sts::{account}:assumed-role/{}/{session_name}",
+                        role.name
+                    )
                 }
                 SessionSubject::User(u) => user_arn(partition, account, u),
                 SessionSubject::Root => format!("arn:{partition}:iam::{account}:root"),
-                SessionSubject::Federated { name, .. } => format!("arn:{partition}:sts::{account}:federated-user/{name}"),
+                SessionSubject::Federated { name, .. } => {
+                    format!("arn:{partition}:sts::{account}:federated-user/{name}")
+                }
             },
             Principal::Anonymous => "anonymous".to_string(),
         }
@@ -201,11 +206,7 @@ pub fn lookup(app: &App, key_id: &str) -> ApiResult<Option<Arc<Credential>>> {
         })))
     })?;
     if let Some(cred) = &found {
-        let mut map = app
-            .credentials
-            .entries
-            .write()
-            .unwrap_or_else(|p| p.into_inner());
+        let mut map = app.credentials.entries.write().unwrap_or_else(|p| p.into_inner());
         if map.len() >= CACHE_LIMIT {
             map.clear();
         }
@@ -241,8 +242,5 @@ pub fn touch_key(app: &App, key_id: &str, service: &str, region: &str) {
     if touches.len() >= CACHE_LIMIT {
         touches.clear();
     }
-    touches.insert(
-        key_id.to_string(),
-        (now, service.to_string(), region.to_string()),
-    );
+    touches.insert(key_id.to_string(), (now, service.to_string(), region.to_string()));
 }

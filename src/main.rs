@@ -7,11 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use localiam::config::{AuthMode, Config, LogFormat};
 
 #[derive(Parser)]
-#[command(
-    name = "localiam",
-    version,
-    about = "A local, AWS-compatible IAM + STS endpoint"
-)]
+#[command(name = "localiam", version, about = "A local, AWS-compatible IAM + STS endpoint")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -124,10 +120,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     localiam::logging::init(config.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("localiam: cannot start runtime: {e}");

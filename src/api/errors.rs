@@ -5,12 +5,7 @@ use crate::error::ApiError;
 
 /// `AccountNotManagementOrDelegatedAdministrator` (400, Sender) — `AccountNotManagementOrDelegatedAdministratorException` in Iam.
 pub fn account_not_management_or_delegated_administrator(message: impl Into<String>) -> ApiError {
-    ApiError::new(
-        "AccountNotManagementOrDelegatedAdministrator",
-        400,
-        true,
-        message,
-    )
+    ApiError::new("AccountNotManagementOrDelegatedAdministrator", 400, true, message)
 }
 
 /// `CallerIsNotManagementAccount` (400, Sender) — `CallerIsNotManagementAccountException` in Iam.
@@ -195,12 +190,7 @@ pub fn organization_not_in_all_features_mode(message: impl Into<String>) -> ApiE
 
 /// `OutboundWebIdentityFederationDisabledException` (403, Sender) — `OutboundWebIdentityFederationDisabledException` in Sts.
 pub fn outbound_web_identity_federation_disabled(message: impl Into<String>) -> ApiError {
-    ApiError::new(
-        "OutboundWebIdentityFederationDisabledException",
-        403,
-        true,
-        message,
-    )
+    ApiError::new("OutboundWebIdentityFederationDisabledException", 403, true, message)
 }
 
 /// `PackedPolicyTooLarge` (400, Sender) — `PackedPolicyTooLargeException` in Sts.

@@ -15,20 +15,12 @@ pub trait Handler {
     type Ctx;
 
     /// Accepts a delegation request, granting the requested temporary access.
-    fn accept_delegation_request(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::AcceptDelegationRequestRequest,
-    ) -> ApiResult<()> {
+    fn accept_delegation_request(&self, ctx: &Self::Ctx, input: iam::AcceptDelegationRequestRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("AcceptDelegationRequest"))
     }
 
     /// Creates an IAM role from the specified role template.
-    fn acquire_role(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::AcquireRoleRequest,
-    ) -> ApiResult<iam::AcquireRoleResponse> {
+    fn acquire_role(&self, ctx: &Self::Ctx, input: iam::AcquireRoleRequest) -> ApiResult<iam::AcquireRoleResponse> {
         Err(ApiError::not_implemented("AcquireRole"))
     }
 
@@ -38,9 +30,7 @@ pub trait Handler {
         ctx: &Self::Ctx,
         input: iam::AddClientIDToOpenIDConnectProviderRequest,
     ) -> ApiResult<()> {
-        Err(ApiError::not_implemented(
-            "AddClientIDToOpenIDConnectProvider",
-        ))
+        Err(ApiError::not_implemented("AddClientIDToOpenIDConnectProvider"))
     }
 
     /// Adds the specified IAM role to the specified instance profile.
@@ -53,11 +43,7 @@ pub trait Handler {
     }
 
     /// Adds the specified user to the specified group.
-    fn add_user_to_group(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::AddUserToGroupRequest,
-    ) -> ApiResult<()> {
+    fn add_user_to_group(&self, ctx: &Self::Ctx, input: iam::AddUserToGroupRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("AddUserToGroup"))
     }
 
@@ -71,29 +57,17 @@ pub trait Handler {
     }
 
     /// Attaches the specified managed policy to the specified IAM group.
-    fn attach_group_policy(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::AttachGroupPolicyRequest,
-    ) -> ApiResult<()> {
+    fn attach_group_policy(&self, ctx: &Self::Ctx, input: iam::AttachGroupPolicyRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("AttachGroupPolicy"))
     }
 
     /// Attaches the specified managed policy to the specified IAM role.
-    fn attach_role_policy(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::AttachRolePolicyRequest,
-    ) -> ApiResult<()> {
+    fn attach_role_policy(&self, ctx: &Self::Ctx, input: iam::AttachRolePolicyRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("AttachRolePolicy"))
     }
 
     /// Attaches the specified managed policy to the specified user.
-    fn attach_user_policy(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::AttachUserPolicyRequest,
-    ) -> ApiResult<()> {
+    fn attach_user_policy(&self, ctx: &Self::Ctx, input: iam::AttachUserPolicyRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("AttachUserPolicy"))
     }
 
@@ -112,11 +86,7 @@ pub trait Handler {
     }
 
     /// Creates an alias for your Amazon Web Services account.
-    fn create_account_alias(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::CreateAccountAliasRequest,
-    ) -> ApiResult<()> {
+    fn create_account_alias(&self, ctx: &Self::Ctx, input: iam::CreateAccountAliasRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("CreateAccountAlias"))
     }
 
@@ -130,11 +100,7 @@ pub trait Handler {
     }
 
     /// Creates a new group.
-    fn create_group(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::CreateGroupRequest,
-    ) -> ApiResult<iam::CreateGroupResponse> {
+    fn create_group(&self, ctx: &Self::Ctx, input: iam::CreateGroupRequest) -> ApiResult<iam::CreateGroupResponse> {
         Err(ApiError::not_implemented("CreateGroup"))
     }
 
@@ -166,11 +132,7 @@ pub trait Handler {
     }
 
     /// Creates a new managed policy for your Amazon Web Services account.
-    fn create_policy(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::CreatePolicyRequest,
-    ) -> ApiResult<iam::CreatePolicyResponse> {
+    fn create_policy(&self, ctx: &Self::Ctx, input: iam::CreatePolicyRequest) -> ApiResult<iam::CreatePolicyResponse> {
         Err(ApiError::not_implemented("CreatePolicy"))
     }
 
@@ -184,11 +146,7 @@ pub trait Handler {
     }
 
     /// Creates a new role for your Amazon Web Services account.
-    fn create_role(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::CreateRoleRequest,
-    ) -> ApiResult<iam::CreateRoleResponse> {
+    fn create_role(&self, ctx: &Self::Ctx, input: iam::CreateRoleRequest) -> ApiResult<iam::CreateRoleResponse> {
         Err(ApiError::not_implemented("CreateRole"))
     }
 
@@ -220,11 +178,7 @@ pub trait Handler {
     }
 
     /// Creates a new IAM user for your Amazon Web Services account.
-    fn create_user(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::CreateUserRequest,
-    ) -> ApiResult<iam::CreateUserResponse> {
+    fn create_user(&self, ctx: &Self::Ctx, input: iam::CreateUserRequest) -> ApiResult<iam::CreateUserResponse> {
         Err(ApiError::not_implemented("CreateUser"))
     }
 
@@ -238,29 +192,17 @@ pub trait Handler {
     }
 
     /// Deactivates the specified MFA device and removes it from association with the user name for which it was originally enabled.
-    fn deactivate_mfa_device(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::DeactivateMFADeviceRequest,
-    ) -> ApiResult<()> {
+    fn deactivate_mfa_device(&self, ctx: &Self::Ctx, input: iam::DeactivateMFADeviceRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("DeactivateMFADevice"))
     }
 
     /// Deletes the access key pair associated with the specified IAM user.
-    fn delete_access_key(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::DeleteAccessKeyRequest,
-    ) -> ApiResult<()> {
+    fn delete_access_key(&self, ctx: &Self::Ctx, input: iam::DeleteAccessKeyRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("DeleteAccessKey"))
     }
 
     /// Deletes the specified Amazon Web Services account alias.
-    fn delete_account_alias(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::DeleteAccountAliasRequest,
-    ) -> ApiResult<()> {
+    fn delete_account_alias(&self, ctx: &Self::Ctx, input: iam::DeleteAccountAliasRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("DeleteAccountAlias"))
     }
 
@@ -275,29 +217,17 @@ pub trait Handler {
     }
 
     /// Deletes the specified inline policy that is embedded in the specified IAM group.
-    fn delete_group_policy(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::DeleteGroupPolicyRequest,
-    ) -> ApiResult<()> {
+    fn delete_group_policy(&self, ctx: &Self::Ctx, input: iam::DeleteGroupPolicyRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("DeleteGroupPolicy"))
     }
 
     /// Deletes the specified instance profile.
-    fn delete_instance_profile(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::DeleteInstanceProfileRequest,
-    ) -> ApiResult<()> {
+    fn delete_instance_profile(&self, ctx: &Self::Ctx, input: iam::DeleteInstanceProfileRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("DeleteInstanceProfile"))
     }
 
     /// Deletes the password for the specified IAM user or root user, For more information, see Managing passwords for IAM users.
-    fn delete_login_profile(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::DeleteLoginProfileRequest,
-    ) -> ApiResult<()> {
+    fn delete_login_profile(&self, ctx: &Self::Ctx, input: iam::DeleteLoginProfileRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("DeleteLoginProfile"))
     }
 
@@ -316,11 +246,7 @@ pub trait Handler {
     }
 
     /// Deletes the specified version from the specified managed policy.
-    fn delete_policy_version(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::DeletePolicyVersionRequest,
-    ) -> ApiResult<()> {
+    fn delete_policy_version(&self, ctx: &Self::Ctx, input: iam::DeletePolicyVersionRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("DeletePolicyVersion"))
     }
 
@@ -339,38 +265,22 @@ pub trait Handler {
     }
 
     /// Deletes the specified inline policy that is embedded in the specified IAM role.
-    fn delete_role_policy(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::DeleteRolePolicyRequest,
-    ) -> ApiResult<()> {
+    fn delete_role_policy(&self, ctx: &Self::Ctx, input: iam::DeleteRolePolicyRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("DeleteRolePolicy"))
     }
 
     /// Deletes a SAML provider resource in IAM.
-    fn delete_saml_provider(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::DeleteSAMLProviderRequest,
-    ) -> ApiResult<()> {
+    fn delete_saml_provider(&self, ctx: &Self::Ctx, input: iam::DeleteSAMLProviderRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("DeleteSAMLProvider"))
     }
 
     /// Deletes the specified SSH public key.
-    fn delete_ssh_public_key(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::DeleteSSHPublicKeyRequest,
-    ) -> ApiResult<()> {
+    fn delete_ssh_public_key(&self, ctx: &Self::Ctx, input: iam::DeleteSSHPublicKeyRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("DeleteSSHPublicKey"))
     }
 
     /// Deletes the specified server certificate.
-    fn delete_server_certificate(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::DeleteServerCertificateRequest,
-    ) -> ApiResult<()> {
+    fn delete_server_certificate(&self, ctx: &Self::Ctx, input: iam::DeleteServerCertificateRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("DeleteServerCertificate"))
     }
 
@@ -416,47 +326,27 @@ pub trait Handler {
     }
 
     /// Deletes the specified inline policy that is embedded in the specified IAM user.
-    fn delete_user_policy(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::DeleteUserPolicyRequest,
-    ) -> ApiResult<()> {
+    fn delete_user_policy(&self, ctx: &Self::Ctx, input: iam::DeleteUserPolicyRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("DeleteUserPolicy"))
     }
 
     /// Deletes a virtual MFA device.
-    fn delete_virtual_mfa_device(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::DeleteVirtualMFADeviceRequest,
-    ) -> ApiResult<()> {
+    fn delete_virtual_mfa_device(&self, ctx: &Self::Ctx, input: iam::DeleteVirtualMFADeviceRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("DeleteVirtualMFADevice"))
     }
 
     /// Removes the specified managed policy from the specified IAM group.
-    fn detach_group_policy(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::DetachGroupPolicyRequest,
-    ) -> ApiResult<()> {
+    fn detach_group_policy(&self, ctx: &Self::Ctx, input: iam::DetachGroupPolicyRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("DetachGroupPolicy"))
     }
 
     /// Removes the specified managed policy from the specified role.
-    fn detach_role_policy(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::DetachRolePolicyRequest,
-    ) -> ApiResult<()> {
+    fn detach_role_policy(&self, ctx: &Self::Ctx, input: iam::DetachRolePolicyRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("DetachRolePolicy"))
     }
 
     /// Removes the specified managed policy from the specified user.
-    fn detach_user_policy(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::DetachUserPolicyRequest,
-    ) -> ApiResult<()> {
+    fn detach_user_policy(&self, ctx: &Self::Ctx, input: iam::DetachUserPolicyRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("DetachUserPolicy"))
     }
 
@@ -477,24 +367,16 @@ pub trait Handler {
         ctx: &Self::Ctx,
         input: iam::DisableOrganizationsRootSessionsRequest,
     ) -> ApiResult<iam::DisableOrganizationsRootSessionsResponse> {
-        Err(ApiError::not_implemented(
-            "DisableOrganizationsRootSessions",
-        ))
+        Err(ApiError::not_implemented("DisableOrganizationsRootSessions"))
     }
 
     /// Disables the outbound identity federation feature for your Amazon Web Services account.
     fn disable_outbound_web_identity_federation(&self, ctx: &Self::Ctx) -> ApiResult<()> {
-        Err(ApiError::not_implemented(
-            "DisableOutboundWebIdentityFederation",
-        ))
+        Err(ApiError::not_implemented("DisableOutboundWebIdentityFederation"))
     }
 
     /// Enables the specified MFA device and associates it with the specified IAM user.
-    fn enable_mfa_device(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::EnableMFADeviceRequest,
-    ) -> ApiResult<()> {
+    fn enable_mfa_device(&self, ctx: &Self::Ctx, input: iam::EnableMFADeviceRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("EnableMFADevice"))
     }
 
@@ -523,16 +405,11 @@ pub trait Handler {
         &self,
         ctx: &Self::Ctx,
     ) -> ApiResult<iam::EnableOutboundWebIdentityFederationResponse> {
-        Err(ApiError::not_implemented(
-            "EnableOutboundWebIdentityFederation",
-        ))
+        Err(ApiError::not_implemented("EnableOutboundWebIdentityFederation"))
     }
 
     /// Generates a credential report for the Amazon Web Services account.
-    fn generate_credential_report(
-        &self,
-        ctx: &Self::Ctx,
-    ) -> ApiResult<iam::GenerateCredentialReportResponse> {
+    fn generate_credential_report(&self, ctx: &Self::Ctx) -> ApiResult<iam::GenerateCredentialReportResponse> {
         Err(ApiError::not_implemented("GenerateCredentialReport"))
     }
 
@@ -542,9 +419,7 @@ pub trait Handler {
         ctx: &Self::Ctx,
         input: iam::GenerateOrganizationsAccessReportRequest,
     ) -> ApiResult<iam::GenerateOrganizationsAccessReportResponse> {
-        Err(ApiError::not_implemented(
-            "GenerateOrganizationsAccessReport",
-        ))
+        Err(ApiError::not_implemented("GenerateOrganizationsAccessReport"))
     }
 
     /// Generates a report that includes details about when an IAM resource (user, group, role, or policy) was last used in an attempt to access Amazon Web Services services.
@@ -553,9 +428,7 @@ pub trait Handler {
         ctx: &Self::Ctx,
         input: iam::GenerateServiceLastAccessedDetailsRequest,
     ) -> ApiResult<iam::GenerateServiceLastAccessedDetailsResponse> {
-        Err(ApiError::not_implemented(
-            "GenerateServiceLastAccessedDetails",
-        ))
+        Err(ApiError::not_implemented("GenerateServiceLastAccessedDetails"))
     }
 
     /// Retrieves information about when the specified access key was last used.
@@ -577,10 +450,7 @@ pub trait Handler {
     }
 
     /// Retrieves the password policy for the Amazon Web Services account.
-    fn get_account_password_policy(
-        &self,
-        ctx: &Self::Ctx,
-    ) -> ApiResult<iam::GetAccountPasswordPolicyResponse> {
+    fn get_account_password_policy(&self, ctx: &Self::Ctx) -> ApiResult<iam::GetAccountPasswordPolicyResponse> {
         Err(ApiError::not_implemented("GetAccountPasswordPolicy"))
     }
 
@@ -613,16 +483,11 @@ pub trait Handler {
         ctx: &Self::Ctx,
         input: iam::GetContextKeysForPrincipalPolicyRequest,
     ) -> ApiResult<iam::GetContextKeysForPolicyResponse> {
-        Err(ApiError::not_implemented(
-            "GetContextKeysForPrincipalPolicy",
-        ))
+        Err(ApiError::not_implemented("GetContextKeysForPrincipalPolicy"))
     }
 
     /// Retrieves a credential report for the Amazon Web Services account.
-    fn get_credential_report(
-        &self,
-        ctx: &Self::Ctx,
-    ) -> ApiResult<iam::GetCredentialReportResponse> {
+    fn get_credential_report(&self, ctx: &Self::Ctx) -> ApiResult<iam::GetCredentialReportResponse> {
         Err(ApiError::not_implemented("GetCredentialReport"))
     }
 
@@ -636,11 +501,7 @@ pub trait Handler {
     }
 
     /// Returns a list of IAM users that are in the specified IAM group.
-    fn get_group(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::GetGroupRequest,
-    ) -> ApiResult<iam::GetGroupResponse> {
+    fn get_group(&self, ctx: &Self::Ctx, input: iam::GetGroupRequest) -> ApiResult<iam::GetGroupResponse> {
         Err(ApiError::not_implemented("GetGroup"))
     }
 
@@ -681,11 +542,7 @@ pub trait Handler {
     }
 
     /// Retrieves information about an MFA device for a specified user.
-    fn get_mfa_device(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::GetMFADeviceRequest,
-    ) -> ApiResult<iam::GetMFADeviceResponse> {
+    fn get_mfa_device(&self, ctx: &Self::Ctx, input: iam::GetMFADeviceRequest) -> ApiResult<iam::GetMFADeviceResponse> {
         Err(ApiError::not_implemented("GetMFADevice"))
     }
 
@@ -712,17 +569,11 @@ pub trait Handler {
         &self,
         ctx: &Self::Ctx,
     ) -> ApiResult<iam::GetOutboundWebIdentityFederationInfoResponse> {
-        Err(ApiError::not_implemented(
-            "GetOutboundWebIdentityFederationInfo",
-        ))
+        Err(ApiError::not_implemented("GetOutboundWebIdentityFederationInfo"))
     }
 
     /// Retrieves information about the specified managed policy, including the policy's default version and the total number of IAM users, groups, and roles to which the policy is attached.
-    fn get_policy(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::GetPolicyRequest,
-    ) -> ApiResult<iam::GetPolicyResponse> {
+    fn get_policy(&self, ctx: &Self::Ctx, input: iam::GetPolicyRequest) -> ApiResult<iam::GetPolicyResponse> {
         Err(ApiError::not_implemented("GetPolicy"))
     }
 
@@ -736,11 +587,7 @@ pub trait Handler {
     }
 
     /// Retrieves information about the specified role, including the role's path, GUID, ARN, and the role's trust policy that grants permission to assume the role.
-    fn get_role(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::GetRoleRequest,
-    ) -> ApiResult<iam::GetRoleResponse> {
+    fn get_role(&self, ctx: &Self::Ctx, input: iam::GetRoleRequest) -> ApiResult<iam::GetRoleResponse> {
         Err(ApiError::not_implemented("GetRole"))
     }
 
@@ -804,9 +651,7 @@ pub trait Handler {
         ctx: &Self::Ctx,
         input: iam::GetServiceLastAccessedDetailsWithEntitiesRequest,
     ) -> ApiResult<iam::GetServiceLastAccessedDetailsWithEntitiesResponse> {
-        Err(ApiError::not_implemented(
-            "GetServiceLastAccessedDetailsWithEntities",
-        ))
+        Err(ApiError::not_implemented("GetServiceLastAccessedDetailsWithEntities"))
     }
 
     /// Retrieves the status of your service-linked role deletion.
@@ -815,17 +660,11 @@ pub trait Handler {
         ctx: &Self::Ctx,
         input: iam::GetServiceLinkedRoleDeletionStatusRequest,
     ) -> ApiResult<iam::GetServiceLinkedRoleDeletionStatusResponse> {
-        Err(ApiError::not_implemented(
-            "GetServiceLinkedRoleDeletionStatus",
-        ))
+        Err(ApiError::not_implemented("GetServiceLinkedRoleDeletionStatus"))
     }
 
     /// Retrieves information about the specified IAM user, including the user's creation date, path, unique ID, and ARN.
-    fn get_user(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::GetUserRequest,
-    ) -> ApiResult<iam::GetUserResponse> {
+    fn get_user(&self, ctx: &Self::Ctx, input: iam::GetUserRequest) -> ApiResult<iam::GetUserResponse> {
         Err(ApiError::not_implemented("GetUser"))
     }
 
@@ -911,11 +750,7 @@ pub trait Handler {
     }
 
     /// Lists the IAM groups that have the specified path prefix.
-    fn list_groups(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::ListGroupsRequest,
-    ) -> ApiResult<iam::ListGroupsResponse> {
+    fn list_groups(&self, ctx: &Self::Ctx, input: iam::ListGroupsRequest) -> ApiResult<iam::ListGroupsResponse> {
         Err(ApiError::not_implemented("ListGroups"))
     }
 
@@ -1001,11 +836,7 @@ pub trait Handler {
     }
 
     /// Lists all the managed policies that are available in your Amazon Web Services account, including your own customer-defined managed policies and all Amazon Web Services managed policies.
-    fn list_policies(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::ListPoliciesRequest,
-    ) -> ApiResult<iam::ListPoliciesResponse> {
+    fn list_policies(&self, ctx: &Self::Ctx, input: iam::ListPoliciesRequest) -> ApiResult<iam::ListPoliciesResponse> {
         Err(ApiError::not_implemented("ListPolicies"))
     }
 
@@ -1015,9 +846,7 @@ pub trait Handler {
         ctx: &Self::Ctx,
         input: iam::ListPoliciesGrantingServiceAccessRequest,
     ) -> ApiResult<iam::ListPoliciesGrantingServiceAccessResponse> {
-        Err(ApiError::not_implemented(
-            "ListPoliciesGrantingServiceAccess",
-        ))
+        Err(ApiError::not_implemented("ListPoliciesGrantingServiceAccess"))
     }
 
     /// Lists the tags that are attached to the specified IAM customer managed policy.
@@ -1048,20 +877,12 @@ pub trait Handler {
     }
 
     /// Lists the tags that are attached to the specified role.
-    fn list_role_tags(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::ListRoleTagsRequest,
-    ) -> ApiResult<iam::ListRoleTagsResponse> {
+    fn list_role_tags(&self, ctx: &Self::Ctx, input: iam::ListRoleTagsRequest) -> ApiResult<iam::ListRoleTagsResponse> {
         Err(ApiError::not_implemented("ListRoleTags"))
     }
 
     /// Lists the IAM roles that have the specified path prefix.
-    fn list_roles(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::ListRolesRequest,
-    ) -> ApiResult<iam::ListRolesResponse> {
+    fn list_roles(&self, ctx: &Self::Ctx, input: iam::ListRolesRequest) -> ApiResult<iam::ListRolesResponse> {
         Err(ApiError::not_implemented("ListRoles"))
     }
 
@@ -1138,20 +959,12 @@ pub trait Handler {
     }
 
     /// Lists the tags that are attached to the specified IAM user.
-    fn list_user_tags(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::ListUserTagsRequest,
-    ) -> ApiResult<iam::ListUserTagsResponse> {
+    fn list_user_tags(&self, ctx: &Self::Ctx, input: iam::ListUserTagsRequest) -> ApiResult<iam::ListUserTagsResponse> {
         Err(ApiError::not_implemented("ListUserTags"))
     }
 
     /// Lists the IAM users that have the specified path prefix.
-    fn list_users(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::ListUsersRequest,
-    ) -> ApiResult<iam::ListUsersResponse> {
+    fn list_users(&self, ctx: &Self::Ctx, input: iam::ListUsersRequest) -> ApiResult<iam::ListUsersResponse> {
         Err(ApiError::not_implemented("ListUsers"))
     }
 
@@ -1174,11 +987,7 @@ pub trait Handler {
     }
 
     /// Adds or updates an inline policy document that is embedded in the specified IAM group.
-    fn put_group_policy(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::PutGroupPolicyRequest,
-    ) -> ApiResult<()> {
+    fn put_group_policy(&self, ctx: &Self::Ctx, input: iam::PutGroupPolicyRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("PutGroupPolicy"))
     }
 
@@ -1211,11 +1020,7 @@ pub trait Handler {
     }
 
     /// Rejects a delegation request, denying the requested temporary access.
-    fn reject_delegation_request(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::RejectDelegationRequestRequest,
-    ) -> ApiResult<()> {
+    fn reject_delegation_request(&self, ctx: &Self::Ctx, input: iam::RejectDelegationRequestRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("RejectDelegationRequest"))
     }
 
@@ -1225,9 +1030,7 @@ pub trait Handler {
         ctx: &Self::Ctx,
         input: iam::RemoveClientIDFromOpenIDConnectProviderRequest,
     ) -> ApiResult<()> {
-        Err(ApiError::not_implemented(
-            "RemoveClientIDFromOpenIDConnectProvider",
-        ))
+        Err(ApiError::not_implemented("RemoveClientIDFromOpenIDConnectProvider"))
     }
 
     /// Removes the specified IAM role from the specified Amazon EC2 instance profile.
@@ -1240,11 +1043,7 @@ pub trait Handler {
     }
 
     /// Removes the specified user from the specified group.
-    fn remove_user_from_group(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::RemoveUserFromGroupRequest,
-    ) -> ApiResult<()> {
+    fn remove_user_from_group(&self, ctx: &Self::Ctx, input: iam::RemoveUserFromGroupRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("RemoveUserFromGroup"))
     }
 
@@ -1258,29 +1057,17 @@ pub trait Handler {
     }
 
     /// Synchronizes the specified MFA device with its IAM resource object on the Amazon Web Services servers.
-    fn resync_mfa_device(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::ResyncMFADeviceRequest,
-    ) -> ApiResult<()> {
+    fn resync_mfa_device(&self, ctx: &Self::Ctx, input: iam::ResyncMFADeviceRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("ResyncMFADevice"))
     }
 
     /// Sends the exchange token for an accepted delegation request.
-    fn send_delegation_token(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::SendDelegationTokenRequest,
-    ) -> ApiResult<()> {
+    fn send_delegation_token(&self, ctx: &Self::Ctx, input: iam::SendDelegationTokenRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("SendDelegationToken"))
     }
 
     /// Sets the specified version of the specified policy as the policy's default (operative) version.
-    fn set_default_policy_version(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::SetDefaultPolicyVersionRequest,
-    ) -> ApiResult<()> {
+    fn set_default_policy_version(&self, ctx: &Self::Ctx, input: iam::SetDefaultPolicyVersionRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("SetDefaultPolicyVersion"))
     }
 
@@ -1290,9 +1077,7 @@ pub trait Handler {
         ctx: &Self::Ctx,
         input: iam::SetSecurityTokenServicePreferencesRequest,
     ) -> ApiResult<()> {
-        Err(ApiError::not_implemented(
-            "SetSecurityTokenServicePreferences",
-        ))
+        Err(ApiError::not_implemented("SetSecurityTokenServicePreferences"))
     }
 
     /// Simulate how a set of IAM policies and optionally a resource-based policy works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions.
@@ -1314,11 +1099,7 @@ pub trait Handler {
     }
 
     /// Adds one or more tags to an IAM instance profile.
-    fn tag_instance_profile(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::TagInstanceProfileRequest,
-    ) -> ApiResult<()> {
+    fn tag_instance_profile(&self, ctx: &Self::Ctx, input: iam::TagInstanceProfileRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("TagInstanceProfile"))
     }
 
@@ -1347,20 +1128,12 @@ pub trait Handler {
     }
 
     /// Adds one or more tags to a Security Assertion Markup Language (SAML) identity provider.
-    fn tag_saml_provider(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::TagSAMLProviderRequest,
-    ) -> ApiResult<()> {
+    fn tag_saml_provider(&self, ctx: &Self::Ctx, input: iam::TagSAMLProviderRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("TagSAMLProvider"))
     }
 
     /// Adds one or more tags to an IAM server certificate.
-    fn tag_server_certificate(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::TagServerCertificateRequest,
-    ) -> ApiResult<()> {
+    fn tag_server_certificate(&self, ctx: &Self::Ctx, input: iam::TagServerCertificateRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("TagServerCertificate"))
     }
 
@@ -1370,20 +1143,12 @@ pub trait Handler {
     }
 
     /// Removes the specified tags from the IAM instance profile.
-    fn untag_instance_profile(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::UntagInstanceProfileRequest,
-    ) -> ApiResult<()> {
+    fn untag_instance_profile(&self, ctx: &Self::Ctx, input: iam::UntagInstanceProfileRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("UntagInstanceProfile"))
     }
 
     /// Removes the specified tags from the IAM virtual multi-factor authentication (MFA) device.
-    fn untag_mfa_device(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::UntagMFADeviceRequest,
-    ) -> ApiResult<()> {
+    fn untag_mfa_device(&self, ctx: &Self::Ctx, input: iam::UntagMFADeviceRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("UntagMFADevice"))
     }
 
@@ -1407,20 +1172,12 @@ pub trait Handler {
     }
 
     /// Removes the specified tags from the specified Security Assertion Markup Language (SAML) identity provider in IAM.
-    fn untag_saml_provider(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::UntagSAMLProviderRequest,
-    ) -> ApiResult<()> {
+    fn untag_saml_provider(&self, ctx: &Self::Ctx, input: iam::UntagSAMLProviderRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("UntagSAMLProvider"))
     }
 
     /// Removes the specified tags from the IAM server certificate.
-    fn untag_server_certificate(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::UntagServerCertificateRequest,
-    ) -> ApiResult<()> {
+    fn untag_server_certificate(&self, ctx: &Self::Ctx, input: iam::UntagServerCertificateRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("UntagServerCertificate"))
     }
 
@@ -1430,11 +1187,7 @@ pub trait Handler {
     }
 
     /// Changes the status of the specified access key from Active to Inactive, or vice versa.
-    fn update_access_key(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::UpdateAccessKeyRequest,
-    ) -> ApiResult<()> {
+    fn update_access_key(&self, ctx: &Self::Ctx, input: iam::UpdateAccessKeyRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("UpdateAccessKey"))
     }
 
@@ -1448,20 +1201,12 @@ pub trait Handler {
     }
 
     /// Updates the policy that grants an IAM entity permission to assume a role.
-    fn update_assume_role_policy(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::UpdateAssumeRolePolicyRequest,
-    ) -> ApiResult<()> {
+    fn update_assume_role_policy(&self, ctx: &Self::Ctx, input: iam::UpdateAssumeRolePolicyRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("UpdateAssumeRolePolicy"))
     }
 
     /// Updates an existing delegation request with additional information.
-    fn update_delegation_request(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::UpdateDelegationRequestRequest,
-    ) -> ApiResult<()> {
+    fn update_delegation_request(&self, ctx: &Self::Ctx, input: iam::UpdateDelegationRequestRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("UpdateDelegationRequest"))
     }
 
@@ -1471,11 +1216,7 @@ pub trait Handler {
     }
 
     /// Changes the password or the maximum sign-in session duration for the specified IAM user.
-    fn update_login_profile(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::UpdateLoginProfileRequest,
-    ) -> ApiResult<()> {
+    fn update_login_profile(&self, ctx: &Self::Ctx, input: iam::UpdateLoginProfileRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("UpdateLoginProfile"))
     }
 
@@ -1494,17 +1235,11 @@ pub trait Handler {
         ctx: &Self::Ctx,
         input: iam::UpdateOpenIDConnectProviderThumbprintRequest,
     ) -> ApiResult<()> {
-        Err(ApiError::not_implemented(
-            "UpdateOpenIDConnectProviderThumbprint",
-        ))
+        Err(ApiError::not_implemented("UpdateOpenIDConnectProviderThumbprint"))
     }
 
     /// Updates the description, maximum session duration, or maximum sign-in session duration of a role.
-    fn update_role(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::UpdateRoleRequest,
-    ) -> ApiResult<iam::UpdateRoleResponse> {
+    fn update_role(&self, ctx: &Self::Ctx, input: iam::UpdateRoleRequest) -> ApiResult<iam::UpdateRoleResponse> {
         Err(ApiError::not_implemented("UpdateRole"))
     }
 
@@ -1527,20 +1262,12 @@ pub trait Handler {
     }
 
     /// Sets the status of an IAM user's SSH public key to active or inactive.
-    fn update_ssh_public_key(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::UpdateSSHPublicKeyRequest,
-    ) -> ApiResult<()> {
+    fn update_ssh_public_key(&self, ctx: &Self::Ctx, input: iam::UpdateSSHPublicKeyRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("UpdateSSHPublicKey"))
     }
 
     /// Updates the name and/or the path of the specified server certificate stored in IAM.
-    fn update_server_certificate(
-        &self,
-        ctx: &Self::Ctx,
-        input: iam::UpdateServerCertificateRequest,
-    ) -> ApiResult<()> {
+    fn update_server_certificate(&self, ctx: &Self::Ctx, input: iam::UpdateServerCertificateRequest) -> ApiResult<()> {
         Err(ApiError::not_implemented("UpdateServerCertificate"))
     }
 
@@ -1595,11 +1322,7 @@ pub trait Handler {
     }
 
     /// Returns a set of temporary security credentials that you can use to access Amazon Web Services resources.
-    fn assume_role(
-        &self,
-        ctx: &Self::Ctx,
-        input: sts::AssumeRoleRequest,
-    ) -> ApiResult<sts::AssumeRoleResponse> {
+    fn assume_role(&self, ctx: &Self::Ctx, input: sts::AssumeRoleRequest) -> ApiResult<sts::AssumeRoleResponse> {
         Err(ApiError::not_implemented("AssumeRole"))
     }
 
@@ -1622,11 +1345,7 @@ pub trait Handler {
     }
 
     /// Returns a set of short term credentials you can use to perform privileged tasks on a member account in your organization.
-    fn assume_root(
-        &self,
-        ctx: &Self::Ctx,
-        input: sts::AssumeRootRequest,
-    ) -> ApiResult<sts::AssumeRootResponse> {
+    fn assume_root(&self, ctx: &Self::Ctx, input: sts::AssumeRootRequest) -> ApiResult<sts::AssumeRootResponse> {
         Err(ApiError::not_implemented("AssumeRoot"))
     }
 
@@ -1757,12 +1476,7 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::AddUserToGroup => {
             let input = iam::AddUserToGroupRequest::decode(form)?;
             h.add_user_to_group(ctx, input)?;
-            Ok(response_envelope(
-                "AddUserToGroup",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("AddUserToGroup", namespace, None, request_id))
         }
         Operation::AssociateDelegationRequest => {
             let input = iam::AssociateDelegationRequestRequest::decode(form)?;
@@ -1777,42 +1491,22 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::AttachGroupPolicy => {
             let input = iam::AttachGroupPolicyRequest::decode(form)?;
             h.attach_group_policy(ctx, input)?;
-            Ok(response_envelope(
-                "AttachGroupPolicy",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("AttachGroupPolicy", namespace, None, request_id))
         }
         Operation::AttachRolePolicy => {
             let input = iam::AttachRolePolicyRequest::decode(form)?;
             h.attach_role_policy(ctx, input)?;
-            Ok(response_envelope(
-                "AttachRolePolicy",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("AttachRolePolicy", namespace, None, request_id))
         }
         Operation::AttachUserPolicy => {
             let input = iam::AttachUserPolicyRequest::decode(form)?;
             h.attach_user_policy(ctx, input)?;
-            Ok(response_envelope(
-                "AttachUserPolicy",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("AttachUserPolicy", namespace, None, request_id))
         }
         Operation::ChangePassword => {
             let input = iam::ChangePasswordRequest::decode(form)?;
             h.change_password(ctx, input)?;
-            Ok(response_envelope(
-                "ChangePassword",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("ChangePassword", namespace, None, request_id))
         }
         Operation::CreateAccessKey => {
             let input = iam::CreateAccessKeyRequest::decode(form)?;
@@ -1827,12 +1521,7 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::CreateAccountAlias => {
             let input = iam::CreateAccountAliasRequest::decode(form)?;
             h.create_account_alias(ctx, input)?;
-            Ok(response_envelope(
-                "CreateAccountAlias",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("CreateAccountAlias", namespace, None, request_id))
         }
         Operation::CreateDelegationRequest => {
             let input = iam::CreateDelegationRequestRequest::decode(form)?;
@@ -1967,32 +1656,17 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::DeactivateMFADevice => {
             let input = iam::DeactivateMFADeviceRequest::decode(form)?;
             h.deactivate_mfa_device(ctx, input)?;
-            Ok(response_envelope(
-                "DeactivateMFADevice",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("DeactivateMFADevice", namespace, None, request_id))
         }
         Operation::DeleteAccessKey => {
             let input = iam::DeleteAccessKeyRequest::decode(form)?;
             h.delete_access_key(ctx, input)?;
-            Ok(response_envelope(
-                "DeleteAccessKey",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("DeleteAccessKey", namespace, None, request_id))
         }
         Operation::DeleteAccountAlias => {
             let input = iam::DeleteAccountAliasRequest::decode(form)?;
             h.delete_account_alias(ctx, input)?;
-            Ok(response_envelope(
-                "DeleteAccountAlias",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("DeleteAccountAlias", namespace, None, request_id))
         }
         Operation::DeleteAccountPasswordPolicy => {
             h.delete_account_password_policy(ctx)?;
@@ -2006,42 +1680,22 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::DeleteGroup => {
             let input = iam::DeleteGroupRequest::decode(form)?;
             h.delete_group(ctx, input)?;
-            Ok(response_envelope(
-                "DeleteGroup",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("DeleteGroup", namespace, None, request_id))
         }
         Operation::DeleteGroupPolicy => {
             let input = iam::DeleteGroupPolicyRequest::decode(form)?;
             h.delete_group_policy(ctx, input)?;
-            Ok(response_envelope(
-                "DeleteGroupPolicy",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("DeleteGroupPolicy", namespace, None, request_id))
         }
         Operation::DeleteInstanceProfile => {
             let input = iam::DeleteInstanceProfileRequest::decode(form)?;
             h.delete_instance_profile(ctx, input)?;
-            Ok(response_envelope(
-                "DeleteInstanceProfile",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("DeleteInstanceProfile", namespace, None, request_id))
         }
         Operation::DeleteLoginProfile => {
             let input = iam::DeleteLoginProfileRequest::decode(form)?;
             h.delete_login_profile(ctx, input)?;
-            Ok(response_envelope(
-                "DeleteLoginProfile",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("DeleteLoginProfile", namespace, None, request_id))
         }
         Operation::DeleteOpenIDConnectProvider => {
             let input = iam::DeleteOpenIDConnectProviderRequest::decode(form)?;
@@ -2056,22 +1710,12 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::DeletePolicy => {
             let input = iam::DeletePolicyRequest::decode(form)?;
             h.delete_policy(ctx, input)?;
-            Ok(response_envelope(
-                "DeletePolicy",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("DeletePolicy", namespace, None, request_id))
         }
         Operation::DeletePolicyVersion => {
             let input = iam::DeletePolicyVersionRequest::decode(form)?;
             h.delete_policy_version(ctx, input)?;
-            Ok(response_envelope(
-                "DeletePolicyVersion",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("DeletePolicyVersion", namespace, None, request_id))
         }
         Operation::DeleteRole => {
             let input = iam::DeleteRoleRequest::decode(form)?;
@@ -2091,32 +1735,17 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::DeleteRolePolicy => {
             let input = iam::DeleteRolePolicyRequest::decode(form)?;
             h.delete_role_policy(ctx, input)?;
-            Ok(response_envelope(
-                "DeleteRolePolicy",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("DeleteRolePolicy", namespace, None, request_id))
         }
         Operation::DeleteSAMLProvider => {
             let input = iam::DeleteSAMLProviderRequest::decode(form)?;
             h.delete_saml_provider(ctx, input)?;
-            Ok(response_envelope(
-                "DeleteSAMLProvider",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("DeleteSAMLProvider", namespace, None, request_id))
         }
         Operation::DeleteSSHPublicKey => {
             let input = iam::DeleteSSHPublicKeyRequest::decode(form)?;
             h.delete_ssh_public_key(ctx, input)?;
-            Ok(response_envelope(
-                "DeleteSSHPublicKey",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("DeleteSSHPublicKey", namespace, None, request_id))
         }
         Operation::DeleteServerCertificate => {
             let input = iam::DeleteServerCertificateRequest::decode(form)?;
@@ -2176,52 +1805,27 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::DeleteUserPolicy => {
             let input = iam::DeleteUserPolicyRequest::decode(form)?;
             h.delete_user_policy(ctx, input)?;
-            Ok(response_envelope(
-                "DeleteUserPolicy",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("DeleteUserPolicy", namespace, None, request_id))
         }
         Operation::DeleteVirtualMFADevice => {
             let input = iam::DeleteVirtualMFADeviceRequest::decode(form)?;
             h.delete_virtual_mfa_device(ctx, input)?;
-            Ok(response_envelope(
-                "DeleteVirtualMFADevice",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("DeleteVirtualMFADevice", namespace, None, request_id))
         }
         Operation::DetachGroupPolicy => {
             let input = iam::DetachGroupPolicyRequest::decode(form)?;
             h.detach_group_policy(ctx, input)?;
-            Ok(response_envelope(
-                "DetachGroupPolicy",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("DetachGroupPolicy", namespace, None, request_id))
         }
         Operation::DetachRolePolicy => {
             let input = iam::DetachRolePolicyRequest::decode(form)?;
             h.detach_role_policy(ctx, input)?;
-            Ok(response_envelope(
-                "DetachRolePolicy",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("DetachRolePolicy", namespace, None, request_id))
         }
         Operation::DetachUserPolicy => {
             let input = iam::DetachUserPolicyRequest::decode(form)?;
             h.detach_user_policy(ctx, input)?;
-            Ok(response_envelope(
-                "DetachUserPolicy",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("DetachUserPolicy", namespace, None, request_id))
         }
         Operation::DisableOrganizationsRootCredentialsManagement => {
             let input = iam::DisableOrganizationsRootCredentialsManagementRequest::decode(form)?;
@@ -2255,12 +1859,7 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::EnableMFADevice => {
             let input = iam::EnableMFADeviceRequest::decode(form)?;
             h.enable_mfa_device(ctx, input)?;
-            Ok(response_envelope(
-                "EnableMFADevice",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("EnableMFADevice", namespace, None, request_id))
         }
         Operation::EnableOrganizationsRootCredentialsManagement => {
             let input = iam::EnableOrganizationsRootCredentialsManagementRequest::decode(form)?;
@@ -2999,12 +2598,7 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::PutGroupPolicy => {
             let input = iam::PutGroupPolicyRequest::decode(form)?;
             h.put_group_policy(ctx, input)?;
-            Ok(response_envelope(
-                "PutGroupPolicy",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("PutGroupPolicy", namespace, None, request_id))
         }
         Operation::PutRolePermissionsBoundary => {
             let input = iam::PutRolePermissionsBoundaryRequest::decode(form)?;
@@ -3019,12 +2613,7 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::PutRolePolicy => {
             let input = iam::PutRolePolicyRequest::decode(form)?;
             h.put_role_policy(ctx, input)?;
-            Ok(response_envelope(
-                "PutRolePolicy",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("PutRolePolicy", namespace, None, request_id))
         }
         Operation::PutUserPermissionsBoundary => {
             let input = iam::PutUserPermissionsBoundaryRequest::decode(form)?;
@@ -3039,12 +2628,7 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::PutUserPolicy => {
             let input = iam::PutUserPolicyRequest::decode(form)?;
             h.put_user_policy(ctx, input)?;
-            Ok(response_envelope(
-                "PutUserPolicy",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("PutUserPolicy", namespace, None, request_id))
         }
         Operation::RejectDelegationRequest => {
             let input = iam::RejectDelegationRequestRequest::decode(form)?;
@@ -3079,12 +2663,7 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::RemoveUserFromGroup => {
             let input = iam::RemoveUserFromGroupRequest::decode(form)?;
             h.remove_user_from_group(ctx, input)?;
-            Ok(response_envelope(
-                "RemoveUserFromGroup",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("RemoveUserFromGroup", namespace, None, request_id))
         }
         Operation::ResetServiceSpecificCredential => {
             let input = iam::ResetServiceSpecificCredentialRequest::decode(form)?;
@@ -3099,22 +2678,12 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::ResyncMFADevice => {
             let input = iam::ResyncMFADeviceRequest::decode(form)?;
             h.resync_mfa_device(ctx, input)?;
-            Ok(response_envelope(
-                "ResyncMFADevice",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("ResyncMFADevice", namespace, None, request_id))
         }
         Operation::SendDelegationToken => {
             let input = iam::SendDelegationTokenRequest::decode(form)?;
             h.send_delegation_token(ctx, input)?;
-            Ok(response_envelope(
-                "SendDelegationToken",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("SendDelegationToken", namespace, None, request_id))
         }
         Operation::SetDefaultPolicyVersion => {
             let input = iam::SetDefaultPolicyVersionRequest::decode(form)?;
@@ -3159,22 +2728,12 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::TagInstanceProfile => {
             let input = iam::TagInstanceProfileRequest::decode(form)?;
             h.tag_instance_profile(ctx, input)?;
-            Ok(response_envelope(
-                "TagInstanceProfile",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("TagInstanceProfile", namespace, None, request_id))
         }
         Operation::TagMFADevice => {
             let input = iam::TagMFADeviceRequest::decode(form)?;
             h.tag_mfa_device(ctx, input)?;
-            Ok(response_envelope(
-                "TagMFADevice",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("TagMFADevice", namespace, None, request_id))
         }
         Operation::TagOpenIDConnectProvider => {
             let input = iam::TagOpenIDConnectProviderRequest::decode(form)?;
@@ -3199,22 +2758,12 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::TagSAMLProvider => {
             let input = iam::TagSAMLProviderRequest::decode(form)?;
             h.tag_saml_provider(ctx, input)?;
-            Ok(response_envelope(
-                "TagSAMLProvider",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("TagSAMLProvider", namespace, None, request_id))
         }
         Operation::TagServerCertificate => {
             let input = iam::TagServerCertificateRequest::decode(form)?;
             h.tag_server_certificate(ctx, input)?;
-            Ok(response_envelope(
-                "TagServerCertificate",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("TagServerCertificate", namespace, None, request_id))
         }
         Operation::TagUser => {
             let input = iam::TagUserRequest::decode(form)?;
@@ -3224,22 +2773,12 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::UntagInstanceProfile => {
             let input = iam::UntagInstanceProfileRequest::decode(form)?;
             h.untag_instance_profile(ctx, input)?;
-            Ok(response_envelope(
-                "UntagInstanceProfile",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("UntagInstanceProfile", namespace, None, request_id))
         }
         Operation::UntagMFADevice => {
             let input = iam::UntagMFADeviceRequest::decode(form)?;
             h.untag_mfa_device(ctx, input)?;
-            Ok(response_envelope(
-                "UntagMFADevice",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("UntagMFADevice", namespace, None, request_id))
         }
         Operation::UntagOpenIDConnectProvider => {
             let input = iam::UntagOpenIDConnectProviderRequest::decode(form)?;
@@ -3254,12 +2793,7 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::UntagPolicy => {
             let input = iam::UntagPolicyRequest::decode(form)?;
             h.untag_policy(ctx, input)?;
-            Ok(response_envelope(
-                "UntagPolicy",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("UntagPolicy", namespace, None, request_id))
         }
         Operation::UntagRole => {
             let input = iam::UntagRoleRequest::decode(form)?;
@@ -3269,22 +2803,12 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::UntagSAMLProvider => {
             let input = iam::UntagSAMLProviderRequest::decode(form)?;
             h.untag_saml_provider(ctx, input)?;
-            Ok(response_envelope(
-                "UntagSAMLProvider",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("UntagSAMLProvider", namespace, None, request_id))
         }
         Operation::UntagServerCertificate => {
             let input = iam::UntagServerCertificateRequest::decode(form)?;
             h.untag_server_certificate(ctx, input)?;
-            Ok(response_envelope(
-                "UntagServerCertificate",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("UntagServerCertificate", namespace, None, request_id))
         }
         Operation::UntagUser => {
             let input = iam::UntagUserRequest::decode(form)?;
@@ -3294,12 +2818,7 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::UpdateAccessKey => {
             let input = iam::UpdateAccessKeyRequest::decode(form)?;
             h.update_access_key(ctx, input)?;
-            Ok(response_envelope(
-                "UpdateAccessKey",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("UpdateAccessKey", namespace, None, request_id))
         }
         Operation::UpdateAccountPasswordPolicy => {
             let input = iam::UpdateAccountPasswordPolicyRequest::decode(form)?;
@@ -3314,12 +2833,7 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::UpdateAssumeRolePolicy => {
             let input = iam::UpdateAssumeRolePolicyRequest::decode(form)?;
             h.update_assume_role_policy(ctx, input)?;
-            Ok(response_envelope(
-                "UpdateAssumeRolePolicy",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("UpdateAssumeRolePolicy", namespace, None, request_id))
         }
         Operation::UpdateDelegationRequest => {
             let input = iam::UpdateDelegationRequestRequest::decode(form)?;
@@ -3334,22 +2848,12 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::UpdateGroup => {
             let input = iam::UpdateGroupRequest::decode(form)?;
             h.update_group(ctx, input)?;
-            Ok(response_envelope(
-                "UpdateGroup",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("UpdateGroup", namespace, None, request_id))
         }
         Operation::UpdateLoginProfile => {
             let input = iam::UpdateLoginProfileRequest::decode(form)?;
             h.update_login_profile(ctx, input)?;
-            Ok(response_envelope(
-                "UpdateLoginProfile",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("UpdateLoginProfile", namespace, None, request_id))
         }
         Operation::UpdateOpenIDConnectProvider => {
             let input = iam::UpdateOpenIDConnectProviderRequest::decode(form)?;
@@ -3404,12 +2908,7 @@ pub fn dispatch<H: Handler + ?Sized>(
         Operation::UpdateSSHPublicKey => {
             let input = iam::UpdateSSHPublicKeyRequest::decode(form)?;
             h.update_ssh_public_key(ctx, input)?;
-            Ok(response_envelope(
-                "UpdateSSHPublicKey",
-                namespace,
-                None,
-                request_id,
-            ))
+            Ok(response_envelope("UpdateSSHPublicKey", namespace, None, request_id))
         }
         Operation::UpdateServerCertificate => {
             let input = iam::UpdateServerCertificateRequest::decode(form)?;
@@ -3601,119 +3100,71 @@ pub fn dispatch<H: Handler + ?Sized>(
 
 /// Calls `op`'s handler with a default (empty) input, skipping decoding: the coverage page
 /// uses it to tell implemented operations from `NotImplemented` ones.
-pub fn call_with_default_input<H: Handler + ?Sized>(
-    h: &H,
-    ctx: &H::Ctx,
-    op: Operation,
-) -> ApiResult<()> {
+pub fn call_with_default_input<H: Handler + ?Sized>(h: &H, ctx: &H::Ctx, op: Operation) -> ApiResult<()> {
     match op {
-        Operation::AcceptDelegationRequest => h
-            .accept_delegation_request(ctx, Default::default())
-            .map(|_| ()),
+        Operation::AcceptDelegationRequest => h.accept_delegation_request(ctx, Default::default()).map(|_| ()),
         Operation::AcquireRole => h.acquire_role(ctx, Default::default()).map(|_| ()),
         Operation::AddClientIDToOpenIDConnectProvider => h
             .add_client_id_to_open_id_connect_provider(ctx, Default::default())
             .map(|_| ()),
-        Operation::AddRoleToInstanceProfile => h
-            .add_role_to_instance_profile(ctx, Default::default())
-            .map(|_| ()),
+        Operation::AddRoleToInstanceProfile => h.add_role_to_instance_profile(ctx, Default::default()).map(|_| ()),
         Operation::AddUserToGroup => h.add_user_to_group(ctx, Default::default()).map(|_| ()),
-        Operation::AssociateDelegationRequest => h
-            .associate_delegation_request(ctx, Default::default())
-            .map(|_| ()),
+        Operation::AssociateDelegationRequest => h.associate_delegation_request(ctx, Default::default()).map(|_| ()),
         Operation::AttachGroupPolicy => h.attach_group_policy(ctx, Default::default()).map(|_| ()),
         Operation::AttachRolePolicy => h.attach_role_policy(ctx, Default::default()).map(|_| ()),
         Operation::AttachUserPolicy => h.attach_user_policy(ctx, Default::default()).map(|_| ()),
         Operation::ChangePassword => h.change_password(ctx, Default::default()).map(|_| ()),
         Operation::CreateAccessKey => h.create_access_key(ctx, Default::default()).map(|_| ()),
-        Operation::CreateAccountAlias => {
-            h.create_account_alias(ctx, Default::default()).map(|_| ())
-        }
-        Operation::CreateDelegationRequest => h
-            .create_delegation_request(ctx, Default::default())
-            .map(|_| ()),
+        Operation::CreateAccountAlias => h.create_account_alias(ctx, Default::default()).map(|_| ()),
+        Operation::CreateDelegationRequest => h.create_delegation_request(ctx, Default::default()).map(|_| ()),
         Operation::CreateGroup => h.create_group(ctx, Default::default()).map(|_| ()),
-        Operation::CreateInstanceProfile => h
-            .create_instance_profile(ctx, Default::default())
-            .map(|_| ()),
-        Operation::CreateLoginProfile => {
-            h.create_login_profile(ctx, Default::default()).map(|_| ())
+        Operation::CreateInstanceProfile => h.create_instance_profile(ctx, Default::default()).map(|_| ()),
+        Operation::CreateLoginProfile => h.create_login_profile(ctx, Default::default()).map(|_| ()),
+        Operation::CreateOpenIDConnectProvider => {
+            h.create_open_id_connect_provider(ctx, Default::default()).map(|_| ())
         }
-        Operation::CreateOpenIDConnectProvider => h
-            .create_open_id_connect_provider(ctx, Default::default())
-            .map(|_| ()),
         Operation::CreatePolicy => h.create_policy(ctx, Default::default()).map(|_| ()),
-        Operation::CreatePolicyVersion => {
-            h.create_policy_version(ctx, Default::default()).map(|_| ())
-        }
+        Operation::CreatePolicyVersion => h.create_policy_version(ctx, Default::default()).map(|_| ()),
         Operation::CreateRole => h.create_role(ctx, Default::default()).map(|_| ()),
-        Operation::CreateSAMLProvider => {
-            h.create_saml_provider(ctx, Default::default()).map(|_| ())
-        }
-        Operation::CreateServiceLinkedRole => h
-            .create_service_linked_role(ctx, Default::default())
-            .map(|_| ()),
+        Operation::CreateSAMLProvider => h.create_saml_provider(ctx, Default::default()).map(|_| ()),
+        Operation::CreateServiceLinkedRole => h.create_service_linked_role(ctx, Default::default()).map(|_| ()),
         Operation::CreateServiceSpecificCredential => h
             .create_service_specific_credential(ctx, Default::default())
             .map(|_| ()),
         Operation::CreateUser => h.create_user(ctx, Default::default()).map(|_| ()),
-        Operation::CreateVirtualMFADevice => h
-            .create_virtual_mfa_device(ctx, Default::default())
-            .map(|_| ()),
-        Operation::DeactivateMFADevice => {
-            h.deactivate_mfa_device(ctx, Default::default()).map(|_| ())
-        }
+        Operation::CreateVirtualMFADevice => h.create_virtual_mfa_device(ctx, Default::default()).map(|_| ()),
+        Operation::DeactivateMFADevice => h.deactivate_mfa_device(ctx, Default::default()).map(|_| ()),
         Operation::DeleteAccessKey => h.delete_access_key(ctx, Default::default()).map(|_| ()),
-        Operation::DeleteAccountAlias => {
-            h.delete_account_alias(ctx, Default::default()).map(|_| ())
-        }
+        Operation::DeleteAccountAlias => h.delete_account_alias(ctx, Default::default()).map(|_| ()),
         Operation::DeleteAccountPasswordPolicy => h.delete_account_password_policy(ctx).map(|_| ()),
         Operation::DeleteGroup => h.delete_group(ctx, Default::default()).map(|_| ()),
         Operation::DeleteGroupPolicy => h.delete_group_policy(ctx, Default::default()).map(|_| ()),
-        Operation::DeleteInstanceProfile => h
-            .delete_instance_profile(ctx, Default::default())
-            .map(|_| ()),
-        Operation::DeleteLoginProfile => {
-            h.delete_login_profile(ctx, Default::default()).map(|_| ())
+        Operation::DeleteInstanceProfile => h.delete_instance_profile(ctx, Default::default()).map(|_| ()),
+        Operation::DeleteLoginProfile => h.delete_login_profile(ctx, Default::default()).map(|_| ()),
+        Operation::DeleteOpenIDConnectProvider => {
+            h.delete_open_id_connect_provider(ctx, Default::default()).map(|_| ())
         }
-        Operation::DeleteOpenIDConnectProvider => h
-            .delete_open_id_connect_provider(ctx, Default::default())
-            .map(|_| ()),
         Operation::DeletePolicy => h.delete_policy(ctx, Default::default()).map(|_| ()),
-        Operation::DeletePolicyVersion => {
-            h.delete_policy_version(ctx, Default::default()).map(|_| ())
-        }
+        Operation::DeletePolicyVersion => h.delete_policy_version(ctx, Default::default()).map(|_| ()),
         Operation::DeleteRole => h.delete_role(ctx, Default::default()).map(|_| ()),
-        Operation::DeleteRolePermissionsBoundary => h
-            .delete_role_permissions_boundary(ctx, Default::default())
-            .map(|_| ()),
+        Operation::DeleteRolePermissionsBoundary => {
+            h.delete_role_permissions_boundary(ctx, Default::default()).map(|_| ())
+        }
         Operation::DeleteRolePolicy => h.delete_role_policy(ctx, Default::default()).map(|_| ()),
-        Operation::DeleteSAMLProvider => {
-            h.delete_saml_provider(ctx, Default::default()).map(|_| ())
-        }
-        Operation::DeleteSSHPublicKey => {
-            h.delete_ssh_public_key(ctx, Default::default()).map(|_| ())
-        }
-        Operation::DeleteServerCertificate => h
-            .delete_server_certificate(ctx, Default::default())
-            .map(|_| ()),
-        Operation::DeleteServiceLinkedRole => h
-            .delete_service_linked_role(ctx, Default::default())
-            .map(|_| ()),
+        Operation::DeleteSAMLProvider => h.delete_saml_provider(ctx, Default::default()).map(|_| ()),
+        Operation::DeleteSSHPublicKey => h.delete_ssh_public_key(ctx, Default::default()).map(|_| ()),
+        Operation::DeleteServerCertificate => h.delete_server_certificate(ctx, Default::default()).map(|_| ()),
+        Operation::DeleteServiceLinkedRole => h.delete_service_linked_role(ctx, Default::default()).map(|_| ()),
         Operation::DeleteServiceSpecificCredential => h
             .delete_service_specific_credential(ctx, Default::default())
             .map(|_| ()),
-        Operation::DeleteSigningCertificate => h
-            .delete_signing_certificate(ctx, Default::default())
-            .map(|_| ()),
+        Operation::DeleteSigningCertificate => h.delete_signing_certificate(ctx, Default::default()).map(|_| ()),
         Operation::DeleteUser => h.delete_user(ctx, Default::default()).map(|_| ()),
-        Operation::DeleteUserPermissionsBoundary => h
-            .delete_user_permissions_boundary(ctx, Default::default())
-            .map(|_| ()),
+        Operation::DeleteUserPermissionsBoundary => {
+            h.delete_user_permissions_boundary(ctx, Default::default()).map(|_| ())
+        }
         Operation::DeleteUserPolicy => h.delete_user_policy(ctx, Default::default()).map(|_| ()),
-        Operation::DeleteVirtualMFADevice => h
-            .delete_virtual_mfa_device(ctx, Default::default())
-            .map(|_| ()),
+        Operation::DeleteVirtualMFADevice => h.delete_virtual_mfa_device(ctx, Default::default()).map(|_| ()),
         Operation::DetachGroupPolicy => h.detach_group_policy(ctx, Default::default()).map(|_| ()),
         Operation::DetachRolePolicy => h.detach_role_policy(ctx, Default::default()).map(|_| ()),
         Operation::DetachUserPolicy => h.detach_user_policy(ctx, Default::default()).map(|_| ()),
@@ -3723,9 +3174,7 @@ pub fn call_with_default_input<H: Handler + ?Sized>(
         Operation::DisableOrganizationsRootSessions => h
             .disable_organizations_root_sessions(ctx, Default::default())
             .map(|_| ()),
-        Operation::DisableOutboundWebIdentityFederation => {
-            h.disable_outbound_web_identity_federation(ctx).map(|_| ())
-        }
+        Operation::DisableOutboundWebIdentityFederation => h.disable_outbound_web_identity_federation(ctx).map(|_| ()),
         Operation::EnableMFADevice => h.enable_mfa_device(ctx, Default::default()).map(|_| ()),
         Operation::EnableOrganizationsRootCredentialsManagement => h
             .enable_organizations_root_credentials_management(ctx, Default::default())
@@ -3733,9 +3182,7 @@ pub fn call_with_default_input<H: Handler + ?Sized>(
         Operation::EnableOrganizationsRootSessions => h
             .enable_organizations_root_sessions(ctx, Default::default())
             .map(|_| ()),
-        Operation::EnableOutboundWebIdentityFederation => {
-            h.enable_outbound_web_identity_federation(ctx).map(|_| ())
-        }
+        Operation::EnableOutboundWebIdentityFederation => h.enable_outbound_web_identity_federation(ctx).map(|_| ()),
         Operation::GenerateCredentialReport => h.generate_credential_report(ctx).map(|_| ()),
         Operation::GenerateOrganizationsAccessReport => h
             .generate_organizations_access_report(ctx, Default::default())
@@ -3743,16 +3190,12 @@ pub fn call_with_default_input<H: Handler + ?Sized>(
         Operation::GenerateServiceLastAccessedDetails => h
             .generate_service_last_accessed_details(ctx, Default::default())
             .map(|_| ()),
-        Operation::GetAccessKeyLastUsed => h
-            .get_access_key_last_used(ctx, Default::default())
-            .map(|_| ()),
-        Operation::GetAccountAuthorizationDetails => h
-            .get_account_authorization_details(ctx, Default::default())
-            .map(|_| ()),
+        Operation::GetAccessKeyLastUsed => h.get_access_key_last_used(ctx, Default::default()).map(|_| ()),
+        Operation::GetAccountAuthorizationDetails => {
+            h.get_account_authorization_details(ctx, Default::default()).map(|_| ())
+        }
         Operation::GetAccountPasswordPolicy => h.get_account_password_policy(ctx).map(|_| ()),
-        Operation::GetAccountProperties => h
-            .get_account_properties(ctx, Default::default())
-            .map(|_| ()),
+        Operation::GetAccountProperties => h.get_account_properties(ctx, Default::default()).map(|_| ()),
         Operation::GetAccountSummary => h.get_account_summary(ctx).map(|_| ()),
         Operation::GetContextKeysForCustomPolicy => h
             .get_context_keys_for_custom_policy(ctx, Default::default())
@@ -3761,43 +3204,29 @@ pub fn call_with_default_input<H: Handler + ?Sized>(
             .get_context_keys_for_principal_policy(ctx, Default::default())
             .map(|_| ()),
         Operation::GetCredentialReport => h.get_credential_report(ctx).map(|_| ()),
-        Operation::GetDelegationRequest => h
-            .get_delegation_request(ctx, Default::default())
-            .map(|_| ()),
+        Operation::GetDelegationRequest => h.get_delegation_request(ctx, Default::default()).map(|_| ()),
         Operation::GetGroup => h.get_group(ctx, Default::default()).map(|_| ()),
         Operation::GetGroupPolicy => h.get_group_policy(ctx, Default::default()).map(|_| ()),
-        Operation::GetHumanReadableSummary => h
-            .get_human_readable_summary(ctx, Default::default())
-            .map(|_| ()),
-        Operation::GetInstanceProfile => {
-            h.get_instance_profile(ctx, Default::default()).map(|_| ())
-        }
+        Operation::GetHumanReadableSummary => h.get_human_readable_summary(ctx, Default::default()).map(|_| ()),
+        Operation::GetInstanceProfile => h.get_instance_profile(ctx, Default::default()).map(|_| ()),
         Operation::GetLoginProfile => h.get_login_profile(ctx, Default::default()).map(|_| ()),
         Operation::GetMFADevice => h.get_mfa_device(ctx, Default::default()).map(|_| ()),
-        Operation::GetOpenIDConnectProvider => h
-            .get_open_id_connect_provider(ctx, Default::default())
-            .map(|_| ()),
-        Operation::GetOrganizationsAccessReport => h
-            .get_organizations_access_report(ctx, Default::default())
-            .map(|_| ()),
-        Operation::GetOutboundWebIdentityFederationInfo => {
-            h.get_outbound_web_identity_federation_info(ctx).map(|_| ())
+        Operation::GetOpenIDConnectProvider => h.get_open_id_connect_provider(ctx, Default::default()).map(|_| ()),
+        Operation::GetOrganizationsAccessReport => {
+            h.get_organizations_access_report(ctx, Default::default()).map(|_| ())
         }
+        Operation::GetOutboundWebIdentityFederationInfo => h.get_outbound_web_identity_federation_info(ctx).map(|_| ()),
         Operation::GetPolicy => h.get_policy(ctx, Default::default()).map(|_| ()),
         Operation::GetPolicyVersion => h.get_policy_version(ctx, Default::default()).map(|_| ()),
         Operation::GetRole => h.get_role(ctx, Default::default()).map(|_| ()),
         Operation::GetRolePolicy => h.get_role_policy(ctx, Default::default()).map(|_| ()),
-        Operation::GetRoleTemplateVersion => h
-            .get_role_template_version(ctx, Default::default())
-            .map(|_| ()),
+        Operation::GetRoleTemplateVersion => h.get_role_template_version(ctx, Default::default()).map(|_| ()),
         Operation::GetSAMLProvider => h.get_saml_provider(ctx, Default::default()).map(|_| ()),
         Operation::GetSSHPublicKey => h.get_ssh_public_key(ctx, Default::default()).map(|_| ()),
-        Operation::GetServerCertificate => h
-            .get_server_certificate(ctx, Default::default())
-            .map(|_| ()),
-        Operation::GetServiceLastAccessedDetails => h
-            .get_service_last_accessed_details(ctx, Default::default())
-            .map(|_| ()),
+        Operation::GetServerCertificate => h.get_server_certificate(ctx, Default::default()).map(|_| ()),
+        Operation::GetServiceLastAccessedDetails => {
+            h.get_service_last_accessed_details(ctx, Default::default()).map(|_| ())
+        }
         Operation::GetServiceLastAccessedDetailsWithEntities => h
             .get_service_last_accessed_details_with_entities(ctx, Default::default())
             .map(|_| ()),
@@ -3807,226 +3236,126 @@ pub fn call_with_default_input<H: Handler + ?Sized>(
         Operation::GetUser => h.get_user(ctx, Default::default()).map(|_| ()),
         Operation::GetUserPolicy => h.get_user_policy(ctx, Default::default()).map(|_| ()),
         Operation::ListAccessKeys => h.list_access_keys(ctx, Default::default()).map(|_| ()),
-        Operation::ListAccountAliases => {
-            h.list_account_aliases(ctx, Default::default()).map(|_| ())
-        }
-        Operation::ListAttachedGroupPolicies => h
-            .list_attached_group_policies(ctx, Default::default())
-            .map(|_| ()),
-        Operation::ListAttachedRolePolicies => h
-            .list_attached_role_policies(ctx, Default::default())
-            .map(|_| ()),
-        Operation::ListAttachedUserPolicies => h
-            .list_attached_user_policies(ctx, Default::default())
-            .map(|_| ()),
-        Operation::ListDelegationRequests => h
-            .list_delegation_requests(ctx, Default::default())
-            .map(|_| ()),
-        Operation::ListEntitiesForPolicy => h
-            .list_entities_for_policy(ctx, Default::default())
-            .map(|_| ()),
+        Operation::ListAccountAliases => h.list_account_aliases(ctx, Default::default()).map(|_| ()),
+        Operation::ListAttachedGroupPolicies => h.list_attached_group_policies(ctx, Default::default()).map(|_| ()),
+        Operation::ListAttachedRolePolicies => h.list_attached_role_policies(ctx, Default::default()).map(|_| ()),
+        Operation::ListAttachedUserPolicies => h.list_attached_user_policies(ctx, Default::default()).map(|_| ()),
+        Operation::ListDelegationRequests => h.list_delegation_requests(ctx, Default::default()).map(|_| ()),
+        Operation::ListEntitiesForPolicy => h.list_entities_for_policy(ctx, Default::default()).map(|_| ()),
         Operation::ListGroupPolicies => h.list_group_policies(ctx, Default::default()).map(|_| ()),
         Operation::ListGroups => h.list_groups(ctx, Default::default()).map(|_| ()),
         Operation::ListGroupsForUser => h.list_groups_for_user(ctx, Default::default()).map(|_| ()),
-        Operation::ListInstanceProfileTags => h
-            .list_instance_profile_tags(ctx, Default::default())
-            .map(|_| ()),
-        Operation::ListInstanceProfiles => h
-            .list_instance_profiles(ctx, Default::default())
-            .map(|_| ()),
-        Operation::ListInstanceProfilesForRole => h
-            .list_instance_profiles_for_role(ctx, Default::default())
-            .map(|_| ()),
+        Operation::ListInstanceProfileTags => h.list_instance_profile_tags(ctx, Default::default()).map(|_| ()),
+        Operation::ListInstanceProfiles => h.list_instance_profiles(ctx, Default::default()).map(|_| ()),
+        Operation::ListInstanceProfilesForRole => {
+            h.list_instance_profiles_for_role(ctx, Default::default()).map(|_| ())
+        }
         Operation::ListMFADeviceTags => h.list_mfa_device_tags(ctx, Default::default()).map(|_| ()),
         Operation::ListMFADevices => h.list_mfa_devices(ctx, Default::default()).map(|_| ()),
         Operation::ListOpenIDConnectProviderTags => h
             .list_open_id_connect_provider_tags(ctx, Default::default())
             .map(|_| ()),
-        Operation::ListOpenIDConnectProviders => h
-            .list_open_id_connect_providers(ctx, Default::default())
-            .map(|_| ()),
-        Operation::ListOrganizationsFeatures => h
-            .list_organizations_features(ctx, Default::default())
-            .map(|_| ()),
+        Operation::ListOpenIDConnectProviders => h.list_open_id_connect_providers(ctx, Default::default()).map(|_| ()),
+        Operation::ListOrganizationsFeatures => h.list_organizations_features(ctx, Default::default()).map(|_| ()),
         Operation::ListPolicies => h.list_policies(ctx, Default::default()).map(|_| ()),
         Operation::ListPoliciesGrantingServiceAccess => h
             .list_policies_granting_service_access(ctx, Default::default())
             .map(|_| ()),
         Operation::ListPolicyTags => h.list_policy_tags(ctx, Default::default()).map(|_| ()),
-        Operation::ListPolicyVersions => {
-            h.list_policy_versions(ctx, Default::default()).map(|_| ())
-        }
+        Operation::ListPolicyVersions => h.list_policy_versions(ctx, Default::default()).map(|_| ()),
         Operation::ListRolePolicies => h.list_role_policies(ctx, Default::default()).map(|_| ()),
         Operation::ListRoleTags => h.list_role_tags(ctx, Default::default()).map(|_| ()),
         Operation::ListRoles => h.list_roles(ctx, Default::default()).map(|_| ()),
-        Operation::ListSAMLProviderTags => h
-            .list_saml_provider_tags(ctx, Default::default())
-            .map(|_| ()),
+        Operation::ListSAMLProviderTags => h.list_saml_provider_tags(ctx, Default::default()).map(|_| ()),
         Operation::ListSAMLProviders => h.list_saml_providers(ctx, Default::default()).map(|_| ()),
         Operation::ListSSHPublicKeys => h.list_ssh_public_keys(ctx, Default::default()).map(|_| ()),
-        Operation::ListServerCertificateTags => h
-            .list_server_certificate_tags(ctx, Default::default())
-            .map(|_| ()),
-        Operation::ListServerCertificates => h
-            .list_server_certificates(ctx, Default::default())
-            .map(|_| ()),
-        Operation::ListServiceSpecificCredentials => h
-            .list_service_specific_credentials(ctx, Default::default())
-            .map(|_| ()),
-        Operation::ListSigningCertificates => h
-            .list_signing_certificates(ctx, Default::default())
-            .map(|_| ()),
+        Operation::ListServerCertificateTags => h.list_server_certificate_tags(ctx, Default::default()).map(|_| ()),
+        Operation::ListServerCertificates => h.list_server_certificates(ctx, Default::default()).map(|_| ()),
+        Operation::ListServiceSpecificCredentials => {
+            h.list_service_specific_credentials(ctx, Default::default()).map(|_| ())
+        }
+        Operation::ListSigningCertificates => h.list_signing_certificates(ctx, Default::default()).map(|_| ()),
         Operation::ListUserPolicies => h.list_user_policies(ctx, Default::default()).map(|_| ()),
         Operation::ListUserTags => h.list_user_tags(ctx, Default::default()).map(|_| ()),
         Operation::ListUsers => h.list_users(ctx, Default::default()).map(|_| ()),
-        Operation::ListVirtualMFADevices => h
-            .list_virtual_mfa_devices(ctx, Default::default())
-            .map(|_| ()),
-        Operation::PutAccountProperties => h
-            .put_account_properties(ctx, Default::default())
-            .map(|_| ()),
+        Operation::ListVirtualMFADevices => h.list_virtual_mfa_devices(ctx, Default::default()).map(|_| ()),
+        Operation::PutAccountProperties => h.put_account_properties(ctx, Default::default()).map(|_| ()),
         Operation::PutGroupPolicy => h.put_group_policy(ctx, Default::default()).map(|_| ()),
-        Operation::PutRolePermissionsBoundary => h
-            .put_role_permissions_boundary(ctx, Default::default())
-            .map(|_| ()),
+        Operation::PutRolePermissionsBoundary => h.put_role_permissions_boundary(ctx, Default::default()).map(|_| ()),
         Operation::PutRolePolicy => h.put_role_policy(ctx, Default::default()).map(|_| ()),
-        Operation::PutUserPermissionsBoundary => h
-            .put_user_permissions_boundary(ctx, Default::default())
-            .map(|_| ()),
+        Operation::PutUserPermissionsBoundary => h.put_user_permissions_boundary(ctx, Default::default()).map(|_| ()),
         Operation::PutUserPolicy => h.put_user_policy(ctx, Default::default()).map(|_| ()),
-        Operation::RejectDelegationRequest => h
-            .reject_delegation_request(ctx, Default::default())
-            .map(|_| ()),
+        Operation::RejectDelegationRequest => h.reject_delegation_request(ctx, Default::default()).map(|_| ()),
         Operation::RemoveClientIDFromOpenIDConnectProvider => h
             .remove_client_id_from_open_id_connect_provider(ctx, Default::default())
             .map(|_| ()),
-        Operation::RemoveRoleFromInstanceProfile => h
-            .remove_role_from_instance_profile(ctx, Default::default())
-            .map(|_| ()),
-        Operation::RemoveUserFromGroup => h
-            .remove_user_from_group(ctx, Default::default())
-            .map(|_| ()),
-        Operation::ResetServiceSpecificCredential => h
-            .reset_service_specific_credential(ctx, Default::default())
-            .map(|_| ()),
-        Operation::ResyncMFADevice => h.resync_mfa_device(ctx, Default::default()).map(|_| ()),
-        Operation::SendDelegationToken => {
-            h.send_delegation_token(ctx, Default::default()).map(|_| ())
+        Operation::RemoveRoleFromInstanceProfile => {
+            h.remove_role_from_instance_profile(ctx, Default::default()).map(|_| ())
         }
-        Operation::SetDefaultPolicyVersion => h
-            .set_default_policy_version(ctx, Default::default())
-            .map(|_| ()),
+        Operation::RemoveUserFromGroup => h.remove_user_from_group(ctx, Default::default()).map(|_| ()),
+        Operation::ResetServiceSpecificCredential => {
+            h.reset_service_specific_credential(ctx, Default::default()).map(|_| ())
+        }
+        Operation::ResyncMFADevice => h.resync_mfa_device(ctx, Default::default()).map(|_| ()),
+        Operation::SendDelegationToken => h.send_delegation_token(ctx, Default::default()).map(|_| ()),
+        Operation::SetDefaultPolicyVersion => h.set_default_policy_version(ctx, Default::default()).map(|_| ()),
         Operation::SetSecurityTokenServicePreferences => h
             .set_security_token_service_preferences(ctx, Default::default())
             .map(|_| ()),
-        Operation::SimulateCustomPolicy => h
-            .simulate_custom_policy(ctx, Default::default())
-            .map(|_| ()),
-        Operation::SimulatePrincipalPolicy => h
-            .simulate_principal_policy(ctx, Default::default())
-            .map(|_| ()),
-        Operation::TagInstanceProfile => {
-            h.tag_instance_profile(ctx, Default::default()).map(|_| ())
-        }
+        Operation::SimulateCustomPolicy => h.simulate_custom_policy(ctx, Default::default()).map(|_| ()),
+        Operation::SimulatePrincipalPolicy => h.simulate_principal_policy(ctx, Default::default()).map(|_| ()),
+        Operation::TagInstanceProfile => h.tag_instance_profile(ctx, Default::default()).map(|_| ()),
         Operation::TagMFADevice => h.tag_mfa_device(ctx, Default::default()).map(|_| ()),
-        Operation::TagOpenIDConnectProvider => h
-            .tag_open_id_connect_provider(ctx, Default::default())
-            .map(|_| ()),
+        Operation::TagOpenIDConnectProvider => h.tag_open_id_connect_provider(ctx, Default::default()).map(|_| ()),
         Operation::TagPolicy => h.tag_policy(ctx, Default::default()).map(|_| ()),
         Operation::TagRole => h.tag_role(ctx, Default::default()).map(|_| ()),
         Operation::TagSAMLProvider => h.tag_saml_provider(ctx, Default::default()).map(|_| ()),
-        Operation::TagServerCertificate => h
-            .tag_server_certificate(ctx, Default::default())
-            .map(|_| ()),
+        Operation::TagServerCertificate => h.tag_server_certificate(ctx, Default::default()).map(|_| ()),
         Operation::TagUser => h.tag_user(ctx, Default::default()).map(|_| ()),
-        Operation::UntagInstanceProfile => h
-            .untag_instance_profile(ctx, Default::default())
-            .map(|_| ()),
+        Operation::UntagInstanceProfile => h.untag_instance_profile(ctx, Default::default()).map(|_| ()),
         Operation::UntagMFADevice => h.untag_mfa_device(ctx, Default::default()).map(|_| ()),
-        Operation::UntagOpenIDConnectProvider => h
-            .untag_open_id_connect_provider(ctx, Default::default())
-            .map(|_| ()),
+        Operation::UntagOpenIDConnectProvider => h.untag_open_id_connect_provider(ctx, Default::default()).map(|_| ()),
         Operation::UntagPolicy => h.untag_policy(ctx, Default::default()).map(|_| ()),
         Operation::UntagRole => h.untag_role(ctx, Default::default()).map(|_| ()),
         Operation::UntagSAMLProvider => h.untag_saml_provider(ctx, Default::default()).map(|_| ()),
-        Operation::UntagServerCertificate => h
-            .untag_server_certificate(ctx, Default::default())
-            .map(|_| ()),
+        Operation::UntagServerCertificate => h.untag_server_certificate(ctx, Default::default()).map(|_| ()),
         Operation::UntagUser => h.untag_user(ctx, Default::default()).map(|_| ()),
         Operation::UpdateAccessKey => h.update_access_key(ctx, Default::default()).map(|_| ()),
-        Operation::UpdateAccountPasswordPolicy => h
-            .update_account_password_policy(ctx, Default::default())
-            .map(|_| ()),
-        Operation::UpdateAssumeRolePolicy => h
-            .update_assume_role_policy(ctx, Default::default())
-            .map(|_| ()),
-        Operation::UpdateDelegationRequest => h
-            .update_delegation_request(ctx, Default::default())
-            .map(|_| ()),
+        Operation::UpdateAccountPasswordPolicy => h.update_account_password_policy(ctx, Default::default()).map(|_| ()),
+        Operation::UpdateAssumeRolePolicy => h.update_assume_role_policy(ctx, Default::default()).map(|_| ()),
+        Operation::UpdateDelegationRequest => h.update_delegation_request(ctx, Default::default()).map(|_| ()),
         Operation::UpdateGroup => h.update_group(ctx, Default::default()).map(|_| ()),
-        Operation::UpdateLoginProfile => {
-            h.update_login_profile(ctx, Default::default()).map(|_| ())
+        Operation::UpdateLoginProfile => h.update_login_profile(ctx, Default::default()).map(|_| ()),
+        Operation::UpdateOpenIDConnectProvider => {
+            h.update_open_id_connect_provider(ctx, Default::default()).map(|_| ())
         }
-        Operation::UpdateOpenIDConnectProvider => h
-            .update_open_id_connect_provider(ctx, Default::default())
-            .map(|_| ()),
         Operation::UpdateOpenIDConnectProviderThumbprint => h
             .update_open_id_connect_provider_thumbprint(ctx, Default::default())
             .map(|_| ()),
         Operation::UpdateRole => h.update_role(ctx, Default::default()).map(|_| ()),
-        Operation::UpdateRoleDescription => h
-            .update_role_description(ctx, Default::default())
-            .map(|_| ()),
-        Operation::UpdateSAMLProvider => {
-            h.update_saml_provider(ctx, Default::default()).map(|_| ())
-        }
-        Operation::UpdateSSHPublicKey => {
-            h.update_ssh_public_key(ctx, Default::default()).map(|_| ())
-        }
-        Operation::UpdateServerCertificate => h
-            .update_server_certificate(ctx, Default::default())
-            .map(|_| ()),
+        Operation::UpdateRoleDescription => h.update_role_description(ctx, Default::default()).map(|_| ()),
+        Operation::UpdateSAMLProvider => h.update_saml_provider(ctx, Default::default()).map(|_| ()),
+        Operation::UpdateSSHPublicKey => h.update_ssh_public_key(ctx, Default::default()).map(|_| ()),
+        Operation::UpdateServerCertificate => h.update_server_certificate(ctx, Default::default()).map(|_| ()),
         Operation::UpdateServiceSpecificCredential => h
             .update_service_specific_credential(ctx, Default::default())
             .map(|_| ()),
-        Operation::UpdateSigningCertificate => h
-            .update_signing_certificate(ctx, Default::default())
-            .map(|_| ()),
+        Operation::UpdateSigningCertificate => h.update_signing_certificate(ctx, Default::default()).map(|_| ()),
         Operation::UpdateUser => h.update_user(ctx, Default::default()).map(|_| ()),
-        Operation::UploadSSHPublicKey => {
-            h.upload_ssh_public_key(ctx, Default::default()).map(|_| ())
-        }
-        Operation::UploadServerCertificate => h
-            .upload_server_certificate(ctx, Default::default())
-            .map(|_| ()),
-        Operation::UploadSigningCertificate => h
-            .upload_signing_certificate(ctx, Default::default())
-            .map(|_| ()),
+        Operation::UploadSSHPublicKey => h.upload_ssh_public_key(ctx, Default::default()).map(|_| ()),
+        Operation::UploadServerCertificate => h.upload_server_certificate(ctx, Default::default()).map(|_| ()),
+        Operation::UploadSigningCertificate => h.upload_signing_certificate(ctx, Default::default()).map(|_| ()),
         Operation::AssumeRole => h.assume_role(ctx, Default::default()).map(|_| ()),
-        Operation::AssumeRoleWithSAML => {
-            h.assume_role_with_saml(ctx, Default::default()).map(|_| ())
-        }
-        Operation::AssumeRoleWithWebIdentity => h
-            .assume_role_with_web_identity(ctx, Default::default())
-            .map(|_| ()),
+        Operation::AssumeRoleWithSAML => h.assume_role_with_saml(ctx, Default::default()).map(|_| ()),
+        Operation::AssumeRoleWithWebIdentity => h.assume_role_with_web_identity(ctx, Default::default()).map(|_| ()),
         Operation::AssumeRoot => h.assume_root(ctx, Default::default()).map(|_| ()),
-        Operation::DecodeAuthorizationMessage => h
-            .decode_authorization_message(ctx, Default::default())
-            .map(|_| ()),
+        Operation::DecodeAuthorizationMessage => h.decode_authorization_message(ctx, Default::default()).map(|_| ()),
         Operation::GetAccessKeyInfo => h.get_access_key_info(ctx, Default::default()).map(|_| ()),
         Operation::GetCallerIdentity => h.get_caller_identity(ctx, Default::default()).map(|_| ()),
-        Operation::GetDelegatedAccessToken => h
-            .get_delegated_access_token(ctx, Default::default())
-            .map(|_| ()),
-        Operation::GetFederationToken => {
-            h.get_federation_token(ctx, Default::default()).map(|_| ())
-        }
-        Operation::GetScopedCredentials => h
-            .get_scoped_credentials(ctx, Default::default())
-            .map(|_| ()),
+        Operation::GetDelegatedAccessToken => h.get_delegated_access_token(ctx, Default::default()).map(|_| ()),
+        Operation::GetFederationToken => h.get_federation_token(ctx, Default::default()).map(|_| ()),
+        Operation::GetScopedCredentials => h.get_scoped_credentials(ctx, Default::default()).map(|_| ()),
         Operation::GetSessionToken => h.get_session_token(ctx, Default::default()).map(|_| ()),
-        Operation::GetWebIdentityToken => h
-            .get_web_identity_token(ctx, Default::default())
-            .map(|_| ()),
+        Operation::GetWebIdentityToken => h.get_web_identity_token(ctx, Default::default()).map(|_| ()),
     }
 }

@@ -17,13 +17,11 @@ static PATTERN_4: de::Pattern = de::Pattern::new(r"\d{12}");
 static PATTERN_5: de::Pattern = de::Pattern::new("^[A-Za-z][A-Za-z0-9/_-]*$");
 static PATTERN_6: de::Pattern = de::Pattern::new(r"[\d]+");
 static PATTERN_7: de::Pattern = de::Pattern::new(r"[\u0009\u000A\u000D\u0020-\u00FF]+");
-static PATTERN_8: de::Pattern =
-    de::Pattern::new(r"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*");
+static PATTERN_8: de::Pattern = de::Pattern::new(r"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*");
 static PATTERN_9: de::Pattern = de::Pattern::new(r"[\w-]+");
 static PATTERN_10: de::Pattern = de::Pattern::new(r"[\u0020-\u00FF]+");
 static PATTERN_11: de::Pattern = de::Pattern::new("^[a-zA-Z0-9:_.-]+$");
-static PATTERN_12: de::Pattern =
-    de::Pattern::new(r"^o-[0-9a-z]{10,32}\/r-[0-9a-z]{4,32}[0-9a-z-\/]*");
+static PATTERN_12: de::Pattern = de::Pattern::new(r"^o-[0-9a-z]{10,32}\/r-[0-9a-z]{4,32}[0-9a-z-\/]*");
 static PATTERN_13: de::Pattern = de::Pattern::new("^p-[0-9a-zA-Z_]{8,128}$");
 static PATTERN_14: de::Pattern = de::Pattern::new("^[a-zA-Z0-9:/+=,.@_-]+$");
 static PATTERN_15: de::Pattern = de::Pattern::new(r"\u002F[\u0021-\u007F]*");
@@ -34,8 +32,7 @@ static PATTERN_19: de::Pattern = de::Pattern::new(r"v[1-9][0-9]*(\.[A-Za-z0-9-]*
 static PATTERN_20: de::Pattern = de::Pattern::new("[A-Z0-9]+");
 static PATTERN_21: de::Pattern =
     de::Pattern::new(r"^http(s?)://[a-zA-Z0-9._/-]*(\?[a-zA-Z0-9._=&-]*)?(#[a-zA-Z0-9._/-]*)?$");
-static PATTERN_22: de::Pattern =
-    de::Pattern::new(r"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]+");
+static PATTERN_22: de::Pattern = de::Pattern::new(r"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]+");
 static PATTERN_23: de::Pattern = de::Pattern::new(r"[\w+=/:,.@-]+");
 static PATTERN_24: de::Pattern = de::Pattern::new(r"[\w-]*");
 static PATTERN_25: de::Pattern = de::Pattern::new(r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+");
@@ -139,13 +136,7 @@ static ENTITY_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: None,
-    enums: &[
-        "User",
-        "Role",
-        "Group",
-        "LocalManagedPolicy",
-        "AWSManagedPolicy",
-    ],
+    enums: &["User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"],
 };
 /// Constraints of `OpenIDConnectProviderUrlType`.
 static OPEN_ID_CONNECT_PROVIDER_URL_TYPE: de::StrRules = de::StrRules {
@@ -778,11 +769,7 @@ impl AcceptDelegationRequestRequest {
         Self {
             delegation_request_id: {
                 let p = de::join(path, "delegationRequestId");
-                let v = d.string(
-                    &de::join(key, "DelegationRequestId"),
-                    &p,
-                    &DELEGATION_REQUEST_ID_TYPE,
-                );
+                let v = d.string(&de::join(key, "DelegationRequestId"), &p, &DELEGATION_REQUEST_ID_TYPE);
                 d.required(&p, v)
             },
         }
@@ -1049,11 +1036,7 @@ impl AddRoleToInstanceProfileRequest {
         Self {
             instance_profile_name: {
                 let p = de::join(path, "instanceProfileName");
-                let v = d.string(
-                    &de::join(key, "InstanceProfileName"),
-                    &p,
-                    &INSTANCE_PROFILE_NAME_TYPE,
-                );
+                let v = d.string(&de::join(key, "InstanceProfileName"), &p, &INSTANCE_PROFILE_NAME_TYPE);
                 d.required(&p, v)
             },
             role_name: {
@@ -1137,11 +1120,7 @@ impl AssociateDelegationRequestRequest {
         Self {
             delegation_request_id: {
                 let p = de::join(path, "delegationRequestId");
-                let v = d.string(
-                    &de::join(key, "DelegationRequestId"),
-                    &p,
-                    &DELEGATION_REQUEST_ID_TYPE,
-                );
+                let v = d.string(&de::join(key, "DelegationRequestId"), &p, &DELEGATION_REQUEST_ID_TYPE);
                 d.required(&p, v)
             },
         }
@@ -1526,11 +1505,7 @@ impl ContextProviderKeyDefinition {
         Self {
             source_key: {
                 let p = de::join(path, "sourceKey");
-                let v = d.string(
-                    &de::join(key, "SourceKey"),
-                    &p,
-                    &CONTEXT_PROVIDER_SOURCE_KEY_TYPE,
-                );
+                let v = d.string(&de::join(key, "SourceKey"), &p, &CONTEXT_PROVIDER_SOURCE_KEY_TYPE);
                 d.required(&p, v)
             },
             target_key: d.string(
@@ -1688,11 +1663,7 @@ impl CreateDelegationRequestRequest {
             ),
             description: {
                 let p = de::join(path, "description");
-                let v = d.string(
-                    &de::join(key, "Description"),
-                    &p,
-                    &DELEGATION_REQUEST_DESCRIPTION_TYPE,
-                );
+                let v = d.string(&de::join(key, "Description"), &p, &DELEGATION_REQUEST_DESCRIPTION_TYPE);
                 d.required(&p, v)
             },
             permissions: {
@@ -1707,11 +1678,7 @@ impl CreateDelegationRequestRequest {
             ),
             requestor_workflow_id: {
                 let p = de::join(path, "requestorWorkflowId");
-                let v = d.string(
-                    &de::join(key, "RequestorWorkflowId"),
-                    &p,
-                    &REQUESTOR_WORKFLOW_ID_TYPE,
-                );
+                let v = d.string(&de::join(key, "RequestorWorkflowId"), &p, &REQUESTOR_WORKFLOW_ID_TYPE);
                 d.required(&p, v)
             },
             redirect_url: d.string(
@@ -1721,26 +1688,15 @@ impl CreateDelegationRequestRequest {
             ),
             notification_channel: {
                 let p = de::join(path, "notificationChannel");
-                let v = d.string(
-                    &de::join(key, "NotificationChannel"),
-                    &p,
-                    &NOTIFICATION_CHANNEL_TYPE,
-                );
+                let v = d.string(&de::join(key, "NotificationChannel"), &p, &NOTIFICATION_CHANNEL_TYPE);
                 d.required(&p, v)
             },
             session_duration: {
                 let p = de::join(path, "sessionDuration");
-                let v = d.integer(
-                    &de::join(key, "SessionDuration"),
-                    &p,
-                    &SESSION_DURATION_TYPE,
-                );
+                let v = d.integer(&de::join(key, "SessionDuration"), &p, &SESSION_DURATION_TYPE);
                 d.required(&p, v)
             },
-            only_send_by_owner: d.boolean(
-                &de::join(key, "OnlySendByOwner"),
-                &de::join(path, "onlySendByOwner"),
-            ),
+            only_send_by_owner: d.boolean(&de::join(key, "OnlySendByOwner"), &de::join(path, "onlySendByOwner")),
         }
     }
 }
@@ -1854,11 +1810,7 @@ impl CreateInstanceProfileRequest {
         Self {
             instance_profile_name: {
                 let p = de::join(path, "instanceProfileName");
-                let v = d.string(
-                    &de::join(key, "InstanceProfileName"),
-                    &p,
-                    &INSTANCE_PROFILE_NAME_TYPE,
-                );
+                let v = d.string(&de::join(key, "InstanceProfileName"), &p, &INSTANCE_PROFILE_NAME_TYPE);
                 d.required(&p, v)
             },
             path: d.string(&de::join(key, "Path"), &de::join(path, "path"), &PATH_TYPE),
@@ -1921,16 +1873,8 @@ impl CreateLoginProfileRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(d: &mut de::Decoder<'_>, key: &str, path: &str) -> Self {
         Self {
-            user_name: d.string(
-                &de::join(key, "UserName"),
-                &de::join(path, "userName"),
-                &USER_NAME_TYPE,
-            ),
-            password: d.string(
-                &de::join(key, "Password"),
-                &de::join(path, "password"),
-                &PASSWORD_TYPE,
-            ),
+            user_name: d.string(&de::join(key, "UserName"), &de::join(path, "userName"), &USER_NAME_TYPE),
+            password: d.string(&de::join(key, "Password"), &de::join(path, "password"), &PASSWORD_TYPE),
             password_reset_required: d.boolean(
                 &de::join(key, "PasswordResetRequired"),
                 &de::join(path, "passwordResetRequired"),
@@ -1999,11 +1943,7 @@ impl CreateOpenIDConnectProviderRequest {
         Self {
             url: {
                 let p = de::join(path, "url");
-                let v = d.string(
-                    &de::join(key, "Url"),
-                    &p,
-                    &OPEN_ID_CONNECT_PROVIDER_URL_TYPE,
-                );
+                let v = d.string(&de::join(key, "Url"), &p, &OPEN_ID_CONNECT_PROVIDER_URL_TYPE);
                 d.required(&p, v)
             },
             client_id_list: d.list(
@@ -2105,11 +2045,7 @@ impl CreatePolicyRequest {
                 let v = d.string(&de::join(key, "PolicyName"), &p, &POLICY_NAME_TYPE);
                 d.required(&p, v)
             },
-            path: d.string(
-                &de::join(key, "Path"),
-                &de::join(path, "path"),
-                &POLICY_PATH_TYPE,
-            ),
+            path: d.string(&de::join(key, "Path"), &de::join(path, "path"), &POLICY_PATH_TYPE),
             policy_document: {
                 let p = de::join(path, "policyDocument");
                 let v = d.string(&de::join(key, "PolicyDocument"), &p, &POLICY_DOCUMENT_TYPE);
@@ -2189,10 +2125,7 @@ impl CreatePolicyVersionRequest {
                 let v = d.string(&de::join(key, "PolicyDocument"), &p, &POLICY_DOCUMENT_TYPE);
                 d.required(&p, v)
             },
-            set_as_default: d.boolean(
-                &de::join(key, "SetAsDefault"),
-                &de::join(path, "setAsDefault"),
-            ),
+            set_as_default: d.boolean(&de::join(key, "SetAsDefault"), &de::join(path, "setAsDefault")),
         }
     }
 }
@@ -2264,11 +2197,7 @@ impl CreateRoleRequest {
             },
             assume_role_policy_document: {
                 let p = de::join(path, "assumeRolePolicyDocument");
-                let v = d.string(
-                    &de::join(key, "AssumeRolePolicyDocument"),
-                    &p,
-                    &POLICY_DOCUMENT_TYPE,
-                );
+                let v = d.string(&de::join(key, "AssumeRolePolicyDocument"), &p, &POLICY_DOCUMENT_TYPE);
                 d.required(&p, v)
             },
             description: d.string(
@@ -2358,11 +2287,7 @@ impl CreateSAMLProviderRequest {
         Self {
             saml_metadata_document: {
                 let p = de::join(path, "sAMLMetadataDocument");
-                let v = d.string(
-                    &de::join(key, "SAMLMetadataDocument"),
-                    &p,
-                    &SAML_METADATA_DOCUMENT_TYPE,
-                );
+                let v = d.string(&de::join(key, "SAMLMetadataDocument"), &p, &SAML_METADATA_DOCUMENT_TYPE);
                 d.required(&p, v)
             },
             name: {
@@ -2669,11 +2594,7 @@ impl CreateVirtualMFADeviceRequest {
             path: d.string(&de::join(key, "Path"), &de::join(path, "path"), &PATH_TYPE),
             virtual_mfa_device_name: {
                 let p = de::join(path, "virtualMFADeviceName");
-                let v = d.string(
-                    &de::join(key, "VirtualMFADeviceName"),
-                    &p,
-                    &VIRTUAL_MFA_DEVICE_NAME,
-                );
+                let v = d.string(&de::join(key, "VirtualMFADeviceName"), &p, &VIRTUAL_MFA_DEVICE_NAME);
                 d.required(&p, v)
             },
             tags: d.list(
@@ -3109,11 +3030,7 @@ impl DeleteInstanceProfileRequest {
         Self {
             instance_profile_name: {
                 let p = de::join(path, "instanceProfileName");
-                let v = d.string(
-                    &de::join(key, "InstanceProfileName"),
-                    &p,
-                    &INSTANCE_PROFILE_NAME_TYPE,
-                );
+                let v = d.string(&de::join(key, "InstanceProfileName"), &p, &INSTANCE_PROFILE_NAME_TYPE);
                 d.required(&p, v)
             },
         }
@@ -3147,11 +3064,7 @@ impl DeleteLoginProfileRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(d: &mut de::Decoder<'_>, key: &str, path: &str) -> Self {
         Self {
-            user_name: d.string(
-                &de::join(key, "UserName"),
-                &de::join(path, "userName"),
-                &USER_NAME_TYPE,
-            ),
+            user_name: d.string(&de::join(key, "UserName"), &de::join(path, "userName"), &USER_NAME_TYPE),
         }
     }
 }
@@ -3584,11 +3497,7 @@ impl DeleteServiceSpecificCredentialRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(d: &mut de::Decoder<'_>, key: &str, path: &str) -> Self {
         Self {
-            user_name: d.string(
-                &de::join(key, "UserName"),
-                &de::join(path, "userName"),
-                &USER_NAME_TYPE,
-            ),
+            user_name: d.string(&de::join(key, "UserName"), &de::join(path, "userName"), &USER_NAME_TYPE),
             service_specific_credential_id: {
                 let p = de::join(path, "serviceSpecificCredentialId");
                 let v = d.string(
@@ -4101,20 +4010,12 @@ impl EnableMFADeviceRequest {
             },
             authentication_code1: {
                 let p = de::join(path, "authenticationCode1");
-                let v = d.string(
-                    &de::join(key, "AuthenticationCode1"),
-                    &p,
-                    &AUTHENTICATION_CODE_TYPE,
-                );
+                let v = d.string(&de::join(key, "AuthenticationCode1"), &p, &AUTHENTICATION_CODE_TYPE);
                 d.required(&p, v)
             },
             authentication_code2: {
                 let p = de::join(path, "authenticationCode2");
-                let v = d.string(
-                    &de::join(key, "AuthenticationCode2"),
-                    &p,
-                    &AUTHENTICATION_CODE_TYPE,
-                );
+                let v = d.string(&de::join(key, "AuthenticationCode2"), &p, &AUTHENTICATION_CODE_TYPE);
                 d.required(&p, v)
             },
         }
@@ -4438,11 +4339,7 @@ impl GenerateOrganizationsAccessReportRequest {
         Self {
             entity_path: {
                 let p = de::join(path, "entityPath");
-                let v = d.string(
-                    &de::join(key, "EntityPath"),
-                    &p,
-                    &ORGANIZATIONS_ENTITY_PATH_TYPE,
-                );
+                let v = d.string(&de::join(key, "EntityPath"), &p, &ORGANIZATIONS_ENTITY_PATH_TYPE);
                 d.required(&p, v)
             },
             organizations_policy_id: d.string(
@@ -4625,16 +4522,8 @@ impl GetAccountAuthorizationDetailsRequest {
                 &de::LenRules::NONE,
                 |d, k, p| d.string(k, p, &ENTITY_TYPE),
             ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
         }
     }
 }
@@ -4822,12 +4711,9 @@ impl GetContextKeysForCustomPolicyRequest {
         Self {
             policy_input_list: {
                 let p = de::join(path, "policyInputList");
-                let v = d.list(
-                    &de::join(key, "PolicyInputList"),
-                    &p,
-                    &de::LenRules::NONE,
-                    |d, k, p| d.string(k, p, &POLICY_DOCUMENT_TYPE),
-                );
+                let v = d.list(&de::join(key, "PolicyInputList"), &p, &de::LenRules::NONE, |d, k, p| {
+                    d.string(k, p, &POLICY_DOCUMENT_TYPE)
+                });
                 d.required(&p, v)
             },
         }
@@ -4955,11 +4841,7 @@ impl GetDelegationRequestRequest {
         Self {
             delegation_request_id: {
                 let p = de::join(path, "delegationRequestId");
-                let v = d.string(
-                    &de::join(key, "DelegationRequestId"),
-                    &p,
-                    &DELEGATION_REQUEST_ID_TYPE,
-                );
+                let v = d.string(&de::join(key, "DelegationRequestId"), &p, &DELEGATION_REQUEST_ID_TYPE);
                 d.required(&p, v)
             },
             delegation_permission_check: d.boolean(
@@ -5097,16 +4979,8 @@ impl GetGroupRequest {
                 let v = d.string(&de::join(key, "GroupName"), &p, &GROUP_NAME_TYPE);
                 d.required(&p, v)
             },
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -5180,11 +5054,7 @@ impl GetHumanReadableSummaryRequest {
                 let v = d.string(&de::join(key, "EntityArn"), &p, &ARN_TYPE);
                 d.required(&p, v)
             },
-            locale: d.string(
-                &de::join(key, "Locale"),
-                &de::join(path, "locale"),
-                &LOCALE_TYPE,
-            ),
+            locale: d.string(&de::join(key, "Locale"), &de::join(path, "locale"), &LOCALE_TYPE),
         }
     }
 }
@@ -5244,11 +5114,7 @@ impl GetInstanceProfileRequest {
         Self {
             instance_profile_name: {
                 let p = de::join(path, "instanceProfileName");
-                let v = d.string(
-                    &de::join(key, "InstanceProfileName"),
-                    &p,
-                    &INSTANCE_PROFILE_NAME_TYPE,
-                );
+                let v = d.string(&de::join(key, "InstanceProfileName"), &p, &INSTANCE_PROFILE_NAME_TYPE);
                 d.required(&p, v)
             },
         }
@@ -5298,11 +5164,7 @@ impl GetLoginProfileRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(d: &mut de::Decoder<'_>, key: &str, path: &str) -> Self {
         Self {
-            user_name: d.string(
-                &de::join(key, "UserName"),
-                &de::join(path, "userName"),
-                &USER_NAME_TYPE,
-            ),
+            user_name: d.string(&de::join(key, "UserName"), &de::join(path, "userName"), &USER_NAME_TYPE),
         }
     }
 }
@@ -5357,11 +5219,7 @@ impl GetMFADeviceRequest {
                 let v = d.string(&de::join(key, "SerialNumber"), &p, &SERIAL_NUMBER_TYPE);
                 d.required(&p, v)
             },
-            user_name: d.string(
-                &de::join(key, "UserName"),
-                &de::join(path, "userName"),
-                &USER_NAME_TYPE,
-            ),
+            user_name: d.string(&de::join(key, "UserName"), &de::join(path, "userName"), &USER_NAME_TYPE),
         }
     }
 }
@@ -5543,21 +5401,9 @@ impl GetOrganizationsAccessReportRequest {
                 let v = d.string(&de::join(key, "JobId"), &p, &JOB_ID_TYPE);
                 d.required(&p, v)
             },
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            sort_key: d.string(
-                &de::join(key, "SortKey"),
-                &de::join(path, "sortKey"),
-                &SORT_KEY_TYPE,
-            ),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            sort_key: d.string(&de::join(key, "SortKey"), &de::join(path, "sortKey"), &SORT_KEY_TYPE),
         }
     }
 }
@@ -6214,16 +6060,8 @@ impl GetServiceLastAccessedDetailsRequest {
                 let v = d.string(&de::join(key, "JobId"), &p, &JOB_ID_TYPE);
                 d.required(&p, v)
             },
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
         }
     }
 }
@@ -6319,23 +6157,11 @@ impl GetServiceLastAccessedDetailsWithEntitiesRequest {
             },
             service_namespace: {
                 let p = de::join(path, "serviceNamespace");
-                let v = d.string(
-                    &de::join(key, "ServiceNamespace"),
-                    &p,
-                    &SERVICE_NAMESPACE_TYPE,
-                );
+                let v = d.string(&de::join(key, "ServiceNamespace"), &p, &SERVICE_NAMESPACE_TYPE);
                 d.required(&p, v)
             },
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
         }
     }
 }
@@ -6791,16 +6617,8 @@ impl ListAccessKeysRequest {
                 &de::join(path, "userName"),
                 &EXISTING_USER_NAME_TYPE,
             ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -6864,16 +6682,8 @@ impl ListAccountAliasesRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(d: &mut de::Decoder<'_>, key: &str, path: &str) -> Self {
         Self {
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -6949,16 +6759,8 @@ impl ListAttachedGroupPoliciesRequest {
                 &de::join(path, "pathPrefix"),
                 &POLICY_PATH_TYPE,
             ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -7038,16 +6840,8 @@ impl ListAttachedRolePoliciesRequest {
                 &de::join(path, "pathPrefix"),
                 &POLICY_PATH_TYPE,
             ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -7127,16 +6921,8 @@ impl ListAttachedUserPoliciesRequest {
                 &de::join(path, "pathPrefix"),
                 &POLICY_PATH_TYPE,
             ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -7204,21 +6990,9 @@ impl ListDelegationRequestsRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(d: &mut de::Decoder<'_>, key: &str, path: &str) -> Self {
         Self {
-            owner_id: d.string(
-                &de::join(key, "OwnerId"),
-                &de::join(path, "ownerId"),
-                &OWNER_ID_TYPE,
-            ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            owner_id: d.string(&de::join(key, "OwnerId"), &de::join(path, "ownerId"), &OWNER_ID_TYPE),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -7302,26 +7076,14 @@ impl ListEntitiesForPolicyRequest {
                 &de::join(path, "entityFilter"),
                 &ENTITY_TYPE,
             ),
-            path_prefix: d.string(
-                &de::join(key, "PathPrefix"),
-                &de::join(path, "pathPrefix"),
-                &PATH_TYPE,
-            ),
+            path_prefix: d.string(&de::join(key, "PathPrefix"), &de::join(path, "pathPrefix"), &PATH_TYPE),
             policy_usage_filter: d.string(
                 &de::join(key, "PolicyUsageFilter"),
                 &de::join(path, "policyUsageFilter"),
                 &POLICY_USAGE_TYPE,
             ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -7416,16 +7178,8 @@ impl ListGroupPoliciesRequest {
                 let v = d.string(&de::join(key, "GroupName"), &p, &GROUP_NAME_TYPE);
                 d.required(&p, v)
             },
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -7494,16 +7248,8 @@ impl ListGroupsForUserRequest {
                 let v = d.string(&de::join(key, "UserName"), &p, &EXISTING_USER_NAME_TYPE);
                 d.required(&p, v)
             },
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -7574,16 +7320,8 @@ impl ListGroupsRequest {
                 &de::join(path, "pathPrefix"),
                 &PATH_PREFIX_TYPE,
             ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -7651,23 +7389,11 @@ impl ListInstanceProfileTagsRequest {
         Self {
             instance_profile_name: {
                 let p = de::join(path, "instanceProfileName");
-                let v = d.string(
-                    &de::join(key, "InstanceProfileName"),
-                    &p,
-                    &INSTANCE_PROFILE_NAME_TYPE,
-                );
+                let v = d.string(&de::join(key, "InstanceProfileName"), &p, &INSTANCE_PROFILE_NAME_TYPE);
                 d.required(&p, v)
             },
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -7738,16 +7464,8 @@ impl ListInstanceProfilesForRoleRequest {
                 let v = d.string(&de::join(key, "RoleName"), &p, &ROLE_NAME_TYPE);
                 d.required(&p, v)
             },
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -7818,16 +7536,8 @@ impl ListInstanceProfilesRequest {
                 &de::join(path, "pathPrefix"),
                 &PATH_PREFIX_TYPE,
             ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -7898,16 +7608,8 @@ impl ListMFADeviceTagsRequest {
                 let v = d.string(&de::join(key, "SerialNumber"), &p, &SERIAL_NUMBER_TYPE);
                 d.required(&p, v)
             },
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -7978,16 +7680,8 @@ impl ListMFADevicesRequest {
                 &de::join(path, "userName"),
                 &EXISTING_USER_NAME_TYPE,
             ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -8058,16 +7752,8 @@ impl ListOpenIDConnectProviderTagsRequest {
                 let v = d.string(&de::join(key, "OpenIDConnectProviderArn"), &p, &ARN_TYPE);
                 d.required(&p, v)
             },
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -8261,11 +7947,7 @@ impl ListPoliciesGrantingServiceAccessRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(d: &mut de::Decoder<'_>, key: &str, path: &str) -> Self {
         Self {
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
             arn: {
                 let p = de::join(path, "arn");
                 let v = d.string(&de::join(key, "Arn"), &p, &ARN_TYPE);
@@ -8352,15 +8034,8 @@ impl ListPoliciesRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(d: &mut de::Decoder<'_>, key: &str, path: &str) -> Self {
         Self {
-            scope: d.string(
-                &de::join(key, "Scope"),
-                &de::join(path, "scope"),
-                &POLICY_SCOPE_TYPE,
-            ),
-            only_attached: d.boolean(
-                &de::join(key, "OnlyAttached"),
-                &de::join(path, "onlyAttached"),
-            ),
+            scope: d.string(&de::join(key, "Scope"), &de::join(path, "scope"), &POLICY_SCOPE_TYPE),
+            only_attached: d.boolean(&de::join(key, "OnlyAttached"), &de::join(path, "onlyAttached")),
             path_prefix: d.string(
                 &de::join(key, "PathPrefix"),
                 &de::join(path, "pathPrefix"),
@@ -8371,16 +8046,8 @@ impl ListPoliciesRequest {
                 &de::join(path, "policyUsageFilter"),
                 &POLICY_USAGE_TYPE,
             ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -8453,16 +8120,8 @@ impl ListPolicyTagsRequest {
                 let v = d.string(&de::join(key, "PolicyArn"), &p, &ARN_TYPE);
                 d.required(&p, v)
             },
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -8533,16 +8192,8 @@ impl ListPolicyVersionsRequest {
                 let v = d.string(&de::join(key, "PolicyArn"), &p, &ARN_TYPE);
                 d.required(&p, v)
             },
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -8615,16 +8266,8 @@ impl ListRolePoliciesRequest {
                 let v = d.string(&de::join(key, "RoleName"), &p, &ROLE_NAME_TYPE);
                 d.required(&p, v)
             },
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -8693,16 +8336,8 @@ impl ListRoleTagsRequest {
                 let v = d.string(&de::join(key, "RoleName"), &p, &ROLE_NAME_TYPE);
                 d.required(&p, v)
             },
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -8773,16 +8408,8 @@ impl ListRolesRequest {
                 &de::join(path, "pathPrefix"),
                 &PATH_PREFIX_TYPE,
             ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -8853,16 +8480,8 @@ impl ListSAMLProviderTagsRequest {
                 let v = d.string(&de::join(key, "SAMLProviderArn"), &p, &ARN_TYPE);
                 d.required(&p, v)
             },
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -8977,21 +8596,9 @@ impl ListSSHPublicKeysRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(d: &mut de::Decoder<'_>, key: &str, path: &str) -> Self {
         Self {
-            user_name: d.string(
-                &de::join(key, "UserName"),
-                &de::join(path, "userName"),
-                &USER_NAME_TYPE,
-            ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            user_name: d.string(&de::join(key, "UserName"), &de::join(path, "userName"), &USER_NAME_TYPE),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -9068,16 +8675,8 @@ impl ListServerCertificateTagsRequest {
                 );
                 d.required(&p, v)
             },
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -9148,16 +8747,8 @@ impl ListServerCertificatesRequest {
                 &de::join(path, "pathPrefix"),
                 &PATH_PREFIX_TYPE,
             ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -9227,27 +8818,15 @@ impl ListServiceSpecificCredentialsRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(d: &mut de::Decoder<'_>, key: &str, path: &str) -> Self {
         Self {
-            user_name: d.string(
-                &de::join(key, "UserName"),
-                &de::join(path, "userName"),
-                &USER_NAME_TYPE,
-            ),
+            user_name: d.string(&de::join(key, "UserName"), &de::join(path, "userName"), &USER_NAME_TYPE),
             service_name: d.string(
                 &de::join(key, "ServiceName"),
                 &de::join(path, "serviceName"),
                 &de::StrRules::NONE,
             ),
             all_users: d.boolean(&de::join(key, "AllUsers"), &de::join(path, "allUsers")),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -9320,16 +8899,8 @@ impl ListSigningCertificatesRequest {
                 &de::join(path, "userName"),
                 &EXISTING_USER_NAME_TYPE,
             ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -9400,16 +8971,8 @@ impl ListUserPoliciesRequest {
                 let v = d.string(&de::join(key, "UserName"), &p, &EXISTING_USER_NAME_TYPE);
                 d.required(&p, v)
             },
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -9478,16 +9041,8 @@ impl ListUserTagsRequest {
                 let v = d.string(&de::join(key, "UserName"), &p, &EXISTING_USER_NAME_TYPE);
                 d.required(&p, v)
             },
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -9558,16 +9113,8 @@ impl ListUsersRequest {
                 &de::join(path, "pathPrefix"),
                 &PATH_PREFIX_TYPE,
             ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -9638,16 +9185,8 @@ impl ListVirtualMFADevicesRequest {
                 &de::join(path, "assignmentStatus"),
                 &ASSIGNMENT_STATUS_TYPE,
             ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
 }
@@ -10186,11 +9725,7 @@ impl PolicyIdentifier {
                 &de::join(path, "policyType"),
                 &POLICY_IDENTIFIER_POLICY_TYPE,
             ),
-            policy_arn: d.string(
-                &de::join(key, "PolicyArn"),
-                &de::join(path, "policyArn"),
-                &ARN_TYPE,
-            ),
+            policy_arn: d.string(&de::join(key, "PolicyArn"), &de::join(path, "policyArn"), &ARN_TYPE),
             inline_policy_identifier: InlinePolicyIdentifierType::decode_at(
                 d,
                 &de::join(key, "InlinePolicyIdentifier"),
@@ -10680,18 +10215,10 @@ impl RejectDelegationRequestRequest {
         Self {
             delegation_request_id: {
                 let p = de::join(path, "delegationRequestId");
-                let v = d.string(
-                    &de::join(key, "DelegationRequestId"),
-                    &p,
-                    &DELEGATION_REQUEST_ID_TYPE,
-                );
+                let v = d.string(&de::join(key, "DelegationRequestId"), &p, &DELEGATION_REQUEST_ID_TYPE);
                 d.required(&p, v)
             },
-            notes: d.string(
-                &de::join(key, "Notes"),
-                &de::join(path, "notes"),
-                &NOTES_TYPE,
-            ),
+            notes: d.string(&de::join(key, "Notes"), &de::join(path, "notes"), &NOTES_TYPE),
         }
     }
 }
@@ -10770,11 +10297,7 @@ impl RemoveRoleFromInstanceProfileRequest {
         Self {
             instance_profile_name: {
                 let p = de::join(path, "instanceProfileName");
-                let v = d.string(
-                    &de::join(key, "InstanceProfileName"),
-                    &p,
-                    &INSTANCE_PROFILE_NAME_TYPE,
-                );
+                let v = d.string(&de::join(key, "InstanceProfileName"), &p, &INSTANCE_PROFILE_NAME_TYPE);
                 d.required(&p, v)
             },
             role_name: {
@@ -10858,12 +10381,9 @@ impl ReplacementValueEntry {
         Self {
             values: {
                 let p = de::join(path, "values");
-                let v = d.list(
-                    &de::join(key, "Values"),
-                    &p,
-                    &REPLACEMENT_VALUE_LIST_TYPE,
-                    |d, k, p| d.string(k, p, &de::StrRules::NONE),
-                );
+                let v = d.list(&de::join(key, "Values"), &p, &REPLACEMENT_VALUE_LIST_TYPE, |d, k, p| {
+                    d.string(k, p, &de::StrRules::NONE)
+                });
                 d.required(&p, v)
             },
         }
@@ -10899,11 +10419,7 @@ impl ResetServiceSpecificCredentialRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(d: &mut de::Decoder<'_>, key: &str, path: &str) -> Self {
         Self {
-            user_name: d.string(
-                &de::join(key, "UserName"),
-                &de::join(path, "userName"),
-                &USER_NAME_TYPE,
-            ),
+            user_name: d.string(&de::join(key, "UserName"), &de::join(path, "userName"), &USER_NAME_TYPE),
             service_specific_credential_id: {
                 let p = de::join(path, "serviceSpecificCredentialId");
                 let v = d.string(
@@ -11036,20 +10552,12 @@ impl ResyncMFADeviceRequest {
             },
             authentication_code1: {
                 let p = de::join(path, "authenticationCode1");
-                let v = d.string(
-                    &de::join(key, "AuthenticationCode1"),
-                    &p,
-                    &AUTHENTICATION_CODE_TYPE,
-                );
+                let v = d.string(&de::join(key, "AuthenticationCode1"), &p, &AUTHENTICATION_CODE_TYPE);
                 d.required(&p, v)
             },
             authentication_code2: {
                 let p = de::join(path, "authenticationCode2");
-                let v = d.string(
-                    &de::join(key, "AuthenticationCode2"),
-                    &p,
-                    &AUTHENTICATION_CODE_TYPE,
-                );
+                let v = d.string(&de::join(key, "AuthenticationCode2"), &p, &AUTHENTICATION_CODE_TYPE);
                 d.required(&p, v)
             },
         }
@@ -11587,11 +11095,7 @@ impl SendDelegationTokenRequest {
         Self {
             delegation_request_id: {
                 let p = de::join(path, "delegationRequestId");
-                let v = d.string(
-                    &de::join(key, "DelegationRequestId"),
-                    &p,
-                    &DELEGATION_REQUEST_ID_TYPE,
-                );
+                let v = d.string(&de::join(key, "DelegationRequestId"), &p, &DELEGATION_REQUEST_ID_TYPE);
                 d.required(&p, v)
             },
         }
@@ -11759,10 +11263,7 @@ impl ServiceSpecificCredential {
         if let Some(v) = &self.service_credential_secret {
             w.text_element("ServiceCredentialSecret", v);
         }
-        w.text_element(
-            "ServiceSpecificCredentialId",
-            &self.service_specific_credential_id,
-        );
+        w.text_element("ServiceSpecificCredentialId", &self.service_specific_credential_id);
         w.text_element("UserName", &self.user_name);
         w.text_element("Status", &self.status);
     }
@@ -11804,10 +11305,7 @@ impl ServiceSpecificCredentialMetadata {
         if let Some(v) = &self.expiration_date {
             w.text_element("ExpirationDate", v);
         }
-        w.text_element(
-            "ServiceSpecificCredentialId",
-            &self.service_specific_credential_id,
-        );
+        w.text_element("ServiceSpecificCredentialId", &self.service_specific_credential_id);
         w.text_element("ServiceName", &self.service_name);
     }
 }
@@ -11974,12 +11472,9 @@ impl SimulateCustomPolicyRequest {
         Self {
             policy_input_list: {
                 let p = de::join(path, "policyInputList");
-                let v = d.list(
-                    &de::join(key, "PolicyInputList"),
-                    &p,
-                    &de::LenRules::NONE,
-                    |d, k, p| d.string(k, p, &POLICY_DOCUMENT_TYPE),
-                );
+                let v = d.list(&de::join(key, "PolicyInputList"), &p, &de::LenRules::NONE, |d, k, p| {
+                    d.string(k, p, &POLICY_DOCUMENT_TYPE)
+                });
                 d.required(&p, v)
             },
             permissions_boundary_policy_input_list: d.list(
@@ -11996,12 +11491,9 @@ impl SimulateCustomPolicyRequest {
             ),
             action_names: {
                 let p = de::join(path, "actionNames");
-                let v = d.list(
-                    &de::join(key, "ActionNames"),
-                    &p,
-                    &de::LenRules::NONE,
-                    |d, k, p| d.string(k, p, &ACTION_NAME_TYPE),
-                );
+                let v = d.list(&de::join(key, "ActionNames"), &p, &de::LenRules::NONE, |d, k, p| {
+                    d.string(k, p, &ACTION_NAME_TYPE)
+                });
                 d.required(&p, v)
             },
             resource_arns: d.list(
@@ -12036,16 +11528,8 @@ impl SimulateCustomPolicyRequest {
                 &de::join(path, "resourceHandlingOption"),
                 &RESOURCE_HANDLING_OPTION_TYPE,
             ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
         }
     }
 }
@@ -12158,12 +11642,9 @@ impl SimulatePrincipalPolicyRequest {
             ),
             action_names: {
                 let p = de::join(path, "actionNames");
-                let v = d.list(
-                    &de::join(key, "ActionNames"),
-                    &p,
-                    &de::LenRules::NONE,
-                    |d, k, p| d.string(k, p, &ACTION_NAME_TYPE),
-                );
+                let v = d.list(&de::join(key, "ActionNames"), &p, &de::LenRules::NONE, |d, k, p| {
+                    d.string(k, p, &ACTION_NAME_TYPE)
+                });
                 d.required(&p, v)
             },
             resource_arns: d.list(
@@ -12198,16 +11679,8 @@ impl SimulatePrincipalPolicyRequest {
                 &de::join(path, "resourceHandlingOption"),
                 &RESOURCE_HANDLING_OPTION_TYPE,
             ),
-            max_items: d.integer(
-                &de::join(key, "MaxItems"),
-                &de::join(path, "maxItems"),
-                &MAX_ITEMS_TYPE,
-            ),
-            marker: d.string(
-                &de::join(key, "Marker"),
-                &de::join(path, "marker"),
-                &MARKER_TYPE,
-            ),
+            max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
+            marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
         }
     }
 }
@@ -12225,10 +11698,7 @@ impl SourceRoleTemplate {
     /// Writes the members as child elements, in model order; absent members are omitted.
     pub fn encode_xml(&self, w: &mut XmlWriter) {
         w.text_element("TemplateArn", &self.template_arn);
-        w.int(
-            "TemplateMinorVersion",
-            i64::from(self.template_minor_version),
-        );
+        w.int("TemplateMinorVersion", i64::from(self.template_minor_version));
     }
 }
 
@@ -12347,11 +11817,7 @@ impl TagInstanceProfileRequest {
         Self {
             instance_profile_name: {
                 let p = de::join(path, "instanceProfileName");
-                let v = d.string(
-                    &de::join(key, "InstanceProfileName"),
-                    &p,
-                    &INSTANCE_PROFILE_NAME_TYPE,
-                );
+                let v = d.string(&de::join(key, "InstanceProfileName"), &p, &INSTANCE_PROFILE_NAME_TYPE);
                 d.required(&p, v)
             },
             tags: {
@@ -12747,21 +12213,14 @@ impl UntagInstanceProfileRequest {
         Self {
             instance_profile_name: {
                 let p = de::join(path, "instanceProfileName");
-                let v = d.string(
-                    &de::join(key, "InstanceProfileName"),
-                    &p,
-                    &INSTANCE_PROFILE_NAME_TYPE,
-                );
+                let v = d.string(&de::join(key, "InstanceProfileName"), &p, &INSTANCE_PROFILE_NAME_TYPE);
                 d.required(&p, v)
             },
             tag_keys: {
                 let p = de::join(path, "tagKeys");
-                let v = d.list(
-                    &de::join(key, "TagKeys"),
-                    &p,
-                    &TAG_KEY_LIST_TYPE,
-                    |d, k, p| d.string(k, p, &TAG_KEY_TYPE),
-                );
+                let v = d.list(&de::join(key, "TagKeys"), &p, &TAG_KEY_LIST_TYPE, |d, k, p| {
+                    d.string(k, p, &TAG_KEY_TYPE)
+                });
                 d.required(&p, v)
             },
         }
@@ -12804,12 +12263,9 @@ impl UntagMFADeviceRequest {
             },
             tag_keys: {
                 let p = de::join(path, "tagKeys");
-                let v = d.list(
-                    &de::join(key, "TagKeys"),
-                    &p,
-                    &TAG_KEY_LIST_TYPE,
-                    |d, k, p| d.string(k, p, &TAG_KEY_TYPE),
-                );
+                let v = d.list(&de::join(key, "TagKeys"), &p, &TAG_KEY_LIST_TYPE, |d, k, p| {
+                    d.string(k, p, &TAG_KEY_TYPE)
+                });
                 d.required(&p, v)
             },
         }
@@ -12852,12 +12308,9 @@ impl UntagOpenIDConnectProviderRequest {
             },
             tag_keys: {
                 let p = de::join(path, "tagKeys");
-                let v = d.list(
-                    &de::join(key, "TagKeys"),
-                    &p,
-                    &TAG_KEY_LIST_TYPE,
-                    |d, k, p| d.string(k, p, &TAG_KEY_TYPE),
-                );
+                let v = d.list(&de::join(key, "TagKeys"), &p, &TAG_KEY_LIST_TYPE, |d, k, p| {
+                    d.string(k, p, &TAG_KEY_TYPE)
+                });
                 d.required(&p, v)
             },
         }
@@ -12900,12 +12353,9 @@ impl UntagPolicyRequest {
             },
             tag_keys: {
                 let p = de::join(path, "tagKeys");
-                let v = d.list(
-                    &de::join(key, "TagKeys"),
-                    &p,
-                    &TAG_KEY_LIST_TYPE,
-                    |d, k, p| d.string(k, p, &TAG_KEY_TYPE),
-                );
+                let v = d.list(&de::join(key, "TagKeys"), &p, &TAG_KEY_LIST_TYPE, |d, k, p| {
+                    d.string(k, p, &TAG_KEY_TYPE)
+                });
                 d.required(&p, v)
             },
         }
@@ -12948,12 +12398,9 @@ impl UntagRoleRequest {
             },
             tag_keys: {
                 let p = de::join(path, "tagKeys");
-                let v = d.list(
-                    &de::join(key, "TagKeys"),
-                    &p,
-                    &TAG_KEY_LIST_TYPE,
-                    |d, k, p| d.string(k, p, &TAG_KEY_TYPE),
-                );
+                let v = d.list(&de::join(key, "TagKeys"), &p, &TAG_KEY_LIST_TYPE, |d, k, p| {
+                    d.string(k, p, &TAG_KEY_TYPE)
+                });
                 d.required(&p, v)
             },
         }
@@ -12996,12 +12443,9 @@ impl UntagSAMLProviderRequest {
             },
             tag_keys: {
                 let p = de::join(path, "tagKeys");
-                let v = d.list(
-                    &de::join(key, "TagKeys"),
-                    &p,
-                    &TAG_KEY_LIST_TYPE,
-                    |d, k, p| d.string(k, p, &TAG_KEY_TYPE),
-                );
+                let v = d.list(&de::join(key, "TagKeys"), &p, &TAG_KEY_LIST_TYPE, |d, k, p| {
+                    d.string(k, p, &TAG_KEY_TYPE)
+                });
                 d.required(&p, v)
             },
         }
@@ -13048,12 +12492,9 @@ impl UntagServerCertificateRequest {
             },
             tag_keys: {
                 let p = de::join(path, "tagKeys");
-                let v = d.list(
-                    &de::join(key, "TagKeys"),
-                    &p,
-                    &TAG_KEY_LIST_TYPE,
-                    |d, k, p| d.string(k, p, &TAG_KEY_TYPE),
-                );
+                let v = d.list(&de::join(key, "TagKeys"), &p, &TAG_KEY_LIST_TYPE, |d, k, p| {
+                    d.string(k, p, &TAG_KEY_TYPE)
+                });
                 d.required(&p, v)
             },
         }
@@ -13096,12 +12537,9 @@ impl UntagUserRequest {
             },
             tag_keys: {
                 let p = de::join(path, "tagKeys");
-                let v = d.list(
-                    &de::join(key, "TagKeys"),
-                    &p,
-                    &TAG_KEY_LIST_TYPE,
-                    |d, k, p| d.string(k, p, &TAG_KEY_TYPE),
-                );
+                let v = d.list(&de::join(key, "TagKeys"), &p, &TAG_KEY_LIST_TYPE, |d, k, p| {
+                    d.string(k, p, &TAG_KEY_TYPE)
+                });
                 d.required(&p, v)
             },
         }
@@ -13206,14 +12644,8 @@ impl UpdateAccountPasswordPolicyRequest {
                 &de::join(path, "minimumPasswordLength"),
                 &MINIMUM_PASSWORD_LENGTH_TYPE,
             ),
-            require_symbols: d.boolean(
-                &de::join(key, "RequireSymbols"),
-                &de::join(path, "requireSymbols"),
-            ),
-            require_numbers: d.boolean(
-                &de::join(key, "RequireNumbers"),
-                &de::join(path, "requireNumbers"),
-            ),
+            require_symbols: d.boolean(&de::join(key, "RequireSymbols"), &de::join(path, "requireSymbols")),
+            require_numbers: d.boolean(&de::join(key, "RequireNumbers"), &de::join(path, "requireNumbers")),
             require_uppercase_characters: d.boolean(
                 &de::join(key, "RequireUppercaseCharacters"),
                 &de::join(path, "requireUppercaseCharacters"),
@@ -13315,18 +12747,10 @@ impl UpdateDelegationRequestRequest {
         Self {
             delegation_request_id: {
                 let p = de::join(path, "delegationRequestId");
-                let v = d.string(
-                    &de::join(key, "DelegationRequestId"),
-                    &p,
-                    &DELEGATION_REQUEST_ID_TYPE,
-                );
+                let v = d.string(&de::join(key, "DelegationRequestId"), &p, &DELEGATION_REQUEST_ID_TYPE);
                 d.required(&p, v)
             },
-            notes: d.string(
-                &de::join(key, "Notes"),
-                &de::join(path, "notes"),
-                &NOTES_TYPE,
-            ),
+            notes: d.string(&de::join(key, "Notes"), &de::join(path, "notes"), &NOTES_TYPE),
         }
     }
 }
@@ -13367,11 +12791,7 @@ impl UpdateGroupRequest {
                 let v = d.string(&de::join(key, "GroupName"), &p, &GROUP_NAME_TYPE);
                 d.required(&p, v)
             },
-            new_path: d.string(
-                &de::join(key, "NewPath"),
-                &de::join(path, "newPath"),
-                &PATH_TYPE,
-            ),
+            new_path: d.string(&de::join(key, "NewPath"), &de::join(path, "newPath"), &PATH_TYPE),
             new_group_name: d.string(
                 &de::join(key, "NewGroupName"),
                 &de::join(path, "newGroupName"),
@@ -13421,11 +12841,7 @@ impl UpdateLoginProfileRequest {
                 let v = d.string(&de::join(key, "UserName"), &p, &USER_NAME_TYPE);
                 d.required(&p, v)
             },
-            password: d.string(
-                &de::join(key, "Password"),
-                &de::join(path, "password"),
-                &PASSWORD_TYPE,
-            ),
+            password: d.string(&de::join(key, "Password"), &de::join(path, "password"), &PASSWORD_TYPE),
             password_reset_required: d.boolean(
                 &de::join(key, "PasswordResetRequired"),
                 &de::join(path, "passwordResetRequired"),
@@ -13541,12 +12957,9 @@ impl UpdateOpenIDConnectProviderThumbprintRequest {
             },
             thumbprint_list: {
                 let p = de::join(path, "thumbprintList");
-                let v = d.list(
-                    &de::join(key, "ThumbprintList"),
-                    &p,
-                    &de::LenRules::NONE,
-                    |d, k, p| d.string(k, p, &THUMBPRINT_TYPE),
-                );
+                let v = d.list(&de::join(key, "ThumbprintList"), &p, &de::LenRules::NONE, |d, k, p| {
+                    d.string(k, p, &THUMBPRINT_TYPE)
+                });
                 d.required(&p, v)
             },
         }
@@ -13882,11 +13295,7 @@ impl UpdateServerCertificateRequest {
                 );
                 d.required(&p, v)
             },
-            new_path: d.string(
-                &de::join(key, "NewPath"),
-                &de::join(path, "newPath"),
-                &PATH_TYPE,
-            ),
+            new_path: d.string(&de::join(key, "NewPath"), &de::join(path, "newPath"), &PATH_TYPE),
             new_server_certificate_name: d.string(
                 &de::join(key, "NewServerCertificateName"),
                 &de::join(path, "newServerCertificateName"),
@@ -13927,11 +13336,7 @@ impl UpdateServiceSpecificCredentialRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(d: &mut de::Decoder<'_>, key: &str, path: &str) -> Self {
         Self {
-            user_name: d.string(
-                &de::join(key, "UserName"),
-                &de::join(path, "userName"),
-                &USER_NAME_TYPE,
-            ),
+            user_name: d.string(&de::join(key, "UserName"), &de::join(path, "userName"), &USER_NAME_TYPE),
             service_specific_credential_id: {
                 let p = de::join(path, "serviceSpecificCredentialId");
                 let v = d.string(
@@ -14036,11 +13441,7 @@ impl UpdateUserRequest {
                 let v = d.string(&de::join(key, "UserName"), &p, &EXISTING_USER_NAME_TYPE);
                 d.required(&p, v)
             },
-            new_path: d.string(
-                &de::join(key, "NewPath"),
-                &de::join(path, "newPath"),
-                &PATH_TYPE,
-            ),
+            new_path: d.string(&de::join(key, "NewPath"), &de::join(path, "newPath"), &PATH_TYPE),
             new_user_name: d.string(
                 &de::join(key, "NewUserName"),
                 &de::join(path, "newUserName"),
@@ -14086,11 +13487,7 @@ impl UploadSSHPublicKeyRequest {
             },
             ssh_public_key_body: {
                 let p = de::join(path, "sSHPublicKeyBody");
-                let v = d.string(
-                    &de::join(key, "SSHPublicKeyBody"),
-                    &p,
-                    &PUBLIC_KEY_MATERIAL_TYPE,
-                );
+                let v = d.string(&de::join(key, "SSHPublicKeyBody"), &p, &PUBLIC_KEY_MATERIAL_TYPE);
                 d.required(&p, v)
             },
         }
@@ -14164,11 +13561,7 @@ impl UploadServerCertificateRequest {
             },
             certificate_body: {
                 let p = de::join(path, "certificateBody");
-                let v = d.string(
-                    &de::join(key, "CertificateBody"),
-                    &p,
-                    &CERTIFICATE_BODY_TYPE,
-                );
+                let v = d.string(&de::join(key, "CertificateBody"), &p, &CERTIFICATE_BODY_TYPE);
                 d.required(&p, v)
             },
             private_key: {
@@ -14256,11 +13649,7 @@ impl UploadSigningCertificateRequest {
             ),
             certificate_body: {
                 let p = de::join(path, "certificateBody");
-                let v = d.string(
-                    &de::join(key, "CertificateBody"),
-                    &p,
-                    &CERTIFICATE_BODY_TYPE,
-                );
+                let v = d.string(&de::join(key, "CertificateBody"), &p, &CERTIFICATE_BODY_TYPE);
                 d.required(&p, v)
             },
         }

@@ -683,17 +683,11 @@ impl Operation {
             Operation::DetachGroupPolicy => "DetachGroupPolicy",
             Operation::DetachRolePolicy => "DetachRolePolicy",
             Operation::DetachUserPolicy => "DetachUserPolicy",
-            Operation::DisableOrganizationsRootCredentialsManagement => {
-                "DisableOrganizationsRootCredentialsManagement"
-            }
+            Operation::DisableOrganizationsRootCredentialsManagement => "DisableOrganizationsRootCredentialsManagement",
             Operation::DisableOrganizationsRootSessions => "DisableOrganizationsRootSessions",
-            Operation::DisableOutboundWebIdentityFederation => {
-                "DisableOutboundWebIdentityFederation"
-            }
+            Operation::DisableOutboundWebIdentityFederation => "DisableOutboundWebIdentityFederation",
             Operation::EnableMFADevice => "EnableMFADevice",
-            Operation::EnableOrganizationsRootCredentialsManagement => {
-                "EnableOrganizationsRootCredentialsManagement"
-            }
+            Operation::EnableOrganizationsRootCredentialsManagement => "EnableOrganizationsRootCredentialsManagement",
             Operation::EnableOrganizationsRootSessions => "EnableOrganizationsRootSessions",
             Operation::EnableOutboundWebIdentityFederation => "EnableOutboundWebIdentityFederation",
             Operation::GenerateCredentialReport => "GenerateCredentialReport",
@@ -716,9 +710,7 @@ impl Operation {
             Operation::GetMFADevice => "GetMFADevice",
             Operation::GetOpenIDConnectProvider => "GetOpenIDConnectProvider",
             Operation::GetOrganizationsAccessReport => "GetOrganizationsAccessReport",
-            Operation::GetOutboundWebIdentityFederationInfo => {
-                "GetOutboundWebIdentityFederationInfo"
-            }
+            Operation::GetOutboundWebIdentityFederationInfo => "GetOutboundWebIdentityFederationInfo",
             Operation::GetPolicy => "GetPolicy",
             Operation::GetPolicyVersion => "GetPolicyVersion",
             Operation::GetRole => "GetRole",
@@ -728,9 +720,7 @@ impl Operation {
             Operation::GetSSHPublicKey => "GetSSHPublicKey",
             Operation::GetServerCertificate => "GetServerCertificate",
             Operation::GetServiceLastAccessedDetails => "GetServiceLastAccessedDetails",
-            Operation::GetServiceLastAccessedDetailsWithEntities => {
-                "GetServiceLastAccessedDetailsWithEntities"
-            }
+            Operation::GetServiceLastAccessedDetailsWithEntities => "GetServiceLastAccessedDetailsWithEntities",
             Operation::GetServiceLinkedRoleDeletionStatus => "GetServiceLinkedRoleDeletionStatus",
             Operation::GetUser => "GetUser",
             Operation::GetUserPolicy => "GetUserPolicy",
@@ -777,9 +767,7 @@ impl Operation {
             Operation::PutUserPermissionsBoundary => "PutUserPermissionsBoundary",
             Operation::PutUserPolicy => "PutUserPolicy",
             Operation::RejectDelegationRequest => "RejectDelegationRequest",
-            Operation::RemoveClientIDFromOpenIDConnectProvider => {
-                "RemoveClientIDFromOpenIDConnectProvider"
-            }
+            Operation::RemoveClientIDFromOpenIDConnectProvider => "RemoveClientIDFromOpenIDConnectProvider",
             Operation::RemoveRoleFromInstanceProfile => "RemoveRoleFromInstanceProfile",
             Operation::RemoveUserFromGroup => "RemoveUserFromGroup",
             Operation::ResetServiceSpecificCredential => "ResetServiceSpecificCredential",
@@ -812,9 +800,7 @@ impl Operation {
             Operation::UpdateGroup => "UpdateGroup",
             Operation::UpdateLoginProfile => "UpdateLoginProfile",
             Operation::UpdateOpenIDConnectProvider => "UpdateOpenIDConnectProvider",
-            Operation::UpdateOpenIDConnectProviderThumbprint => {
-                "UpdateOpenIDConnectProviderThumbprint"
-            }
+            Operation::UpdateOpenIDConnectProviderThumbprint => "UpdateOpenIDConnectProviderThumbprint",
             Operation::UpdateRole => "UpdateRole",
             Operation::UpdateRoleDescription => "UpdateRoleDescription",
             Operation::UpdateSAMLProvider => "UpdateSAMLProvider",
@@ -1045,14 +1031,10 @@ impl Operation {
         match (service, action) {
             (Service::Iam, "AcceptDelegationRequest") => Some(Operation::AcceptDelegationRequest),
             (Service::Iam, "AcquireRole") => Some(Operation::AcquireRole),
-            (Service::Iam, "AddClientIDToOpenIDConnectProvider") => {
-                Some(Operation::AddClientIDToOpenIDConnectProvider)
-            }
+            (Service::Iam, "AddClientIDToOpenIDConnectProvider") => Some(Operation::AddClientIDToOpenIDConnectProvider),
             (Service::Iam, "AddRoleToInstanceProfile") => Some(Operation::AddRoleToInstanceProfile),
             (Service::Iam, "AddUserToGroup") => Some(Operation::AddUserToGroup),
-            (Service::Iam, "AssociateDelegationRequest") => {
-                Some(Operation::AssociateDelegationRequest)
-            }
+            (Service::Iam, "AssociateDelegationRequest") => Some(Operation::AssociateDelegationRequest),
             (Service::Iam, "AttachGroupPolicy") => Some(Operation::AttachGroupPolicy),
             (Service::Iam, "AttachRolePolicy") => Some(Operation::AttachRolePolicy),
             (Service::Iam, "AttachUserPolicy") => Some(Operation::AttachUserPolicy),
@@ -1063,51 +1045,37 @@ impl Operation {
             (Service::Iam, "CreateGroup") => Some(Operation::CreateGroup),
             (Service::Iam, "CreateInstanceProfile") => Some(Operation::CreateInstanceProfile),
             (Service::Iam, "CreateLoginProfile") => Some(Operation::CreateLoginProfile),
-            (Service::Iam, "CreateOpenIDConnectProvider") => {
-                Some(Operation::CreateOpenIDConnectProvider)
-            }
+            (Service::Iam, "CreateOpenIDConnectProvider") => Some(Operation::CreateOpenIDConnectProvider),
             (Service::Iam, "CreatePolicy") => Some(Operation::CreatePolicy),
             (Service::Iam, "CreatePolicyVersion") => Some(Operation::CreatePolicyVersion),
             (Service::Iam, "CreateRole") => Some(Operation::CreateRole),
             (Service::Iam, "CreateSAMLProvider") => Some(Operation::CreateSAMLProvider),
             (Service::Iam, "CreateServiceLinkedRole") => Some(Operation::CreateServiceLinkedRole),
-            (Service::Iam, "CreateServiceSpecificCredential") => {
-                Some(Operation::CreateServiceSpecificCredential)
-            }
+            (Service::Iam, "CreateServiceSpecificCredential") => Some(Operation::CreateServiceSpecificCredential),
             (Service::Iam, "CreateUser") => Some(Operation::CreateUser),
             (Service::Iam, "CreateVirtualMFADevice") => Some(Operation::CreateVirtualMFADevice),
             (Service::Iam, "DeactivateMFADevice") => Some(Operation::DeactivateMFADevice),
             (Service::Iam, "DeleteAccessKey") => Some(Operation::DeleteAccessKey),
             (Service::Iam, "DeleteAccountAlias") => Some(Operation::DeleteAccountAlias),
-            (Service::Iam, "DeleteAccountPasswordPolicy") => {
-                Some(Operation::DeleteAccountPasswordPolicy)
-            }
+            (Service::Iam, "DeleteAccountPasswordPolicy") => Some(Operation::DeleteAccountPasswordPolicy),
             (Service::Iam, "DeleteGroup") => Some(Operation::DeleteGroup),
             (Service::Iam, "DeleteGroupPolicy") => Some(Operation::DeleteGroupPolicy),
             (Service::Iam, "DeleteInstanceProfile") => Some(Operation::DeleteInstanceProfile),
             (Service::Iam, "DeleteLoginProfile") => Some(Operation::DeleteLoginProfile),
-            (Service::Iam, "DeleteOpenIDConnectProvider") => {
-                Some(Operation::DeleteOpenIDConnectProvider)
-            }
+            (Service::Iam, "DeleteOpenIDConnectProvider") => Some(Operation::DeleteOpenIDConnectProvider),
             (Service::Iam, "DeletePolicy") => Some(Operation::DeletePolicy),
             (Service::Iam, "DeletePolicyVersion") => Some(Operation::DeletePolicyVersion),
             (Service::Iam, "DeleteRole") => Some(Operation::DeleteRole),
-            (Service::Iam, "DeleteRolePermissionsBoundary") => {
-                Some(Operation::DeleteRolePermissionsBoundary)
-            }
+            (Service::Iam, "DeleteRolePermissionsBoundary") => Some(Operation::DeleteRolePermissionsBoundary),
             (Service::Iam, "DeleteRolePolicy") => Some(Operation::DeleteRolePolicy),
             (Service::Iam, "DeleteSAMLProvider") => Some(Operation::DeleteSAMLProvider),
             (Service::Iam, "DeleteSSHPublicKey") => Some(Operation::DeleteSSHPublicKey),
             (Service::Iam, "DeleteServerCertificate") => Some(Operation::DeleteServerCertificate),
             (Service::Iam, "DeleteServiceLinkedRole") => Some(Operation::DeleteServiceLinkedRole),
-            (Service::Iam, "DeleteServiceSpecificCredential") => {
-                Some(Operation::DeleteServiceSpecificCredential)
-            }
+            (Service::Iam, "DeleteServiceSpecificCredential") => Some(Operation::DeleteServiceSpecificCredential),
             (Service::Iam, "DeleteSigningCertificate") => Some(Operation::DeleteSigningCertificate),
             (Service::Iam, "DeleteUser") => Some(Operation::DeleteUser),
-            (Service::Iam, "DeleteUserPermissionsBoundary") => {
-                Some(Operation::DeleteUserPermissionsBoundary)
-            }
+            (Service::Iam, "DeleteUserPermissionsBoundary") => Some(Operation::DeleteUserPermissionsBoundary),
             (Service::Iam, "DeleteUserPolicy") => Some(Operation::DeleteUserPolicy),
             (Service::Iam, "DeleteVirtualMFADevice") => Some(Operation::DeleteVirtualMFADevice),
             (Service::Iam, "DetachGroupPolicy") => Some(Operation::DetachGroupPolicy),
@@ -1116,9 +1084,7 @@ impl Operation {
             (Service::Iam, "DisableOrganizationsRootCredentialsManagement") => {
                 Some(Operation::DisableOrganizationsRootCredentialsManagement)
             }
-            (Service::Iam, "DisableOrganizationsRootSessions") => {
-                Some(Operation::DisableOrganizationsRootSessions)
-            }
+            (Service::Iam, "DisableOrganizationsRootSessions") => Some(Operation::DisableOrganizationsRootSessions),
             (Service::Iam, "DisableOutboundWebIdentityFederation") => {
                 Some(Operation::DisableOutboundWebIdentityFederation)
             }
@@ -1126,32 +1092,20 @@ impl Operation {
             (Service::Iam, "EnableOrganizationsRootCredentialsManagement") => {
                 Some(Operation::EnableOrganizationsRootCredentialsManagement)
             }
-            (Service::Iam, "EnableOrganizationsRootSessions") => {
-                Some(Operation::EnableOrganizationsRootSessions)
-            }
+            (Service::Iam, "EnableOrganizationsRootSessions") => Some(Operation::EnableOrganizationsRootSessions),
             (Service::Iam, "EnableOutboundWebIdentityFederation") => {
                 Some(Operation::EnableOutboundWebIdentityFederation)
             }
             (Service::Iam, "GenerateCredentialReport") => Some(Operation::GenerateCredentialReport),
-            (Service::Iam, "GenerateOrganizationsAccessReport") => {
-                Some(Operation::GenerateOrganizationsAccessReport)
-            }
-            (Service::Iam, "GenerateServiceLastAccessedDetails") => {
-                Some(Operation::GenerateServiceLastAccessedDetails)
-            }
+            (Service::Iam, "GenerateOrganizationsAccessReport") => Some(Operation::GenerateOrganizationsAccessReport),
+            (Service::Iam, "GenerateServiceLastAccessedDetails") => Some(Operation::GenerateServiceLastAccessedDetails),
             (Service::Iam, "GetAccessKeyLastUsed") => Some(Operation::GetAccessKeyLastUsed),
-            (Service::Iam, "GetAccountAuthorizationDetails") => {
-                Some(Operation::GetAccountAuthorizationDetails)
-            }
+            (Service::Iam, "GetAccountAuthorizationDetails") => Some(Operation::GetAccountAuthorizationDetails),
             (Service::Iam, "GetAccountPasswordPolicy") => Some(Operation::GetAccountPasswordPolicy),
             (Service::Iam, "GetAccountProperties") => Some(Operation::GetAccountProperties),
             (Service::Iam, "GetAccountSummary") => Some(Operation::GetAccountSummary),
-            (Service::Iam, "GetContextKeysForCustomPolicy") => {
-                Some(Operation::GetContextKeysForCustomPolicy)
-            }
-            (Service::Iam, "GetContextKeysForPrincipalPolicy") => {
-                Some(Operation::GetContextKeysForPrincipalPolicy)
-            }
+            (Service::Iam, "GetContextKeysForCustomPolicy") => Some(Operation::GetContextKeysForCustomPolicy),
+            (Service::Iam, "GetContextKeysForPrincipalPolicy") => Some(Operation::GetContextKeysForPrincipalPolicy),
             (Service::Iam, "GetCredentialReport") => Some(Operation::GetCredentialReport),
             (Service::Iam, "GetDelegationRequest") => Some(Operation::GetDelegationRequest),
             (Service::Iam, "GetGroup") => Some(Operation::GetGroup),
@@ -1161,9 +1115,7 @@ impl Operation {
             (Service::Iam, "GetLoginProfile") => Some(Operation::GetLoginProfile),
             (Service::Iam, "GetMFADevice") => Some(Operation::GetMFADevice),
             (Service::Iam, "GetOpenIDConnectProvider") => Some(Operation::GetOpenIDConnectProvider),
-            (Service::Iam, "GetOrganizationsAccessReport") => {
-                Some(Operation::GetOrganizationsAccessReport)
-            }
+            (Service::Iam, "GetOrganizationsAccessReport") => Some(Operation::GetOrganizationsAccessReport),
             (Service::Iam, "GetOutboundWebIdentityFederationInfo") => {
                 Some(Operation::GetOutboundWebIdentityFederationInfo)
             }
@@ -1175,22 +1127,16 @@ impl Operation {
             (Service::Iam, "GetSAMLProvider") => Some(Operation::GetSAMLProvider),
             (Service::Iam, "GetSSHPublicKey") => Some(Operation::GetSSHPublicKey),
             (Service::Iam, "GetServerCertificate") => Some(Operation::GetServerCertificate),
-            (Service::Iam, "GetServiceLastAccessedDetails") => {
-                Some(Operation::GetServiceLastAccessedDetails)
-            }
+            (Service::Iam, "GetServiceLastAccessedDetails") => Some(Operation::GetServiceLastAccessedDetails),
             (Service::Iam, "GetServiceLastAccessedDetailsWithEntities") => {
                 Some(Operation::GetServiceLastAccessedDetailsWithEntities)
             }
-            (Service::Iam, "GetServiceLinkedRoleDeletionStatus") => {
-                Some(Operation::GetServiceLinkedRoleDeletionStatus)
-            }
+            (Service::Iam, "GetServiceLinkedRoleDeletionStatus") => Some(Operation::GetServiceLinkedRoleDeletionStatus),
             (Service::Iam, "GetUser") => Some(Operation::GetUser),
             (Service::Iam, "GetUserPolicy") => Some(Operation::GetUserPolicy),
             (Service::Iam, "ListAccessKeys") => Some(Operation::ListAccessKeys),
             (Service::Iam, "ListAccountAliases") => Some(Operation::ListAccountAliases),
-            (Service::Iam, "ListAttachedGroupPolicies") => {
-                Some(Operation::ListAttachedGroupPolicies)
-            }
+            (Service::Iam, "ListAttachedGroupPolicies") => Some(Operation::ListAttachedGroupPolicies),
             (Service::Iam, "ListAttachedRolePolicies") => Some(Operation::ListAttachedRolePolicies),
             (Service::Iam, "ListAttachedUserPolicies") => Some(Operation::ListAttachedUserPolicies),
             (Service::Iam, "ListDelegationRequests") => Some(Operation::ListDelegationRequests),
@@ -1200,24 +1146,14 @@ impl Operation {
             (Service::Iam, "ListGroupsForUser") => Some(Operation::ListGroupsForUser),
             (Service::Iam, "ListInstanceProfileTags") => Some(Operation::ListInstanceProfileTags),
             (Service::Iam, "ListInstanceProfiles") => Some(Operation::ListInstanceProfiles),
-            (Service::Iam, "ListInstanceProfilesForRole") => {
-                Some(Operation::ListInstanceProfilesForRole)
-            }
+            (Service::Iam, "ListInstanceProfilesForRole") => Some(Operation::ListInstanceProfilesForRole),
             (Service::Iam, "ListMFADeviceTags") => Some(Operation::ListMFADeviceTags),
             (Service::Iam, "ListMFADevices") => Some(Operation::ListMFADevices),
-            (Service::Iam, "ListOpenIDConnectProviderTags") => {
-                Some(Operation::ListOpenIDConnectProviderTags)
-            }
-            (Service::Iam, "ListOpenIDConnectProviders") => {
-                Some(Operation::ListOpenIDConnectProviders)
-            }
-            (Service::Iam, "ListOrganizationsFeatures") => {
-                Some(Operation::ListOrganizationsFeatures)
-            }
+            (Service::Iam, "ListOpenIDConnectProviderTags") => Some(Operation::ListOpenIDConnectProviderTags),
+            (Service::Iam, "ListOpenIDConnectProviders") => Some(Operation::ListOpenIDConnectProviders),
+            (Service::Iam, "ListOrganizationsFeatures") => Some(Operation::ListOrganizationsFeatures),
             (Service::Iam, "ListPolicies") => Some(Operation::ListPolicies),
-            (Service::Iam, "ListPoliciesGrantingServiceAccess") => {
-                Some(Operation::ListPoliciesGrantingServiceAccess)
-            }
+            (Service::Iam, "ListPoliciesGrantingServiceAccess") => Some(Operation::ListPoliciesGrantingServiceAccess),
             (Service::Iam, "ListPolicyTags") => Some(Operation::ListPolicyTags),
             (Service::Iam, "ListPolicyVersions") => Some(Operation::ListPolicyVersions),
             (Service::Iam, "ListRolePolicies") => Some(Operation::ListRolePolicies),
@@ -1226,13 +1162,9 @@ impl Operation {
             (Service::Iam, "ListSAMLProviderTags") => Some(Operation::ListSAMLProviderTags),
             (Service::Iam, "ListSAMLProviders") => Some(Operation::ListSAMLProviders),
             (Service::Iam, "ListSSHPublicKeys") => Some(Operation::ListSSHPublicKeys),
-            (Service::Iam, "ListServerCertificateTags") => {
-                Some(Operation::ListServerCertificateTags)
-            }
+            (Service::Iam, "ListServerCertificateTags") => Some(Operation::ListServerCertificateTags),
             (Service::Iam, "ListServerCertificates") => Some(Operation::ListServerCertificates),
-            (Service::Iam, "ListServiceSpecificCredentials") => {
-                Some(Operation::ListServiceSpecificCredentials)
-            }
+            (Service::Iam, "ListServiceSpecificCredentials") => Some(Operation::ListServiceSpecificCredentials),
             (Service::Iam, "ListSigningCertificates") => Some(Operation::ListSigningCertificates),
             (Service::Iam, "ListUserPolicies") => Some(Operation::ListUserPolicies),
             (Service::Iam, "ListUserTags") => Some(Operation::ListUserTags),
@@ -1240,31 +1172,21 @@ impl Operation {
             (Service::Iam, "ListVirtualMFADevices") => Some(Operation::ListVirtualMFADevices),
             (Service::Iam, "PutAccountProperties") => Some(Operation::PutAccountProperties),
             (Service::Iam, "PutGroupPolicy") => Some(Operation::PutGroupPolicy),
-            (Service::Iam, "PutRolePermissionsBoundary") => {
-                Some(Operation::PutRolePermissionsBoundary)
-            }
+            (Service::Iam, "PutRolePermissionsBoundary") => Some(Operation::PutRolePermissionsBoundary),
             (Service::Iam, "PutRolePolicy") => Some(Operation::PutRolePolicy),
-            (Service::Iam, "PutUserPermissionsBoundary") => {
-                Some(Operation::PutUserPermissionsBoundary)
-            }
+            (Service::Iam, "PutUserPermissionsBoundary") => Some(Operation::PutUserPermissionsBoundary),
             (Service::Iam, "PutUserPolicy") => Some(Operation::PutUserPolicy),
             (Service::Iam, "RejectDelegationRequest") => Some(Operation::RejectDelegationRequest),
             (Service::Iam, "RemoveClientIDFromOpenIDConnectProvider") => {
                 Some(Operation::RemoveClientIDFromOpenIDConnectProvider)
             }
-            (Service::Iam, "RemoveRoleFromInstanceProfile") => {
-                Some(Operation::RemoveRoleFromInstanceProfile)
-            }
+            (Service::Iam, "RemoveRoleFromInstanceProfile") => Some(Operation::RemoveRoleFromInstanceProfile),
             (Service::Iam, "RemoveUserFromGroup") => Some(Operation::RemoveUserFromGroup),
-            (Service::Iam, "ResetServiceSpecificCredential") => {
-                Some(Operation::ResetServiceSpecificCredential)
-            }
+            (Service::Iam, "ResetServiceSpecificCredential") => Some(Operation::ResetServiceSpecificCredential),
             (Service::Iam, "ResyncMFADevice") => Some(Operation::ResyncMFADevice),
             (Service::Iam, "SendDelegationToken") => Some(Operation::SendDelegationToken),
             (Service::Iam, "SetDefaultPolicyVersion") => Some(Operation::SetDefaultPolicyVersion),
-            (Service::Iam, "SetSecurityTokenServicePreferences") => {
-                Some(Operation::SetSecurityTokenServicePreferences)
-            }
+            (Service::Iam, "SetSecurityTokenServicePreferences") => Some(Operation::SetSecurityTokenServicePreferences),
             (Service::Iam, "SimulateCustomPolicy") => Some(Operation::SimulateCustomPolicy),
             (Service::Iam, "SimulatePrincipalPolicy") => Some(Operation::SimulatePrincipalPolicy),
             (Service::Iam, "TagInstanceProfile") => Some(Operation::TagInstanceProfile),
@@ -1277,25 +1199,19 @@ impl Operation {
             (Service::Iam, "TagUser") => Some(Operation::TagUser),
             (Service::Iam, "UntagInstanceProfile") => Some(Operation::UntagInstanceProfile),
             (Service::Iam, "UntagMFADevice") => Some(Operation::UntagMFADevice),
-            (Service::Iam, "UntagOpenIDConnectProvider") => {
-                Some(Operation::UntagOpenIDConnectProvider)
-            }
+            (Service::Iam, "UntagOpenIDConnectProvider") => Some(Operation::UntagOpenIDConnectProvider),
             (Service::Iam, "UntagPolicy") => Some(Operation::UntagPolicy),
             (Service::Iam, "UntagRole") => Some(Operation::UntagRole),
             (Service::Iam, "UntagSAMLProvider") => Some(Operation::UntagSAMLProvider),
             (Service::Iam, "UntagServerCertificate") => Some(Operation::UntagServerCertificate),
             (Service::Iam, "UntagUser") => Some(Operation::UntagUser),
             (Service::Iam, "UpdateAccessKey") => Some(Operation::UpdateAccessKey),
-            (Service::Iam, "UpdateAccountPasswordPolicy") => {
-                Some(Operation::UpdateAccountPasswordPolicy)
-            }
+            (Service::Iam, "UpdateAccountPasswordPolicy") => Some(Operation::UpdateAccountPasswordPolicy),
             (Service::Iam, "UpdateAssumeRolePolicy") => Some(Operation::UpdateAssumeRolePolicy),
             (Service::Iam, "UpdateDelegationRequest") => Some(Operation::UpdateDelegationRequest),
             (Service::Iam, "UpdateGroup") => Some(Operation::UpdateGroup),
             (Service::Iam, "UpdateLoginProfile") => Some(Operation::UpdateLoginProfile),
-            (Service::Iam, "UpdateOpenIDConnectProvider") => {
-                Some(Operation::UpdateOpenIDConnectProvider)
-            }
+            (Service::Iam, "UpdateOpenIDConnectProvider") => Some(Operation::UpdateOpenIDConnectProvider),
             (Service::Iam, "UpdateOpenIDConnectProviderThumbprint") => {
                 Some(Operation::UpdateOpenIDConnectProviderThumbprint)
             }
@@ -1304,9 +1220,7 @@ impl Operation {
             (Service::Iam, "UpdateSAMLProvider") => Some(Operation::UpdateSAMLProvider),
             (Service::Iam, "UpdateSSHPublicKey") => Some(Operation::UpdateSSHPublicKey),
             (Service::Iam, "UpdateServerCertificate") => Some(Operation::UpdateServerCertificate),
-            (Service::Iam, "UpdateServiceSpecificCredential") => {
-                Some(Operation::UpdateServiceSpecificCredential)
-            }
+            (Service::Iam, "UpdateServiceSpecificCredential") => Some(Operation::UpdateServiceSpecificCredential),
             (Service::Iam, "UpdateSigningCertificate") => Some(Operation::UpdateSigningCertificate),
             (Service::Iam, "UpdateUser") => Some(Operation::UpdateUser),
             (Service::Iam, "UploadSSHPublicKey") => Some(Operation::UploadSSHPublicKey),
@@ -1314,13 +1228,9 @@ impl Operation {
             (Service::Iam, "UploadSigningCertificate") => Some(Operation::UploadSigningCertificate),
             (Service::Sts, "AssumeRole") => Some(Operation::AssumeRole),
             (Service::Sts, "AssumeRoleWithSAML") => Some(Operation::AssumeRoleWithSAML),
-            (Service::Sts, "AssumeRoleWithWebIdentity") => {
-                Some(Operation::AssumeRoleWithWebIdentity)
-            }
+            (Service::Sts, "AssumeRoleWithWebIdentity") => Some(Operation::AssumeRoleWithWebIdentity),
             (Service::Sts, "AssumeRoot") => Some(Operation::AssumeRoot),
-            (Service::Sts, "DecodeAuthorizationMessage") => {
-                Some(Operation::DecodeAuthorizationMessage)
-            }
+            (Service::Sts, "DecodeAuthorizationMessage") => Some(Operation::DecodeAuthorizationMessage),
             (Service::Sts, "GetAccessKeyInfo") => Some(Operation::GetAccessKeyInfo),
             (Service::Sts, "GetCallerIdentity") => Some(Operation::GetCallerIdentity),
             (Service::Sts, "GetDelegatedAccessToken") => Some(Operation::GetDelegatedAccessToken),
@@ -1337,9 +1247,7 @@ impl Operation {
         match self {
             Operation::AcceptDelegationRequest => "iam:AcceptDelegationRequest",
             Operation::AcquireRole => "iam:AcquireRole",
-            Operation::AddClientIDToOpenIDConnectProvider => {
-                "iam:AddClientIDToOpenIDConnectProvider"
-            }
+            Operation::AddClientIDToOpenIDConnectProvider => "iam:AddClientIDToOpenIDConnectProvider",
             Operation::AddRoleToInstanceProfile => "iam:AddRoleToInstanceProfile",
             Operation::AddUserToGroup => "iam:AddUserToGroup",
             Operation::AssociateDelegationRequest => "iam:AssociateDelegationRequest",
@@ -1393,22 +1301,16 @@ impl Operation {
                 "iam:DisableOrganizationsRootCredentialsManagement"
             }
             Operation::DisableOrganizationsRootSessions => "iam:DisableOrganizationsRootSessions",
-            Operation::DisableOutboundWebIdentityFederation => {
-                "iam:DisableOutboundWebIdentityFederation"
-            }
+            Operation::DisableOutboundWebIdentityFederation => "iam:DisableOutboundWebIdentityFederation",
             Operation::EnableMFADevice => "iam:EnableMFADevice",
             Operation::EnableOrganizationsRootCredentialsManagement => {
                 "iam:EnableOrganizationsRootCredentialsManagement"
             }
             Operation::EnableOrganizationsRootSessions => "iam:EnableOrganizationsRootSessions",
-            Operation::EnableOutboundWebIdentityFederation => {
-                "iam:EnableOutboundWebIdentityFederation"
-            }
+            Operation::EnableOutboundWebIdentityFederation => "iam:EnableOutboundWebIdentityFederation",
             Operation::GenerateCredentialReport => "iam:GenerateCredentialReport",
             Operation::GenerateOrganizationsAccessReport => "iam:GenerateOrganizationsAccessReport",
-            Operation::GenerateServiceLastAccessedDetails => {
-                "iam:GenerateServiceLastAccessedDetails"
-            }
+            Operation::GenerateServiceLastAccessedDetails => "iam:GenerateServiceLastAccessedDetails",
             Operation::GetAccessKeyLastUsed => "iam:GetAccessKeyLastUsed",
             Operation::GetAccountAuthorizationDetails => "iam:GetAccountAuthorizationDetails",
             Operation::GetAccountPasswordPolicy => "iam:GetAccountPasswordPolicy",
@@ -1426,9 +1328,7 @@ impl Operation {
             Operation::GetMFADevice => "iam:GetMFADevice",
             Operation::GetOpenIDConnectProvider => "iam:GetOpenIDConnectProvider",
             Operation::GetOrganizationsAccessReport => "iam:GetOrganizationsAccessReport",
-            Operation::GetOutboundWebIdentityFederationInfo => {
-                "iam:GetOutboundWebIdentityFederationInfo"
-            }
+            Operation::GetOutboundWebIdentityFederationInfo => "iam:GetOutboundWebIdentityFederationInfo",
             Operation::GetPolicy => "iam:GetPolicy",
             Operation::GetPolicyVersion => "iam:GetPolicyVersion",
             Operation::GetRole => "iam:GetRole",
@@ -1438,12 +1338,8 @@ impl Operation {
             Operation::GetSSHPublicKey => "iam:GetSSHPublicKey",
             Operation::GetServerCertificate => "iam:GetServerCertificate",
             Operation::GetServiceLastAccessedDetails => "iam:GetServiceLastAccessedDetails",
-            Operation::GetServiceLastAccessedDetailsWithEntities => {
-                "iam:GetServiceLastAccessedDetailsWithEntities"
-            }
-            Operation::GetServiceLinkedRoleDeletionStatus => {
-                "iam:GetServiceLinkedRoleDeletionStatus"
-            }
+            Operation::GetServiceLastAccessedDetailsWithEntities => "iam:GetServiceLastAccessedDetailsWithEntities",
+            Operation::GetServiceLinkedRoleDeletionStatus => "iam:GetServiceLinkedRoleDeletionStatus",
             Operation::GetUser => "iam:GetUser",
             Operation::GetUserPolicy => "iam:GetUserPolicy",
             Operation::ListAccessKeys => "iam:ListAccessKeys",
@@ -1489,18 +1385,14 @@ impl Operation {
             Operation::PutUserPermissionsBoundary => "iam:PutUserPermissionsBoundary",
             Operation::PutUserPolicy => "iam:PutUserPolicy",
             Operation::RejectDelegationRequest => "iam:RejectDelegationRequest",
-            Operation::RemoveClientIDFromOpenIDConnectProvider => {
-                "iam:RemoveClientIDFromOpenIDConnectProvider"
-            }
+            Operation::RemoveClientIDFromOpenIDConnectProvider => "iam:RemoveClientIDFromOpenIDConnectProvider",
             Operation::RemoveRoleFromInstanceProfile => "iam:RemoveRoleFromInstanceProfile",
             Operation::RemoveUserFromGroup => "iam:RemoveUserFromGroup",
             Operation::ResetServiceSpecificCredential => "iam:ResetServiceSpecificCredential",
             Operation::ResyncMFADevice => "iam:ResyncMFADevice",
             Operation::SendDelegationToken => "iam:SendDelegationToken",
             Operation::SetDefaultPolicyVersion => "iam:SetDefaultPolicyVersion",
-            Operation::SetSecurityTokenServicePreferences => {
-                "iam:SetSecurityTokenServicePreferences"
-            }
+            Operation::SetSecurityTokenServicePreferences => "iam:SetSecurityTokenServicePreferences",
             Operation::SimulateCustomPolicy => "iam:SimulateCustomPolicy",
             Operation::SimulatePrincipalPolicy => "iam:SimulatePrincipalPolicy",
             Operation::TagInstanceProfile => "iam:TagInstanceProfile",
@@ -1526,9 +1418,7 @@ impl Operation {
             Operation::UpdateGroup => "iam:UpdateGroup",
             Operation::UpdateLoginProfile => "iam:UpdateLoginProfile",
             Operation::UpdateOpenIDConnectProvider => "iam:UpdateOpenIDConnectProvider",
-            Operation::UpdateOpenIDConnectProviderThumbprint => {
-                "iam:UpdateOpenIDConnectProviderThumbprint"
-            }
+            Operation::UpdateOpenIDConnectProviderThumbprint => "iam:UpdateOpenIDConnectProviderThumbprint",
             Operation::UpdateRole => "iam:UpdateRole",
             Operation::UpdateRoleDescription => "iam:UpdateRoleDescription",
             Operation::UpdateSAMLProvider => "iam:UpdateSAMLProvider",
@@ -1653,9 +1543,7 @@ impl Operation {
     /// Error codes the model lists for this operation.
     pub fn modelled_errors(self) -> &'static [&'static str] {
         match self {
-            Operation::AcceptDelegationRequest => {
-                &["NoSuchEntity", "ServiceFailure", "ConcurrentModification"]
-            }
+            Operation::AcceptDelegationRequest => &["NoSuchEntity", "ServiceFailure", "ConcurrentModification"],
             Operation::AcquireRole => &[
                 "LimitExceeded",
                 "InvalidInput",
@@ -1733,12 +1621,7 @@ impl Operation {
                 "LimitExceeded",
                 "ConcurrentModification",
             ],
-            Operation::CreateGroup => &[
-                "LimitExceeded",
-                "EntityAlreadyExists",
-                "NoSuchEntity",
-                "ServiceFailure",
-            ],
+            Operation::CreateGroup => &["LimitExceeded", "EntityAlreadyExists", "NoSuchEntity", "ServiceFailure"],
             Operation::CreateInstanceProfile => &[
                 "EntityAlreadyExists",
                 "InvalidInput",
@@ -1791,15 +1674,8 @@ impl Operation {
                 "ConcurrentModification",
                 "ServiceFailure",
             ],
-            Operation::CreateServiceLinkedRole => &[
-                "InvalidInput",
-                "LimitExceeded",
-                "NoSuchEntity",
-                "ServiceFailure",
-            ],
-            Operation::CreateServiceSpecificCredential => {
-                &["LimitExceeded", "NoSuchEntity", "NotSupportedService"]
-            }
+            Operation::CreateServiceLinkedRole => &["InvalidInput", "LimitExceeded", "NoSuchEntity", "ServiceFailure"],
+            Operation::CreateServiceSpecificCredential => &["LimitExceeded", "NoSuchEntity", "NotSupportedService"],
             Operation::CreateUser => &[
                 "LimitExceeded",
                 "EntityAlreadyExists",
@@ -1829,22 +1705,10 @@ impl Operation {
                 "LimitExceeded",
                 "ServiceFailure",
             ],
-            Operation::DeleteAccountPasswordPolicy => {
-                &["NoSuchEntity", "LimitExceeded", "ServiceFailure"]
-            }
-            Operation::DeleteGroup => &[
-                "NoSuchEntity",
-                "DeleteConflict",
-                "LimitExceeded",
-                "ServiceFailure",
-            ],
+            Operation::DeleteAccountPasswordPolicy => &["NoSuchEntity", "LimitExceeded", "ServiceFailure"],
+            Operation::DeleteGroup => &["NoSuchEntity", "DeleteConflict", "LimitExceeded", "ServiceFailure"],
             Operation::DeleteGroupPolicy => &["NoSuchEntity", "LimitExceeded", "ServiceFailure"],
-            Operation::DeleteInstanceProfile => &[
-                "NoSuchEntity",
-                "DeleteConflict",
-                "LimitExceeded",
-                "ServiceFailure",
-            ],
+            Operation::DeleteInstanceProfile => &["NoSuchEntity", "DeleteConflict", "LimitExceeded", "ServiceFailure"],
             Operation::DeleteLoginProfile => &[
                 "EntityTemporarilyUnmodifiable",
                 "NoSuchEntity",
@@ -1879,15 +1743,8 @@ impl Operation {
                 "ConcurrentModification",
                 "ServiceFailure",
             ],
-            Operation::DeleteRolePermissionsBoundary => {
-                &["NoSuchEntity", "UnmodifiableEntity", "ServiceFailure"]
-            }
-            Operation::DeleteRolePolicy => &[
-                "NoSuchEntity",
-                "LimitExceeded",
-                "UnmodifiableEntity",
-                "ServiceFailure",
-            ],
+            Operation::DeleteRolePermissionsBoundary => &["NoSuchEntity", "UnmodifiableEntity", "ServiceFailure"],
+            Operation::DeleteRolePolicy => &["NoSuchEntity", "LimitExceeded", "UnmodifiableEntity", "ServiceFailure"],
             Operation::DeleteSAMLProvider => &[
                 "InvalidInput",
                 "LimitExceeded",
@@ -1896,15 +1753,10 @@ impl Operation {
                 "ServiceFailure",
             ],
             Operation::DeleteSSHPublicKey => &["NoSuchEntity"],
-            Operation::DeleteServerCertificate => &[
-                "NoSuchEntity",
-                "DeleteConflict",
-                "LimitExceeded",
-                "ServiceFailure",
-            ],
-            Operation::DeleteServiceLinkedRole => {
-                &["NoSuchEntity", "LimitExceeded", "ServiceFailure"]
+            Operation::DeleteServerCertificate => {
+                &["NoSuchEntity", "DeleteConflict", "LimitExceeded", "ServiceFailure"]
             }
+            Operation::DeleteServiceLinkedRole => &["NoSuchEntity", "LimitExceeded", "ServiceFailure"],
             Operation::DeleteServiceSpecificCredential => &["NoSuchEntity"],
             Operation::DeleteSigningCertificate => &[
                 "NoSuchEntity",
@@ -1928,12 +1780,7 @@ impl Operation {
                 "ServiceFailure",
                 "ConcurrentModification",
             ],
-            Operation::DetachGroupPolicy => &[
-                "NoSuchEntity",
-                "LimitExceeded",
-                "InvalidInput",
-                "ServiceFailure",
-            ],
+            Operation::DetachGroupPolicy => &["NoSuchEntity", "LimitExceeded", "InvalidInput", "ServiceFailure"],
             Operation::DetachRolePolicy => &[
                 "NoSuchEntity",
                 "LimitExceeded",
@@ -1941,12 +1788,7 @@ impl Operation {
                 "UnmodifiableEntity",
                 "ServiceFailure",
             ],
-            Operation::DetachUserPolicy => &[
-                "NoSuchEntity",
-                "LimitExceeded",
-                "InvalidInput",
-                "ServiceFailure",
-            ],
+            Operation::DetachUserPolicy => &["NoSuchEntity", "LimitExceeded", "InvalidInput", "ServiceFailure"],
             Operation::DisableOrganizationsRootCredentialsManagement => &[
                 "ServiceAccessNotEnabled",
                 "AccountNotManagementOrDelegatedAdministrator",
@@ -2003,50 +1845,32 @@ impl Operation {
             Operation::GetDelegationRequest => &["NoSuchEntity", "ServiceFailure"],
             Operation::GetGroup => &["NoSuchEntity", "ServiceFailure"],
             Operation::GetGroupPolicy => &["NoSuchEntity", "ServiceFailure"],
-            Operation::GetHumanReadableSummary => {
-                &["InvalidInput", "NoSuchEntity", "ServiceFailure"]
-            }
+            Operation::GetHumanReadableSummary => &["InvalidInput", "NoSuchEntity", "ServiceFailure"],
             Operation::GetInstanceProfile => &["NoSuchEntity", "ServiceFailure"],
             Operation::GetLoginProfile => &["NoSuchEntity", "ServiceFailure"],
             Operation::GetMFADevice => &["NoSuchEntity", "ServiceFailure"],
-            Operation::GetOpenIDConnectProvider => {
-                &["InvalidInput", "NoSuchEntity", "ServiceFailure"]
-            }
+            Operation::GetOpenIDConnectProvider => &["InvalidInput", "NoSuchEntity", "ServiceFailure"],
             Operation::GetOrganizationsAccessReport => &["NoSuchEntity"],
             Operation::GetOutboundWebIdentityFederationInfo => &["FeatureDisabled"],
             Operation::GetPolicy => &["NoSuchEntity", "InvalidInput", "ServiceFailure"],
             Operation::GetPolicyVersion => &["NoSuchEntity", "InvalidInput", "ServiceFailure"],
             Operation::GetRole => &["NoSuchEntity", "ServiceFailure"],
             Operation::GetRolePolicy => &["NoSuchEntity", "ServiceFailure"],
-            Operation::GetRoleTemplateVersion => {
-                &["NoSuchEntity", "InvalidInput", "ServiceFailure"]
-            }
+            Operation::GetRoleTemplateVersion => &["NoSuchEntity", "InvalidInput", "ServiceFailure"],
             Operation::GetSAMLProvider => &["NoSuchEntity", "InvalidInput", "ServiceFailure"],
             Operation::GetSSHPublicKey => &["NoSuchEntity", "UnrecognizedPublicKeyEncoding"],
             Operation::GetServerCertificate => &["NoSuchEntity", "ServiceFailure"],
             Operation::GetServiceLastAccessedDetails => &["NoSuchEntity", "InvalidInput"],
-            Operation::GetServiceLastAccessedDetailsWithEntities => {
-                &["NoSuchEntity", "InvalidInput"]
-            }
-            Operation::GetServiceLinkedRoleDeletionStatus => {
-                &["NoSuchEntity", "InvalidInput", "ServiceFailure"]
-            }
+            Operation::GetServiceLastAccessedDetailsWithEntities => &["NoSuchEntity", "InvalidInput"],
+            Operation::GetServiceLinkedRoleDeletionStatus => &["NoSuchEntity", "InvalidInput", "ServiceFailure"],
             Operation::GetUser => &["NoSuchEntity", "ServiceFailure"],
             Operation::GetUserPolicy => &["NoSuchEntity", "ServiceFailure"],
             Operation::ListAccessKeys => &["NoSuchEntity", "ServiceFailure"],
             Operation::ListAccountAliases => &["ServiceFailure"],
-            Operation::ListAttachedGroupPolicies => {
-                &["NoSuchEntity", "InvalidInput", "ServiceFailure"]
-            }
-            Operation::ListAttachedRolePolicies => {
-                &["NoSuchEntity", "InvalidInput", "ServiceFailure"]
-            }
-            Operation::ListAttachedUserPolicies => {
-                &["NoSuchEntity", "InvalidInput", "ServiceFailure"]
-            }
-            Operation::ListDelegationRequests => {
-                &["NoSuchEntity", "ServiceFailure", "InvalidInput"]
-            }
+            Operation::ListAttachedGroupPolicies => &["NoSuchEntity", "InvalidInput", "ServiceFailure"],
+            Operation::ListAttachedRolePolicies => &["NoSuchEntity", "InvalidInput", "ServiceFailure"],
+            Operation::ListAttachedUserPolicies => &["NoSuchEntity", "InvalidInput", "ServiceFailure"],
+            Operation::ListDelegationRequests => &["NoSuchEntity", "ServiceFailure", "InvalidInput"],
             Operation::ListEntitiesForPolicy => &["NoSuchEntity", "InvalidInput", "ServiceFailure"],
             Operation::ListGroupPolicies => &["NoSuchEntity", "ServiceFailure"],
             Operation::ListGroups => &["ServiceFailure"],
@@ -2056,9 +1880,7 @@ impl Operation {
             Operation::ListInstanceProfilesForRole => &["NoSuchEntity", "ServiceFailure"],
             Operation::ListMFADeviceTags => &["NoSuchEntity", "InvalidInput", "ServiceFailure"],
             Operation::ListMFADevices => &["NoSuchEntity", "ServiceFailure"],
-            Operation::ListOpenIDConnectProviderTags => {
-                &["NoSuchEntity", "ServiceFailure", "InvalidInput"]
-            }
+            Operation::ListOpenIDConnectProviderTags => &["NoSuchEntity", "ServiceFailure", "InvalidInput"],
             Operation::ListOpenIDConnectProviders => &["ServiceFailure"],
             Operation::ListOrganizationsFeatures => &[
                 "ServiceAccessNotEnabled",
@@ -2084,9 +1906,7 @@ impl Operation {
             Operation::ListUserTags => &["NoSuchEntity", "ServiceFailure"],
             Operation::ListUsers => &["ServiceFailure"],
             Operation::ListVirtualMFADevices => &[],
-            Operation::PutAccountProperties => {
-                &["InvalidInput", "ConcurrentModification", "ServiceFailure"]
-            }
+            Operation::PutAccountProperties => &["InvalidInput", "ConcurrentModification", "ServiceFailure"],
             Operation::PutGroupPolicy => &[
                 "LimitExceeded",
                 "MalformedPolicyDocument",
@@ -2107,12 +1927,9 @@ impl Operation {
                 "UnmodifiableEntity",
                 "ServiceFailure",
             ],
-            Operation::PutUserPermissionsBoundary => &[
-                "NoSuchEntity",
-                "InvalidInput",
-                "PolicyNotAttachable",
-                "ServiceFailure",
-            ],
+            Operation::PutUserPermissionsBoundary => {
+                &["NoSuchEntity", "InvalidInput", "PolicyNotAttachable", "ServiceFailure"]
+            }
             Operation::PutUserPolicy => &[
                 "LimitExceeded",
                 "MalformedPolicyDocument",
@@ -2131,12 +1948,9 @@ impl Operation {
                 "NoSuchEntity",
                 "ServiceFailure",
             ],
-            Operation::RemoveRoleFromInstanceProfile => &[
-                "NoSuchEntity",
-                "LimitExceeded",
-                "UnmodifiableEntity",
-                "ServiceFailure",
-            ],
+            Operation::RemoveRoleFromInstanceProfile => {
+                &["NoSuchEntity", "LimitExceeded", "UnmodifiableEntity", "ServiceFailure"]
+            }
             Operation::RemoveUserFromGroup => &["NoSuchEntity", "LimitExceeded", "ServiceFailure"],
             Operation::ResetServiceSpecificCredential => &["NoSuchEntity"],
             Operation::ResyncMFADevice => &[
@@ -2152,17 +1966,10 @@ impl Operation {
                 "ConcurrentModification",
                 "InvalidInput",
             ],
-            Operation::SetDefaultPolicyVersion => &[
-                "NoSuchEntity",
-                "InvalidInput",
-                "LimitExceeded",
-                "ServiceFailure",
-            ],
+            Operation::SetDefaultPolicyVersion => &["NoSuchEntity", "InvalidInput", "LimitExceeded", "ServiceFailure"],
             Operation::SetSecurityTokenServicePreferences => &["ServiceFailure"],
             Operation::SimulateCustomPolicy => &["InvalidInput", "PolicyEvaluation"],
-            Operation::SimulatePrincipalPolicy => {
-                &["NoSuchEntity", "InvalidInput", "PolicyEvaluation"]
-            }
+            Operation::SimulatePrincipalPolicy => &["NoSuchEntity", "InvalidInput", "PolicyEvaluation"],
             Operation::TagInstanceProfile => &[
                 "NoSuchEntity",
                 "InvalidInput",
@@ -2257,12 +2064,7 @@ impl Operation {
                 "ServiceFailure",
             ],
             Operation::UntagUser => &["NoSuchEntity", "ConcurrentModification", "ServiceFailure"],
-            Operation::UpdateAccessKey => &[
-                "NoSuchEntity",
-                "LimitExceeded",
-                "ServiceFailure",
-                "InvalidInput",
-            ],
+            Operation::UpdateAccessKey => &["NoSuchEntity", "LimitExceeded", "ServiceFailure", "InvalidInput"],
             Operation::UpdateAccountPasswordPolicy => &[
                 "NoSuchEntity",
                 "MalformedPolicyDocument",
@@ -2282,12 +2084,7 @@ impl Operation {
                 "ConcurrentModification",
                 "InvalidInput",
             ],
-            Operation::UpdateGroup => &[
-                "NoSuchEntity",
-                "EntityAlreadyExists",
-                "LimitExceeded",
-                "ServiceFailure",
-            ],
+            Operation::UpdateGroup => &["NoSuchEntity", "EntityAlreadyExists", "LimitExceeded", "ServiceFailure"],
             Operation::UpdateLoginProfile => &[
                 "EntityTemporarilyUnmodifiable",
                 "NoSuchEntity",
@@ -2308,15 +2105,8 @@ impl Operation {
                 "NoSuchEntity",
                 "ServiceFailure",
             ],
-            Operation::UpdateRole => &[
-                "UnmodifiableEntity",
-                "NoSuchEntity",
-                "InvalidInput",
-                "ServiceFailure",
-            ],
-            Operation::UpdateRoleDescription => {
-                &["NoSuchEntity", "UnmodifiableEntity", "ServiceFailure"]
-            }
+            Operation::UpdateRole => &["UnmodifiableEntity", "NoSuchEntity", "InvalidInput", "ServiceFailure"],
+            Operation::UpdateRoleDescription => &["NoSuchEntity", "UnmodifiableEntity", "ServiceFailure"],
             Operation::UpdateSAMLProvider => &[
                 "NoSuchEntity",
                 "InvalidInput",
@@ -2325,19 +2115,11 @@ impl Operation {
                 "ConcurrentModification",
             ],
             Operation::UpdateSSHPublicKey => &["NoSuchEntity", "InvalidInput"],
-            Operation::UpdateServerCertificate => &[
-                "NoSuchEntity",
-                "EntityAlreadyExists",
-                "LimitExceeded",
-                "ServiceFailure",
-            ],
+            Operation::UpdateServerCertificate => {
+                &["NoSuchEntity", "EntityAlreadyExists", "LimitExceeded", "ServiceFailure"]
+            }
             Operation::UpdateServiceSpecificCredential => &["NoSuchEntity"],
-            Operation::UpdateSigningCertificate => &[
-                "NoSuchEntity",
-                "LimitExceeded",
-                "ServiceFailure",
-                "InvalidInput",
-            ],
+            Operation::UpdateSigningCertificate => &["NoSuchEntity", "LimitExceeded", "ServiceFailure", "InvalidInput"],
             Operation::UpdateUser => &[
                 "NoSuchEntity",
                 "LimitExceeded",

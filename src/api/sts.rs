@@ -10,13 +10,11 @@ use crate::wire::decode as de;
 use crate::wire::xml::XmlWriter;
 
 static PATTERN_0: de::Pattern = de::Pattern::new(r"[\w]*");
-static PATTERN_1: de::Pattern = de::Pattern::new(
-    r"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+",
-);
+static PATTERN_1: de::Pattern =
+    de::Pattern::new(r"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+");
 static PATTERN_2: de::Pattern = de::Pattern::new(r"[\w+=,.@:\/-]*");
 static PATTERN_3: de::Pattern = de::Pattern::new(r"[\w+=,.@-]*");
-static PATTERN_4: de::Pattern =
-    de::Pattern::new(r"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*");
+static PATTERN_4: de::Pattern = de::Pattern::new(r"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*");
 static PATTERN_5: de::Pattern = de::Pattern::new(r"[\w+=/:,.@-]*");
 static PATTERN_6: de::Pattern = de::Pattern::new(r"[\u0009\u000A\u000D\u0020-\u00FF]+");
 static PATTERN_7: de::Pattern = de::Pattern::new(r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+");
@@ -310,11 +308,7 @@ impl AssumeRoleRequest {
             },
             role_session_name: {
                 let p = de::join(path, "roleSessionName");
-                let v = d.string(
-                    &de::join(key, "RoleSessionName"),
-                    &p,
-                    &ROLE_SESSION_NAME_TYPE,
-                );
+                let v = d.string(&de::join(key, "RoleSessionName"), &p, &ROLE_SESSION_NAME_TYPE);
                 d.required(&p, v)
             },
             policy_arns: d.list(
@@ -629,11 +623,7 @@ impl AssumeRoleWithWebIdentityRequest {
             },
             role_session_name: {
                 let p = de::join(path, "roleSessionName");
-                let v = d.string(
-                    &de::join(key, "RoleSessionName"),
-                    &p,
-                    &ROLE_SESSION_NAME_TYPE,
-                );
+                let v = d.string(&de::join(key, "RoleSessionName"), &p, &ROLE_SESSION_NAME_TYPE);
                 d.required(&p, v)
             },
             web_identity_token: {
@@ -641,11 +631,7 @@ impl AssumeRoleWithWebIdentityRequest {
                 let v = d.string(&de::join(key, "WebIdentityToken"), &p, &CLIENT_TOKEN_TYPE);
                 d.required(&p, v)
             },
-            provider_id: d.string(
-                &de::join(key, "ProviderId"),
-                &de::join(path, "providerId"),
-                &URL_TYPE,
-            ),
+            provider_id: d.string(&de::join(key, "ProviderId"), &de::join(path, "providerId"), &URL_TYPE),
             policy_arns: d.list(
                 &de::join(key, "PolicyArns"),
                 &de::join(path, "policyArns"),
@@ -773,11 +759,7 @@ impl AssumeRootRequest {
         Self {
             target_principal: {
                 let p = de::join(path, "targetPrincipal");
-                let v = d.string(
-                    &de::join(key, "TargetPrincipal"),
-                    &p,
-                    &TARGET_PRINCIPAL_TYPE,
-                );
+                let v = d.string(&de::join(key, "TargetPrincipal"), &p, &TARGET_PRINCIPAL_TYPE);
                 d.required(&p, v)
             },
             task_policy_arn: {
@@ -1600,11 +1582,7 @@ impl ProvidedContext {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(d: &mut de::Decoder<'_>, key: &str, path: &str) -> Self {
         Self {
-            provider_arn: d.string(
-                &de::join(key, "ProviderArn"),
-                &de::join(path, "providerArn"),
-                &ARN_TYPE,
-            ),
+            provider_arn: d.string(&de::join(key, "ProviderArn"), &de::join(path, "providerArn"), &ARN_TYPE),
             context_assertion: d.string(
                 &de::join(key, "ContextAssertion"),
                 &de::join(path, "contextAssertion"),

@@ -63,9 +63,7 @@ pub struct Catalog {
 impl Catalog {
     /// A policy by `policy/PATH/NAME`.
     pub fn by_resource(&self, resource: &str) -> Option<&ManagedPolicy> {
-        self.by_resource
-            .get(resource)
-            .and_then(|i| self.policies.get(*i))
+        self.by_resource.get(resource).and_then(|i| self.policies.get(*i))
     }
 
     /// A policy by its id.
@@ -113,16 +111,8 @@ pub fn catalog() -> &'static Catalog {
                 document: r.document.get().to_string(),
             })
             .collect();
-        let by_resource = policies
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.resource(), i))
-            .collect();
-        let by_id = policies
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.clone(), i))
-            .collect();
+        let by_resource = policies.iter().enumerate().map(|(i, p)| (p.resource(), i)).collect();
+        let by_id = policies.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
         Catalog {
             policies,
             by_resource,
@@ -139,18 +129,11 @@ mod tests {
     fn loads_every_policy_with_stable_ids() {
         let c = catalog();
         assert_eq!(c.policies.len(), 1568);
-        let billing = c
-            .by_resource("policy/job-function/Billing")
-            .expect("Billing");
+        let billing = c.by_resource("policy/job-function/Billing").expect("Billing");
         assert_eq!(billing.path, "/job-function/");
         assert!(billing.id.starts_with("ANPA") && billing.id.len() == 21);
-        assert_eq!(
-            c.by_id(&billing.id).map(|p| p.name.as_str()),
-            Some("Billing")
-        );
-        let power = c
-            .by_resource("policy/PowerUserAccess")
-            .expect("PowerUserAccess");
+        assert_eq!(c.by_id(&billing.id).map(|p| p.name.as_str()), Some("Billing"));
+        let power = c.by_resource("policy/PowerUserAccess").expect("PowerUserAccess");
         assert!(power.document.contains("NotAction"));
     }
 }

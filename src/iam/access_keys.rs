@@ -16,10 +16,7 @@ fn user_arn(ctx: &Ctx, c: &rusqlite::Connection, name: Option<&str>) -> ApiResul
 }
 
 /// CreateAccessKey for a user (the caller by default).
-pub fn create_access_key(
-    ctx: &Ctx,
-    input: CreateAccessKeyRequest,
-) -> ApiResult<CreateAccessKeyResponse> {
+pub fn create_access_key(ctx: &Ctx, input: CreateAccessKeyRequest) -> ApiResult<CreateAccessKeyResponse> {
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, &user_arn(ctx, tx, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, tx, input.user_name.as_deref())?;
@@ -51,20 +48,15 @@ pub fn create_access_key(
 }
 
 /// ListAccessKeys (metadata only; secrets are never returned again).
-pub fn list_access_keys(
-    ctx: &Ctx,
-    input: ListAccessKeysRequest,
-) -> ApiResult<ListAccessKeysResponse> {
+pub fn list_access_keys(ctx: &Ctx, input: ListAccessKeysRequest) -> ApiResult<ListAccessKeysResponse> {
     ctx.app.store.read(|c| {
         ctx.authorize(c, &user_arn(ctx, c, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, c, input.user_name.as_deref())?;
         let after = page::decode_marker(input.marker.as_deref())?;
         let limit = page::limit(input.max_items);
-        let p = page::paginate(
-            store::for_user(c, &u.id, after.as_deref(), limit)?,
-            limit,
-            |k| k.id.clone(),
-        );
+        let p = page::paginate(store::for_user(c, &u.id, after.as_deref(), limit)?, limit, |k| {
+            k.id.clone()
+        });
         Ok(ListAccessKeysResponse {
             access_key_metadata: p
                 .items
@@ -82,12 +74,7 @@ pub fn list_access_keys(
     })
 }
 
-fn owned_key(
-    ctx: &Ctx,
-    c: &rusqlite::Connection,
-    user: Option<&str>,
-    key_id: &str,
-) -> ApiResult<AccessKeyRow> {
+fn owned_key(ctx: &Ctx, c: &rusqlite::Connection, user: Option<&str>, key_id: &str) -> ApiResult<AccessKeyRow> {
     let u = super::user_or_caller(ctx, c, user)?;
     match store::by_id(c, key_id)? {
         Some(k) if k.user_id == u.id => Ok(k),

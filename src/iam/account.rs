@@ -18,10 +18,7 @@ pub fn create_account_alias(ctx: &Ctx, input: CreateAccountAliasRequest) -> ApiR
 }
 
 /// ListAccountAliases.
-pub fn list_account_aliases(
-    ctx: &Ctx,
-    input: ListAccountAliasesRequest,
-) -> ApiResult<ListAccountAliasesResponse> {
+pub fn list_account_aliases(ctx: &Ctx, input: ListAccountAliasesRequest) -> ApiResult<ListAccountAliasesResponse> {
     ctx.app.store.read(|c| {
         ctx.authorize(c, "*")?;
         let after = page::decode_marker(input.marker.as_deref())?;
@@ -30,11 +27,7 @@ pub fn list_account_aliases(
             .into_iter()
             .filter(|a| after.as_deref().is_none_or(|m| a.as_str() > m))
             .collect();
-        let p = page::paginate(
-            rows.into_iter().take(limit + 1).collect(),
-            limit,
-            Clone::clone,
-        );
+        let p = page::paginate(rows.into_iter().take(limit + 1).collect(), limit, Clone::clone);
         Ok(ListAccountAliasesResponse {
             account_aliases: p.items,
             is_truncated: Some(p.marker.is_some()),
@@ -70,10 +63,7 @@ pub fn get_account_summary(ctx: &Ctx) -> ApiResult<GetAccountSummaryResponse> {
             ("Groups".into(), q(groups::count(c)?)),
             ("GroupsQuota".into(), q(quotas::GROUPS)),
             ("ServerCertificates".into(), 0),
-            (
-                "ServerCertificatesQuota".into(),
-                q(quotas::SERVER_CERTIFICATES),
-            ),
+            ("ServerCertificatesQuota".into(), q(quotas::SERVER_CERTIFICATES)),
             ("UserPolicySizeQuota".into(), u(quotas::USER_POLICY_SIZE)),
             ("GroupPolicySizeQuota".into(), u(quotas::GROUP_POLICY_SIZE)),
             ("GroupsPerUserQuota".into(), q(quotas::GROUPS_PER_USER)),
@@ -81,45 +71,24 @@ pub fn get_account_summary(ctx: &Ctx) -> ApiResult<GetAccountSummaryResponse> {
                 "SigningCertificatesPerUserQuota".into(),
                 q(quotas::SIGNING_CERTIFICATES_PER_USER),
             ),
-            (
-                "AccessKeysPerUserQuota".into(),
-                q(quotas::ACCESS_KEYS_PER_USER),
-            ),
+            ("AccessKeysPerUserQuota".into(), q(quotas::ACCESS_KEYS_PER_USER)),
             ("MFADevices".into(), q(counts.mfa_devices)),
             ("MFADevicesInUse".into(), q(counts.mfa_devices_in_use)),
             ("AccountMFAEnabled".into(), 0),
             ("AccountAccessKeysPresent".into(), 0),
             ("AccountPasswordPresent".into(), 0),
             ("AccountSigningCertificatesPresent".into(), 0),
-            (
-                "AttachedPoliciesPerGroupQuota".into(),
-                q(quotas::ATTACHED_POLICIES),
-            ),
-            (
-                "AttachedPoliciesPerRoleQuota".into(),
-                q(quotas::ATTACHED_POLICIES),
-            ),
-            (
-                "AttachedPoliciesPerUserQuota".into(),
-                q(quotas::ATTACHED_POLICIES),
-            ),
+            ("AttachedPoliciesPerGroupQuota".into(), q(quotas::ATTACHED_POLICIES)),
+            ("AttachedPoliciesPerRoleQuota".into(), q(quotas::ATTACHED_POLICIES)),
+            ("AttachedPoliciesPerUserQuota".into(), q(quotas::ATTACHED_POLICIES)),
             ("Policies".into(), q(counts.policies)),
             ("PoliciesQuota".into(), q(quotas::POLICIES)),
             ("PolicySizeQuota".into(), u(quotas::POLICY_SIZE)),
-            (
-                "PolicyVersionsInUse".into(),
-                q(counts.policy_versions_in_use),
-            ),
+            ("PolicyVersionsInUse".into(), q(counts.policy_versions_in_use)),
             ("PolicyVersionsInUseQuota".into(), 10000),
-            (
-                "VersionsPerPolicyQuota".into(),
-                q(quotas::VERSIONS_PER_POLICY),
-            ),
+            ("VersionsPerPolicyQuota".into(), q(quotas::VERSIONS_PER_POLICY)),
             ("GlobalEndpointTokenVersion".into(), 1),
-            (
-                "AssumeRolePolicySizeQuota".into(),
-                u(quotas::ASSUME_ROLE_POLICY_SIZE),
-            ),
+            ("AssumeRolePolicySizeQuota".into(), u(quotas::ASSUME_ROLE_POLICY_SIZE)),
             ("InstanceProfiles".into(), q(counts.instance_profiles)),
             ("InstanceProfilesQuota".into(), q(quotas::INSTANCE_PROFILES)),
             ("Providers".into(), q(counts.providers)),
@@ -128,8 +97,6 @@ pub fn get_account_summary(ctx: &Ctx) -> ApiResult<GetAccountSummaryResponse> {
             ("RolesQuota".into(), q(quotas::ROLES)),
         ];
         map.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(GetAccountSummaryResponse {
-            summary_map: Some(map),
-        })
+        Ok(GetAccountSummaryResponse { summary_map: Some(map) })
     })
 }

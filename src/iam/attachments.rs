@@ -24,11 +24,7 @@ fn policy_arn_key(arn: &str) -> [(String, Vec<String>); 1] {
 /// Attaches a policy to an entity (idempotent).
 pub fn attach(ctx: &Ctx, kind: Entity, name: &str, policy_arn: &str) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
-        ctx.authorize_with(
-            tx,
-            &entities::arn(ctx, tx, kind, name)?,
-            &policy_arn_key(policy_arn),
-        )?;
+        ctx.authorize_with(tx, &entities::arn(ctx, tx, kind, name)?, &policy_arn_key(policy_arn))?;
         let e = entities::load(ctx, tx, kind, name)?;
         let p = policies::find(ctx, tx, policy_arn)?.ok_or_else(|| not_attachable(policy_arn))?;
         let current = store::attached(tx, kind, &e.id)?;
@@ -41,10 +37,7 @@ pub fn attach(ctx: &Ctx, kind: Entity, name: &str, policy_arn: &str) -> ApiResul
                 Entity::Group => "PoliciesPerGroup",
                 Entity::Role => "PoliciesPerRole",
             };
-            return Err(super::messages::quota_exceeded(
-                quota,
-                quotas::ATTACHED_POLICIES,
-            ));
+            return Err(super::messages::quota_exceeded(quota, quotas::ATTACHED_POLICIES));
         }
         store::attach(tx, kind, &e.id, p.id())?;
         Ok(())
@@ -54,29 +47,18 @@ pub fn attach(ctx: &Ctx, kind: Entity, name: &str, policy_arn: &str) -> ApiResul
 /// Detaches a policy from an entity.
 pub fn detach(ctx: &Ctx, kind: Entity, name: &str, policy_arn: &str) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
-        ctx.authorize_with(
-            tx,
-            &entities::arn(ctx, tx, kind, name)?,
-            &policy_arn_key(policy_arn),
-        )?;
+        ctx.authorize_with(tx, &entities::arn(ctx, tx, kind, name)?, &policy_arn_key(policy_arn))?;
         let e = entities::load(ctx, tx, kind, name)?;
         let p = policies::find(ctx, tx, policy_arn)?.ok_or_else(|| not_attachable(policy_arn))?;
         if !store::detach(tx, kind, &e.id, p.id())? {
-            return Err(errors::no_such_entity(format!(
-                "Policy {policy_arn} was not found."
-            )));
+            return Err(errors::no_such_entity(format!("Policy {policy_arn} was not found.")));
         }
         Ok(())
     })
 }
 
 /// The AttachedPolicy list of an entity.
-pub fn attached_policies(
-    ctx: &Ctx,
-    c: &Connection,
-    kind: Entity,
-    entity_id: &str,
-) -> ApiResult<Vec<AttachedPolicy>> {
+pub fn attached_policies(ctx: &Ctx, c: &Connection, kind: Entity, entity_id: &str) -> ApiResult<Vec<AttachedPolicy>> {
     let mut out = Vec::new();
     for id in store::attached(c, kind, entity_id)? {
         if let Some(p) = policies::by_id(c, &id)? {
@@ -200,9 +182,7 @@ pub fn list_entities_for_policy(
         for (kind, id) in attachments {
             match kind.as_str() {
                 "user" if wanted("User") => {
-                    if let Some(u) =
-                        crate::store::users::by_id(c, &id)?.filter(|u| u.path.starts_with(prefix))
-                    {
+                    if let Some(u) = crate::store::users::by_id(c, &id)?.filter(|u| u.path.starts_with(prefix)) {
                         users.push(PolicyUser {
                             user_name: Some(u.name),
                             user_id: Some(u.id),
@@ -210,9 +190,7 @@ pub fn list_entities_for_policy(
                     }
                 }
                 "group" if wanted("Group") => {
-                    if let Some(g) =
-                        crate::store::groups::by_id(c, &id)?.filter(|g| g.path.starts_with(prefix))
-                    {
+                    if let Some(g) = crate::store::groups::by_id(c, &id)?.filter(|g| g.path.starts_with(prefix)) {
                         groups.push(PolicyGroup {
                             group_name: Some(g.name),
                             group_id: Some(g.id),
@@ -220,9 +198,7 @@ pub fn list_entities_for_policy(
                     }
                 }
                 "role" if wanted("Role") => {
-                    if let Some(r) =
-                        crate::store::roles::by_id(c, &id)?.filter(|r| r.path.starts_with(prefix))
-                    {
+                    if let Some(r) = crate::store::roles::by_id(c, &id)?.filter(|r| r.path.starts_with(prefix)) {
                         roles.push(PolicyRole {
                             role_name: Some(r.name),
                             role_id: Some(r.id),

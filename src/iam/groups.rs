@@ -43,10 +43,7 @@ pub fn to_api(ctx: &Ctx, g: &GroupRow) -> Group {
 pub fn create_group(ctx: &Ctx, input: CreateGroupRequest) -> ApiResult<CreateGroupResponse> {
     let path = input.path.unwrap_or_else(|| "/".to_string());
     ctx.app.store.write(|tx| {
-        ctx.authorize(
-            tx,
-            &ctx.iam_arn(&format!("group{path}{}", input.group_name)),
-        )?;
+        ctx.authorize(tx, &ctx.iam_arn(&format!("group{path}{}", input.group_name)))?;
         if store::by_name(tx, &input.group_name)?.is_some() {
             return Err(messages::already_exists("Group", &input.group_name));
         }
@@ -96,11 +93,9 @@ pub fn list_groups(ctx: &Ctx, input: ListGroupsRequest) -> ApiResult<ListGroupsR
         ctx.authorize(c, &ctx.iam_arn(&format!("group{prefix}")))?;
         let after = page::decode_marker(input.marker.as_deref())?;
         let limit = page::limit(input.max_items);
-        let p = page::paginate(
-            store::list(c, &prefix, after.as_deref(), limit)?,
-            limit,
-            |g| g.name.to_lowercase(),
-        );
+        let p = page::paginate(store::list(c, &prefix, after.as_deref(), limit)?, limit, |g| {
+            g.name.to_lowercase()
+        });
         Ok(ListGroupsResponse {
             groups: p.items.iter().map(|g| to_api(ctx, g)).collect(),
             is_truncated: Some(p.marker.is_some()),
@@ -114,10 +109,7 @@ pub fn update_group(ctx: &Ctx, input: UpdateGroupRequest) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.group_name)?)?;
         let g = load(tx, &input.group_name)?;
-        let name = input
-            .new_group_name
-            .clone()
-            .unwrap_or_else(|| g.name.clone());
+        let name = input.new_group_name.clone().unwrap_or_else(|| g.name.clone());
         let path = input.new_path.clone().unwrap_or_else(|| g.path.clone());
         if let Some(other) = store::by_name(tx, &name)? {
             if other.id != g.id {
@@ -149,13 +141,8 @@ pub fn add_user_to_group(ctx: &Ctx, input: AddUserToGroupRequest) -> ApiResult<(
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.group_name)?)?;
         let g = load(tx, &input.group_name)?;
         let u = users::load(tx, &input.user_name)?;
-        if !store::is_member(tx, &g.id, &u.id)?
-            && store::count_for_user(tx, &u.id)? >= quotas::GROUPS_PER_USER
-        {
-            return Err(messages::quota_exceeded(
-                "GroupsPerUser",
-                quotas::GROUPS_PER_USER,
-            ));
+        if !store::is_member(tx, &g.id, &u.id)? && store::count_for_user(tx, &u.id)? >= quotas::GROUPS_PER_USER {
+            return Err(messages::quota_exceeded("GroupsPerUser", quotas::GROUPS_PER_USER));
         }
         store::add_member(tx, &g.id, &u.id)?;
         Ok(())
@@ -179,20 +166,15 @@ pub fn remove_user_from_group(ctx: &Ctx, input: RemoveUserFromGroupRequest) -> A
 }
 
 /// ListGroupsForUser.
-pub fn list_groups_for_user(
-    ctx: &Ctx,
-    input: ListGroupsForUserRequest,
-) -> ApiResult<ListGroupsForUserResponse> {
+pub fn list_groups_for_user(ctx: &Ctx, input: ListGroupsForUserRequest) -> ApiResult<ListGroupsForUserResponse> {
     ctx.app.store.read(|c| {
         ctx.authorize(c, &users::resource_arn(ctx, c, &input.user_name)?)?;
         let u = users::load(c, &input.user_name)?;
         let after = page::decode_marker(input.marker.as_deref())?;
         let limit = page::limit(input.max_items);
-        let p = page::paginate(
-            store::for_user(c, &u.id, after.as_deref(), limit)?,
-            limit,
-            |g| g.name.to_lowercase(),
-        );
+        let p = page::paginate(store::for_user(c, &u.id, after.as_deref(), limit)?, limit, |g| {
+            g.name.to_lowercase()
+        });
         Ok(ListGroupsForUserResponse {
             groups: p.items.iter().map(|g| to_api(ctx, g)).collect(),
             is_truncated: Some(p.marker.is_some()),

@@ -28,13 +28,7 @@ fn no_such_policy(kind: Entity, name: &str) -> crate::error::ApiError {
 }
 
 /// Put{User,Group,Role}Policy: validates, then creates or replaces.
-pub fn put(
-    ctx: &Ctx,
-    kind: Entity,
-    name: &str,
-    policy_name: &str,
-    document: &str,
-) -> ApiResult<()> {
+pub fn put(ctx: &Ctx, kind: Entity, name: &str, policy_name: &str, document: &str) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, &entities::arn(ctx, tx, kind, name)?)?;
         let e = entities::load(ctx, tx, kind, name)?;
@@ -63,8 +57,7 @@ pub fn get(ctx: &Ctx, kind: Entity, name: &str, policy_name: &str) -> ApiResult<
     ctx.app.store.read(|c| {
         ctx.authorize(c, &entities::arn(ctx, c, kind, name)?)?;
         let e = entities::load(ctx, c, kind, name)?;
-        let doc = store::inline(c, kind, &e.id, policy_name)?
-            .ok_or_else(|| no_such_policy(kind, policy_name))?;
+        let doc = store::inline(c, kind, &e.id, policy_name)?.ok_or_else(|| no_such_policy(kind, policy_name))?;
         Ok((e.name, policies::encode_document(&doc)))
     })
 }
@@ -92,10 +85,7 @@ pub fn list(
     ctx.app.store.read(|c| {
         ctx.authorize(c, &entities::arn(ctx, c, kind, name)?)?;
         let e = entities::load(ctx, c, kind, name)?;
-        let names = store::inlines(c, kind, &e.id)?
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect();
+        let names = store::inlines(c, kind, &e.id)?.into_iter().map(|(n, _)| n).collect();
         policies::offset_page(names, marker, max_items)
     })
 }
@@ -113,8 +103,7 @@ pub fn put_user_policy(ctx: &Ctx, input: PutUserPolicyRequest) -> ApiResult<()> 
 
 /// GetUserPolicy.
 pub fn get_user_policy(ctx: &Ctx, input: GetUserPolicyRequest) -> ApiResult<GetUserPolicyResponse> {
-    let (user_name, policy_document) =
-        get(ctx, Entity::User, &input.user_name, &input.policy_name)?;
+    let (user_name, policy_document) = get(ctx, Entity::User, &input.user_name, &input.policy_name)?;
     Ok(GetUserPolicyResponse {
         user_name,
         policy_name: input.policy_name,
@@ -128,10 +117,7 @@ pub fn delete_user_policy(ctx: &Ctx, input: DeleteUserPolicyRequest) -> ApiResul
 }
 
 /// ListUserPolicies.
-pub fn list_user_policies(
-    ctx: &Ctx,
-    input: ListUserPoliciesRequest,
-) -> ApiResult<ListUserPoliciesResponse> {
+pub fn list_user_policies(ctx: &Ctx, input: ListUserPoliciesRequest) -> ApiResult<ListUserPoliciesResponse> {
     let (policy_names, marker) = list(
         ctx,
         Entity::User,
@@ -158,12 +144,8 @@ pub fn put_group_policy(ctx: &Ctx, input: PutGroupPolicyRequest) -> ApiResult<()
 }
 
 /// GetGroupPolicy.
-pub fn get_group_policy(
-    ctx: &Ctx,
-    input: GetGroupPolicyRequest,
-) -> ApiResult<GetGroupPolicyResponse> {
-    let (group_name, policy_document) =
-        get(ctx, Entity::Group, &input.group_name, &input.policy_name)?;
+pub fn get_group_policy(ctx: &Ctx, input: GetGroupPolicyRequest) -> ApiResult<GetGroupPolicyResponse> {
+    let (group_name, policy_document) = get(ctx, Entity::Group, &input.group_name, &input.policy_name)?;
     Ok(GetGroupPolicyResponse {
         group_name,
         policy_name: input.policy_name,
@@ -177,10 +159,7 @@ pub fn delete_group_policy(ctx: &Ctx, input: DeleteGroupPolicyRequest) -> ApiRes
 }
 
 /// ListGroupPolicies.
-pub fn list_group_policies(
-    ctx: &Ctx,
-    input: ListGroupPoliciesRequest,
-) -> ApiResult<ListGroupPoliciesResponse> {
+pub fn list_group_policies(ctx: &Ctx, input: ListGroupPoliciesRequest) -> ApiResult<ListGroupPoliciesResponse> {
     let (policy_names, marker) = list(
         ctx,
         Entity::Group,

@@ -48,10 +48,7 @@ fn user_arn(ctx: &Ctx, c: &Connection, name: Option<&str>) -> ApiResult<String> 
 }
 
 /// CreateLoginProfile.
-pub fn create_login_profile(
-    ctx: &Ctx,
-    input: CreateLoginProfileRequest,
-) -> ApiResult<CreateLoginProfileResponse> {
+pub fn create_login_profile(ctx: &Ctx, input: CreateLoginProfileRequest) -> ApiResult<CreateLoginProfileResponse> {
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, &user_arn(ctx, tx, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, tx, input.user_name.as_deref())?;
@@ -81,10 +78,7 @@ pub fn create_login_profile(
 }
 
 /// GetLoginProfile.
-pub fn get_login_profile(
-    ctx: &Ctx,
-    input: GetLoginProfileRequest,
-) -> ApiResult<GetLoginProfileResponse> {
+pub fn get_login_profile(ctx: &Ctx, input: GetLoginProfileRequest) -> ApiResult<GetLoginProfileResponse> {
     ctx.app.store.read(|c| {
         ctx.authorize(c, &user_arn(ctx, c, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, c, input.user_name.as_deref())?;

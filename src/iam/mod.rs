@@ -50,17 +50,13 @@ pub fn user_resource(u: &UserRow) -> String {
 /// Refuses to delete a user or group that still has managed or inline policies.
 pub fn dependents_check(c: &Connection, entity_kind: &str, entity_id: &str) -> ApiResult<()> {
     let attached: i64 = c
-        .prepare_cached(
-            "SELECT COUNT(*) FROM attachments WHERE entity_kind = ?1 AND entity_id = ?2",
-        )?
+        .prepare_cached("SELECT COUNT(*) FROM attachments WHERE entity_kind = ?1 AND entity_id = ?2")?
         .query_row([entity_kind, entity_id], |r| r.get(0))?;
     if attached > 0 {
         return Err(messages::delete_conflict("detach all policies"));
     }
     let inline: i64 = c
-        .prepare_cached(
-            "SELECT COUNT(*) FROM inline_policies WHERE entity_kind = ?1 AND entity_id = ?2",
-        )?
+        .prepare_cached("SELECT COUNT(*) FROM inline_policies WHERE entity_kind = ?1 AND entity_id = ?2")?
         .query_row([entity_kind, entity_id], |r| r.get(0))?;
     if inline > 0 {
         return Err(messages::delete_conflict("delete policies"));
@@ -114,19 +110,14 @@ pub struct SummaryCounts {
 
 /// Reads the cross-family counts.
 pub fn summary_counts(c: &Connection) -> ApiResult<SummaryCounts> {
-    let count =
-        |sql: &str| -> ApiResult<i64> { Ok(c.prepare_cached(sql)?.query_row([], |r| r.get(0))?) };
+    let count = |sql: &str| -> ApiResult<i64> { Ok(c.prepare_cached(sql)?.query_row([], |r| r.get(0))?) };
     Ok(SummaryCounts {
         policies: count("SELECT COUNT(*) FROM policies")?,
         policy_versions_in_use: count("SELECT COUNT(*) FROM policy_versions")?,
         roles: count("SELECT COUNT(*) FROM roles")?,
         instance_profiles: count("SELECT COUNT(*) FROM instance_profiles")?,
-        providers: count(
-            "SELECT (SELECT COUNT(*) FROM oidc_providers) + (SELECT COUNT(*) FROM saml_providers)",
-        )?,
+        providers: count("SELECT (SELECT COUNT(*) FROM oidc_providers) + (SELECT COUNT(*) FROM saml_providers)")?,
         mfa_devices: count("SELECT COUNT(*) FROM mfa_devices")?,
-        mfa_devices_in_use: count(
-            "SELECT COUNT(*) FROM mfa_devices WHERE user_id IS NOT NULL",
-        )?,
+        mfa_devices_in_use: count("SELECT COUNT(*) FROM mfa_devices WHERE user_id IS NOT NULL")?,
     })
 }

@@ -53,10 +53,7 @@ pub fn check_password(c: &Connection, password: &str, previous_hashes: &[String]
     match &policy {
         Some(p) => {
             if len < usize::try_from(p.minimum_length).unwrap_or(6) {
-                problems.push(format!(
-                    "Password should have a minimum length of {}",
-                    p.minimum_length
-                ));
+                problems.push(format!("Password should have a minimum length of {}", p.minimum_length));
             }
             if p.uppercase && !has_upper {
                 problems.push("Password should have at least one uppercase letter".to_string());
@@ -112,10 +109,7 @@ pub fn check_password(c: &Connection, password: &str, previous_hashes: &[String]
 }
 
 /// UpdateAccountPasswordPolicy: unspecified settings take AWS's defaults.
-pub fn update_account_password_policy(
-    ctx: &Ctx,
-    input: UpdateAccountPasswordPolicyRequest,
-) -> ApiResult<()> {
+pub fn update_account_password_policy(ctx: &Ctx, input: UpdateAccountPasswordPolicyRequest) -> ApiResult<()> {
     let p = Policy {
         minimum_length: input.minimum_password_length.unwrap_or(6),
         symbols: input.require_symbols.unwrap_or(false),
@@ -158,9 +152,7 @@ pub fn get_account_password_policy(ctx: &Ctx) -> ApiResult<GetAccountPasswordPol
 }
 
 fn no_policy() -> crate::error::ApiError {
-    errors::no_such_entity(
-        "The Password Policy with domain name ACCOUNT cannot be found.".to_string(),
-    )
+    errors::no_such_entity("The Password Policy with domain name ACCOUNT cannot be found.".to_string())
 }
 
 /// DeleteAccountPasswordPolicy.

@@ -78,9 +78,7 @@ fn split_arn(arn: &str) -> Option<(&str, &str)> {
     ) else {
         return None;
     };
-    resource
-        .starts_with("policy/")
-        .then_some((account, resource))
+    resource.starts_with("policy/").then_some((account, resource))
 }
 
 /// Finds a managed policy by ARN; `None` when no such policy exists.
@@ -139,10 +137,7 @@ pub fn check_document(doc: &str) -> ApiResult<()> {
     crate::policy::parse_policy(doc, crate::policy::PolicyKind::Identity)
         .map_err(|e| errors::malformed_policy_document(e.message))?;
     if crate::policy::policy_size(doc) > quotas::POLICY_SIZE {
-        return Err(messages::quota_exceeded(
-            "PolicySize",
-            quotas::POLICY_SIZE as i64,
-        ));
+        return Err(messages::quota_exceeded("PolicySize", quotas::POLICY_SIZE as i64));
     }
     Ok(())
 }
@@ -189,12 +184,7 @@ fn count(n: i64) -> Option<i32> {
 }
 
 /// The Policy shape.
-pub fn to_api(
-    ctx: &Ctx,
-    p: &PolicyRef,
-    usage: &Usage,
-    tags: Option<Vec<(String, String)>>,
-) -> Policy {
+pub fn to_api(ctx: &Ctx, p: &PolicyRef, usage: &Usage, tags: Option<Vec<(String, String)>>) -> Policy {
     let (description, default_version, created, updated) = match p {
         PolicyRef::Customer(r) => (
             r.description.clone(),
@@ -221,29 +211,18 @@ pub fn to_api(
         description,
         create_date: Some(created),
         update_date: Some(updated),
-        tags: tags.filter(|t| !t.is_empty()).map(|t| {
-            t.into_iter()
-                .map(|(key, value)| Tag { key, value })
-                .collect()
-        }),
+        tags: tags
+            .filter(|t| !t.is_empty())
+            .map(|t| t.into_iter().map(|(key, value)| Tag { key, value }).collect()),
     }
 }
 
 /// CreatePolicy.
 pub fn create_policy(ctx: &Ctx, input: CreatePolicyRequest) -> ApiResult<CreatePolicyResponse> {
     let path = input.path.clone().unwrap_or_else(|| "/".to_string());
-    let new_tags = super::tags::pairs(
-        input
-            .tags
-            .iter()
-            .flatten()
-            .map(|t| (t.key.as_str(), t.value.as_str())),
-    );
+    let new_tags = super::tags::pairs(input.tags.iter().flatten().map(|t| (t.key.as_str(), t.value.as_str())));
     ctx.app.store.write(|tx| {
-        ctx.authorize(
-            tx,
-            &ctx.iam_arn(&format!("policy{path}{}", input.policy_name)),
-        )?;
+        ctx.authorize(tx, &ctx.iam_arn(&format!("policy{path}{}", input.policy_name)))?;
         super::tags::check_request(&new_tags)?;
         check_document(&input.policy_document)?;
         if store::by_name(tx, &input.policy_name)?.is_some() {
@@ -253,10 +232,7 @@ pub fn create_policy(ctx: &Ctx, input: CreatePolicyRequest) -> ApiResult<CreateP
             )));
         }
         if store::all(tx)?.len() as i64 >= quotas::POLICIES {
-            return Err(messages::quota_exceeded(
-                "PoliciesPerAccount",
-                quotas::POLICIES,
-            ));
+            return Err(messages::quota_exceeded("PoliciesPerAccount", quotas::POLICIES));
         }
         let now = ctx.now_iso();
         let row = PolicyRow {
@@ -273,12 +249,7 @@ pub fn create_policy(ctx: &Ctx, input: CreatePolicyRequest) -> ApiResult<CreateP
         tag_store::put(tx, Kind::Policy, &row.id, &new_tags)?;
         let usage = Usage::load(tx)?;
         Ok(CreatePolicyResponse {
-            policy: Some(to_api(
-                ctx,
-                &PolicyRef::Customer(row),
-                &usage,
-                Some(new_tags.clone()),
-            )),
+            policy: Some(to_api(ctx, &PolicyRef::Customer(row), &usage, Some(new_tags.clone()))),
         })
     })
 }
@@ -349,10 +320,7 @@ pub fn offset_page<T>(
     let total = items.len();
     let out: Vec<T> = items.into_iter().skip(start).take(limit).collect();
     let end = start + out.len();
-    Ok((
-        out,
-        (end < total).then(|| page::encode_marker(&end.to_string())),
-    ))
+    Ok((out, (end < total).then(|| page::encode_marker(&end.to_string()))))
 }
 
 /// DeletePolicy: only when detached and with no versions but the default.
@@ -376,12 +344,7 @@ pub fn delete_policy(ctx: &Ctx, input: DeletePolicyRequest) -> ApiResult<()> {
 
 /// TagPolicy.
 pub fn tag_policy(ctx: &Ctx, input: TagPolicyRequest) -> ApiResult<()> {
-    let new = super::tags::pairs(
-        input
-            .tags
-            .iter()
-            .map(|t| (t.key.as_str(), t.value.as_str())),
-    );
+    let new = super::tags::pairs(input.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())));
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, &input.policy_arn)?;
         let p = load_customer(ctx, tx, &input.policy_arn)?;
@@ -400,26 +363,13 @@ pub fn untag_policy(ctx: &Ctx, input: UntagPolicyRequest) -> ApiResult<()> {
 }
 
 /// ListPolicyTags (AWS managed policies have none).
-pub fn list_policy_tags(
-    ctx: &Ctx,
-    input: ListPolicyTagsRequest,
-) -> ApiResult<ListPolicyTagsResponse> {
+pub fn list_policy_tags(ctx: &Ctx, input: ListPolicyTagsRequest) -> ApiResult<ListPolicyTagsResponse> {
     ctx.app.store.read(|c| {
         ctx.authorize(c, &input.policy_arn)?;
         let id = load(ctx, c, &input.policy_arn)?.id().to_string();
-        let p = super::tags::page(
-            c,
-            Kind::Policy,
-            &id,
-            input.marker.as_deref(),
-            input.max_items,
-        )?;
+        let p = super::tags::page(c, Kind::Policy, &id, input.marker.as_deref(), input.max_items)?;
         Ok(ListPolicyTagsResponse {
-            tags: p
-                .items
-                .into_iter()
-                .map(|(key, value)| Tag { key, value })
-                .collect(),
+            tags: p.items.into_iter().map(|(key, value)| Tag { key, value }).collect(),
             is_truncated: Some(p.marker.is_some()),
             marker: p.marker,
         })

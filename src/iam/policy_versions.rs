@@ -16,10 +16,7 @@ fn no_such_version(arn: &str, version: &str) -> crate::error::ApiError {
 }
 
 /// CreatePolicyVersion.
-pub fn create_policy_version(
-    ctx: &Ctx,
-    input: CreatePolicyVersionRequest,
-) -> ApiResult<CreatePolicyVersionResponse> {
+pub fn create_policy_version(ctx: &Ctx, input: CreatePolicyVersionRequest) -> ApiResult<CreatePolicyVersionResponse> {
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, &input.policy_arn)?;
         let p = policies::load_customer(ctx, tx, &input.policy_arn)?;
@@ -54,29 +51,14 @@ pub fn create_policy_version(
 }
 
 /// GetPolicyVersion: the document URL-encoded, as IAM returns it.
-pub fn get_policy_version(
-    ctx: &Ctx,
-    input: GetPolicyVersionRequest,
-) -> ApiResult<GetPolicyVersionResponse> {
+pub fn get_policy_version(ctx: &Ctx, input: GetPolicyVersionRequest) -> ApiResult<GetPolicyVersionResponse> {
     ctx.app.store.read(|c| {
         ctx.authorize(c, &input.policy_arn)?;
         let version = match policies::load(ctx, c, &input.policy_arn)? {
-            PolicyRef::Customer(p) => store::version(c, &p.id, &input.version_id)?.map(|v| {
-                (
-                    v.document,
-                    v.created,
-                    v.version == p.default_version,
-                    v.version,
-                )
-            }),
-            PolicyRef::Aws(m) => (m.default_version == input.version_id).then(|| {
-                (
-                    m.document.clone(),
-                    m.updated.clone(),
-                    true,
-                    m.default_version.clone(),
-                )
-            }),
+            PolicyRef::Customer(p) => store::version(c, &p.id, &input.version_id)?
+                .map(|v| (v.document, v.created, v.version == p.default_version, v.version)),
+            PolicyRef::Aws(m) => (m.default_version == input.version_id)
+                .then(|| (m.document.clone(), m.updated.clone(), true, m.default_version.clone())),
         };
         let (document, created, is_default, id) =
             version.ok_or_else(|| no_such_version(&input.policy_arn, &input.version_id))?;
@@ -92,10 +74,7 @@ pub fn get_policy_version(
 }
 
 /// ListPolicyVersions, newest first.
-pub fn list_policy_versions(
-    ctx: &Ctx,
-    input: ListPolicyVersionsRequest,
-) -> ApiResult<ListPolicyVersionsResponse> {
+pub fn list_policy_versions(ctx: &Ctx, input: ListPolicyVersionsRequest) -> ApiResult<ListPolicyVersionsResponse> {
     ctx.app.store.read(|c| {
         ctx.authorize(c, &input.policy_arn)?;
         let versions: Vec<PolicyVersion> = match policies::load(ctx, c, &input.policy_arn)? {
@@ -115,8 +94,7 @@ pub fn list_policy_versions(
                 create_date: Some(m.updated.clone()),
             }],
         };
-        let (items, marker) =
-            policies::offset_page(versions, input.marker.as_deref(), input.max_items)?;
+        let (items, marker) = policies::offset_page(versions, input.marker.as_deref(), input.max_items)?;
         Ok(ListPolicyVersionsResponse {
             versions: Some(items),
             is_truncated: Some(marker.is_some()),
@@ -144,10 +122,7 @@ pub fn delete_policy_version(ctx: &Ctx, input: DeletePolicyVersionRequest) -> Ap
 }
 
 /// SetDefaultPolicyVersion.
-pub fn set_default_policy_version(
-    ctx: &Ctx,
-    input: SetDefaultPolicyVersionRequest,
-) -> ApiResult<()> {
+pub fn set_default_policy_version(ctx: &Ctx, input: SetDefaultPolicyVersionRequest) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, &input.policy_arn)?;
         let p = policies::load_customer(ctx, tx, &input.policy_arn)?;

@@ -31,7 +31,11 @@ fn inputs(docs: Option<&[String]>, label: &str, kind: &'static str) -> ApiResult
         .enumerate()
         .map(|(i, d)| {
             let id = format!("{label}.{}", i + 1);
-            Ok(Source { policy: parse(d, PolicyKind::Identity, &id)?, id, kind })
+            Ok(Source {
+                policy: parse(d, PolicyKind::Identity, &id)?,
+                id,
+                kind,
+            })
         })
         .collect()
 }
@@ -47,22 +51,42 @@ fn entity_sources(c: &Connection, kind: Entity, id: &str, excluded: &[PolicyIden
     let mut out = Vec::new();
     for (k, hid) in holders {
         for (name, doc) in policy_store::inlines(c, k, &hid)? {
-            if excluded.iter().any(|e| e.inline_policy_identifier.as_ref().is_some_and(|i| i.policy_name == name)) {
+            if excluded.iter().any(|e| {
+                e.inline_policy_identifier
+                    .as_ref()
+                    .is_some_and(|i| i.policy_name == name)
+            }) {
                 continue;
             }
             if let Ok(p) = policy::parse_policy(&doc, PolicyKind::Identity) {
-                out.push(Source { id: name, kind: k.as_str(), policy: p });
+                out.push(Source {
+                    id: name,
+                    kind: k.as_str(),
+                    policy: p,
+                });
             }
         }
         for pid in policy_store::attached(c, k, &hid)? {
             let Some(p) = managed::by_id(c, &pid)? else { continue };
             let name = p.name().to_string();
-            if excluded.iter().any(|e| e.policy_arn.as_deref().is_some_and(|a| a.ends_with(&format!("/{name}")))) {
+            if excluded.iter().any(|e| {
+                e.policy_arn
+                    .as_deref()
+                    .is_some_and(|a| a.ends_with(&format!("/{name}")))
+            }) {
                 continue;
             }
-            let kind = if matches!(p, managed::PolicyRef::Aws(_)) { "aws-managed" } else { "user-managed" };
+            let kind = if matches!(p, managed::PolicyRef::Aws(_)) {
+                "aws-managed"
+            } else {
+                "user-managed"
+            };
             if let Ok(parsed) = policy::parse_policy(&p.default_document(c)?, PolicyKind::Identity) {
-                out.push(Source { id: name, kind, policy: parsed });
+                out.push(Source {
+                    id: name,
+                    kind,
+                    policy: parsed,
+                });
             }
         }
     }
@@ -92,7 +116,13 @@ struct Simulation<'a> {
 }
 
 fn refs(sources: &[Source]) -> Vec<PolicyRef<'_>> {
-    sources.iter().map(|s| PolicyRef { id: &s.id, policy: &s.policy }).collect()
+    sources
+        .iter()
+        .map(|s| PolicyRef {
+            id: &s.id,
+            policy: &s.policy,
+        })
+        .collect()
 }
 
 impl Simulation<'_> {
@@ -110,15 +140,32 @@ impl Simulation<'_> {
             for resource in resources {
                 let set = PolicySet {
                     identity: refs(&self.identity),
-                    boundary: self.boundary.first().map(|s| PolicyRef { id: &s.id, policy: &s.policy }),
+                    boundary: self.boundary.first().map(|s| PolicyRef {
+                        id: &s.id,
+                        policy: &s.policy,
+                    }),
                     session: Vec::new(),
-                    resource: self.resource_policy.iter().map(|s| PolicyRef { id: &s.id, policy: &s.policy }).collect(),
+                    resource: self
+                        .resource_policy
+                        .iter()
+                        .map(|s| PolicyRef {
+                            id: &s.id,
+                            policy: &s.policy,
+                        })
+                        .collect(),
                     scps: self.scps.iter().map(|level| refs(level)).collect(),
                 };
                 let mut req = AuthzRequest::new(&self.caller, self.account, action, resource, &self.context);
                 req.resource_account = self.resource_owner.as_deref().and_then(account_of);
                 let outcome = policy::authorize(&req, &set);
-                results.push(to_result(action, resource, &outcome, &kinds, !self.boundary.is_empty(), !self.scps.is_empty()));
+                results.push(to_result(
+                    action,
+                    resource,
+                    &outcome,
+                    &kinds,
+                    !self.boundary.is_empty(),
+                    !self.scps.is_empty(),
+                ));
             }
         }
         results
@@ -144,14 +191,21 @@ fn to_result(
         .map(|m| Statement {
             source_policy_id: Some(m.policy_id.clone()),
             source_policy_type: Some(kinds.get(m.policy_id.as_str()).copied().unwrap_or("none").to_string()),
-            start_position: Some(Position { line: Some(m.start.0 as i32), column: Some(m.start.1 as i32) }),
-            end_position: Some(Position { line: Some(m.end.0 as i32), column: Some(m.end.1 as i32) }),
+            start_position: Some(Position {
+                line: Some(m.start.0 as i32),
+                column: Some(m.start.1 as i32),
+            }),
+            end_position: Some(Position {
+                line: Some(m.end.0 as i32),
+                column: Some(m.end.1 as i32),
+            }),
         })
         .collect();
     let boundary_allows = !(outcome.denied_by == Some(DenyReason::Boundary));
     let scp_allows = !(outcome.denied_by == Some(DenyReason::Scp));
-    let boundary_detail =
-        has_boundary.then_some(PermissionsBoundaryDecisionDetail { allowed_by_permissions_boundary: Some(boundary_allows) });
+    let boundary_detail = has_boundary.then_some(PermissionsBoundaryDecisionDetail {
+        allowed_by_permissions_boundary: Some(boundary_allows),
+    });
     let missing = outcome.missing_context_keys.clone();
     EvaluationResult {
         eval_action_name: action.to_string(),
@@ -159,8 +213,9 @@ fn to_result(
         eval_decision: decision.clone(),
         matched_statements: Some(matched.clone()),
         missing_context_values: Some(missing.clone()),
-        organizations_decision_detail: has_scps
-            .then_some(OrganizationsDecisionDetail { allowed_by_organizations: Some(scp_allows) }),
+        organizations_decision_detail: has_scps.then_some(OrganizationsDecisionDetail {
+            allowed_by_organizations: Some(scp_allows),
+        }),
         permissions_boundary_decision_detail: boundary_detail.clone(),
         eval_decision_details: None,
         resource_specific_results: Some(vec![ResourceSpecificResult {
@@ -180,7 +235,11 @@ fn resources_or_star(r: Option<Vec<String>>) -> Vec<String> {
 
 fn resource_policy(doc: Option<&str>) -> ApiResult<Option<Source>> {
     doc.map(|d| {
-        Ok(Source { id: "ResourcePolicy".to_string(), kind: "resource", policy: parse(d, PolicyKind::ResourceBased, "ResourcePolicy")? })
+        Ok(Source {
+            id: "ResourcePolicy".to_string(),
+            kind: "resource",
+            policy: parse(d, PolicyKind::ResourceBased, "ResourcePolicy")?,
+        })
     })
     .transpose()
 }
@@ -196,7 +255,9 @@ fn source_entity(ctx: &Ctx, c: &Connection, arn: &str) -> ApiResult<(Entity, Str
     } else if resource.starts_with("role/") {
         Entity::Role
     } else {
-        return Err(errors::invalid_input(format!("Invalid Entity Arn: {arn} does not clearly define entity type.")));
+        return Err(errors::invalid_input(format!(
+            "Invalid Entity Arn: {arn} does not clearly define entity type."
+        )));
     };
     let e = super::entities::find(ctx, c, kind, name)?
         .filter(|e| e.arn.ends_with(resource))
@@ -214,8 +275,11 @@ pub fn simulate_principal_policy(
         let (kind, id) = source_entity(ctx, c, &input.policy_source_arn)?;
         let mut identity = entity_sources(c, kind, &id, input.policy_exclusion_list.as_deref().unwrap_or_default())?;
         identity.extend(inputs(input.policy_input_list.as_deref(), "PolicyInputList", "none")?);
-        let mut boundary =
-            inputs(input.permissions_boundary_policy_input_list.as_deref(), "PermissionsBoundaryPolicyInputList", "none")?;
+        let mut boundary = inputs(
+            input.permissions_boundary_policy_input_list.as_deref(),
+            "PermissionsBoundaryPolicyInputList",
+            "none",
+        )?;
         if boundary.is_empty() {
             let stored = match kind {
                 Entity::User => crate::store::users::by_id(c, &id)?.and_then(|u| u.boundary),
@@ -224,7 +288,11 @@ pub fn simulate_principal_policy(
             };
             if let Some(pid) = stored {
                 if let Some(p) = managed::by_id(c, &pid)? {
-                    let kind = if matches!(p, managed::PolicyRef::Aws(_)) { "aws-managed" } else { "user-managed" };
+                    let kind = if matches!(p, managed::PolicyRef::Aws(_)) {
+                        "aws-managed"
+                    } else {
+                        "user-managed"
+                    };
                     boundary.push(Source {
                         id: p.name().to_string(),
                         kind,
@@ -233,7 +301,10 @@ pub fn simulate_principal_policy(
                 }
             }
         }
-        let caller = input.caller_arn.clone().unwrap_or_else(|| input.policy_source_arn.clone());
+        let caller = input
+            .caller_arn
+            .clone()
+            .unwrap_or_else(|| input.policy_source_arn.clone());
         let sim = Simulation {
             identity,
             boundary,
@@ -265,7 +336,12 @@ pub fn simulate_custom_policy(ctx: &Ctx, input: SimulateCustomPolicyRequest) -> 
             "IAM Policy",
         )?;
         let mut scps = Vec::new();
-        for (i, level) in input.ordered_organization_policy_input_list.iter().flatten().enumerate() {
+        for (i, level) in input
+            .ordered_organization_policy_input_list
+            .iter()
+            .flatten()
+            .enumerate()
+        {
             scps.push(inputs(
                 level.service_control_policy_input_list.as_deref(),
                 &format!("OrderedOrganizationPolicyInputList.{}", i + 1),
@@ -274,9 +350,14 @@ pub fn simulate_custom_policy(ctx: &Ctx, input: SimulateCustomPolicyRequest) -> 
         }
         let resource_policy = resource_policy(input.resource_policy.as_deref())?;
         if resource_policy.is_some() && input.caller_arn.is_none() {
-            return Err(errors::invalid_input("A CallerArn is required when a ResourcePolicy is provided."));
+            return Err(errors::invalid_input(
+                "A CallerArn is required when a ResourcePolicy is provided.",
+            ));
         }
-        let caller = input.caller_arn.clone().unwrap_or_else(|| ctx.iam_arn("user/simulated-user"));
+        let caller = input
+            .caller_arn
+            .clone()
+            .unwrap_or_else(|| ctx.iam_arn("user/simulated-user"));
         let sim = Simulation {
             identity,
             boundary,
@@ -289,7 +370,11 @@ pub fn simulate_custom_policy(ctx: &Ctx, input: SimulateCustomPolicyRequest) -> 
         };
         let results = sim.run(&input.action_names, &resources_or_star(input.resource_arns.clone()));
         let (items, marker) = managed::offset_page(results, input.marker.as_deref(), input.max_items)?;
-        Ok(SimulatePolicyResponse { evaluation_results: Some(items), is_truncated: Some(marker.is_some()), marker })
+        Ok(SimulatePolicyResponse {
+            evaluation_results: Some(items),
+            is_truncated: Some(marker.is_some()),
+            marker,
+        })
     })
 }
 
@@ -308,7 +393,9 @@ pub fn get_context_keys_for_custom_policy(
     ctx.app.store.read(|c| {
         ctx.authorize(c, "*")?;
         let sources = inputs(Some(&input.policy_input_list), "PolicyInputList", "none")?;
-        Ok(GetContextKeysForPolicyResponse { context_key_names: Some(context_keys(&sources)) })
+        Ok(GetContextKeysForPolicyResponse {
+            context_key_names: Some(context_keys(&sources)),
+        })
     })
 }
 
@@ -322,7 +409,9 @@ pub fn get_context_keys_for_principal_policy(
         let (kind, id) = source_entity(ctx, c, &input.policy_source_arn)?;
         let mut sources = entity_sources(c, kind, &id, &[])?;
         sources.extend(inputs(input.policy_input_list.as_deref(), "PolicyInputList", "none")?);
-        Ok(GetContextKeysForPolicyResponse { context_key_names: Some(context_keys(&sources)) })
+        Ok(GetContextKeysForPolicyResponse {
+            context_key_names: Some(context_keys(&sources)),
+        })
     })
 }
 
@@ -343,7 +432,10 @@ mod tests {
             resource_owner: None,
             context: RequestContext::new(),
         };
-        let r = sim.run(&["s3:GetObject".to_string(), "ec2:RunInstances".to_string()], &["*".to_string()]);
+        let r = sim.run(
+            &["s3:GetObject".to_string(), "ec2:RunInstances".to_string()],
+            &["*".to_string()],
+        );
         assert_eq!(r[0].eval_decision, "allowed");
         let m = &r[0].matched_statements.as_ref().unwrap()[0];
         assert_eq!(m.source_policy_id.as_deref(), Some("PolicyInputList.1"));

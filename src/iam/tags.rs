@@ -10,9 +10,7 @@ use super::quotas::TAGS_PER_RESOURCE;
 
 /// Generated shapes of both services have the same two fields; this takes either.
 pub fn pairs<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
-    tags.into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    tags.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 /// Rejects duplicate keys (ignoring case) within one request.
@@ -67,8 +65,7 @@ pub fn page(
     let rest: Vec<_> = all.into_iter().skip(start).collect();
     let truncated = rest.len() > limit;
     let items: Vec<_> = rest.into_iter().take(limit).collect();
-    let marker =
-        truncated.then(|| crate::store::page::encode_marker(&(start + items.len()).to_string()));
+    let marker = truncated.then(|| crate::store::page::encode_marker(&(start + items.len()).to_string()));
     Ok(crate::store::page::Page { items, marker })
 }
 
@@ -79,10 +76,7 @@ pub fn request_keys(new: &[(String, String)]) -> Vec<(String, Vec<String>)> {
         .map(|(k, v)| (format!("aws:RequestTag/{k}"), vec![v.clone()]))
         .collect();
     if !new.is_empty() {
-        keys.push((
-            "aws:TagKeys".to_string(),
-            new.iter().map(|(k, _)| k.clone()).collect(),
-        ));
+        keys.push(("aws:TagKeys".to_string(), new.iter().map(|(k, _)| k.clone()).collect()));
     }
     keys
 }

@@ -39,11 +39,7 @@ pub fn to_api(ctx: &Ctx, c: &Connection, u: &UserRow, with_tags: bool) -> ApiRes
         create_date: u.created.clone(),
         password_last_used: u.password_last_used.clone(),
         permissions_boundary: super::boundary_to_api(ctx, c, u.boundary.as_deref())?,
-        tags: (!tags.is_empty()).then(|| {
-            tags.into_iter()
-                .map(|(key, value)| Tag { key, value })
-                .collect()
-        }),
+        tags: (!tags.is_empty()).then(|| tags.into_iter().map(|(key, value)| Tag { key, value }).collect()),
     })
 }
 
@@ -54,11 +50,7 @@ pub fn create_user(ctx: &Ctx, input: CreateUserRequest) -> ApiResult<CreateUserR
     let new_tags = super::tags::pairs(tags_in.iter().map(|t| (t.key.as_str(), t.value.as_str())));
     ctx.app.store.write(|tx| {
         let keys = super::tags::request_keys(&new_tags);
-        ctx.authorize_with(
-            tx,
-            &ctx.iam_arn(&format!("user{path}{}", input.user_name)),
-            &keys,
-        )?;
+        ctx.authorize_with(tx, &ctx.iam_arn(&format!("user{path}{}", input.user_name)), &keys)?;
         super::tags::check_request(&new_tags)?;
         if store::by_name(tx, &input.user_name)?.is_some() {
             return Err(messages::already_exists("User", &input.user_name));
@@ -89,12 +81,8 @@ pub fn create_user(ctx: &Ctx, input: CreateUserRequest) -> ApiResult<CreateUserR
 /// GetUser: a named user, or the caller.
 pub fn get_user(ctx: &Ctx, input: GetUserRequest) -> ApiResult<GetUserResponse> {
     ctx.app.store.read(|c| {
-        if input.user_name.is_none() {
-            if ctx.principal.is_root() {
-                return Ok(GetUserResponse {
-                    user: root_user(ctx),
-                });
-            }
+        if input.user_name.is_none() && ctx.principal.is_root() {
+            return Ok(GetUserResponse { user: root_user(ctx) });
         }
         let u = super::user_or_caller(ctx, c, input.user_name.as_deref());
         let arn = match (&u, &input.user_name) {
@@ -147,10 +135,7 @@ pub fn update_user(ctx: &Ctx, input: UpdateUserRequest) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.user_name)?)?;
         let u = load(tx, &input.user_name)?;
-        let name = input
-            .new_user_name
-            .clone()
-            .unwrap_or_else(|| u.name.clone());
+        let name = input.new_user_name.clone().unwrap_or_else(|| u.name.clone());
         let path = input.new_path.clone().unwrap_or_else(|| u.path.clone());
         if let Some(other) = store::by_name(tx, &name)? {
             if other.id != u.id {
@@ -188,12 +173,7 @@ pub fn delete_user(ctx: &Ctx, input: DeleteUserRequest) -> ApiResult<()> {
 
 /// TagUser.
 pub fn tag_user(ctx: &Ctx, input: TagUserRequest) -> ApiResult<()> {
-    let new = super::tags::pairs(
-        input
-            .tags
-            .iter()
-            .map(|t| (t.key.as_str(), t.value.as_str())),
-    );
+    let new = super::tags::pairs(input.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())));
     ctx.app.store.write(|tx| {
         ctx.authorize_with(
             tx,
@@ -220,19 +200,9 @@ pub fn list_user_tags(ctx: &Ctx, input: ListUserTagsRequest) -> ApiResult<ListUs
     ctx.app.store.read(|c| {
         ctx.authorize(c, &resource_arn(ctx, c, &input.user_name)?)?;
         let u = load(c, &input.user_name)?;
-        let p = super::tags::page(
-            c,
-            Kind::User,
-            &u.id,
-            input.marker.as_deref(),
-            input.max_items,
-        )?;
+        let p = super::tags::page(c, Kind::User, &u.id, input.marker.as_deref(), input.max_items)?;
         Ok(ListUserTagsResponse {
-            tags: p
-                .items
-                .into_iter()
-                .map(|(key, value)| Tag { key, value })
-                .collect(),
+            tags: p.items.into_iter().map(|(key, value)| Tag { key, value }).collect(),
             is_truncated: Some(p.marker.is_some()),
             marker: p.marker,
         })

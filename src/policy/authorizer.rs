@@ -165,27 +165,15 @@ impl Hits<'_, '_> {
     }
 
     fn push_allows(&self, out: &mut Vec<MatchedStatement>) {
-        out.extend(
-            self.allows
-                .iter()
-                .filter_map(|&(pi, si, _)| self.statement(pi, si)),
-        );
+        out.extend(self.allows.iter().filter_map(|&(pi, si, _)| self.statement(pi, si)));
     }
 
     fn push_denies(&self, out: &mut Vec<MatchedStatement>) {
-        out.extend(
-            self.denies
-                .iter()
-                .filter_map(|&(pi, si)| self.statement(pi, si)),
-        );
+        out.extend(self.denies.iter().filter_map(|&(pi, si)| self.statement(pi, si)));
     }
 }
 
-fn collect<'s, 'a>(
-    refs: &'s [PolicyRef<'a>],
-    source: DenyReason,
-    p: &Prepared<'_>,
-) -> Hits<'s, 'a> {
+fn collect<'s, 'a>(refs: &'s [PolicyRef<'a>], source: DenyReason, p: &Prepared<'_>) -> Hits<'s, 'a> {
     let mut hits = Hits {
         refs,
         source,
@@ -194,8 +182,7 @@ fn collect<'s, 'a>(
     };
     for (pi, r) in refs.iter().enumerate() {
         let m = evaluate_policy(r.policy, p);
-        hits.allows
-            .extend(m.allows.into_iter().map(|(si, how)| (pi, si, how)));
+        hits.allows.extend(m.allows.into_iter().map(|(si, how)| (pi, si, how)));
         hits.denies.extend(m.denies.into_iter().map(|si| (pi, si)));
     }
     hits
@@ -261,9 +248,7 @@ fn decide(p: &Prepared<'_>, set: &PolicySet<'_>) -> Outcome {
     let boundary_ok = boundary.as_ref().is_none_or(Hits::allowed);
     let session_ok = set.session.is_empty() || session.allowed();
     let best_resource = resource.allows.iter().map(|&(_, _, how)| how).max();
-    let cross_account = req
-        .resource_account
-        .is_some_and(|ra| ra != req.principal_account);
+    let cross_account = req.resource_account.is_some_and(|ra| ra != req.principal_account);
 
     let mut matched: Vec<MatchedStatement> = Vec::new();
     let allows = |h: &Hits<'_, '_>, out: &mut Vec<MatchedStatement>| h.push_allows(out);

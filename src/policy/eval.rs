@@ -53,10 +53,7 @@ impl<'a> Prepared<'a> {
 
 fn action_matches(st: &Statement, p: &Prepared<'_>) -> bool {
     let ctx = p.req.context;
-    let hit = st
-        .actions
-        .iter()
-        .any(|a| a.matches(&p.action_lower, ctx) == Some(true));
+    let hit = st.actions.iter().any(|a| a.matches(&p.action_lower, ctx) == Some(true));
     hit != st.not_action
 }
 
@@ -80,21 +77,13 @@ fn entry_match(e: &PrincipalEntry, req: &AuthzRequest<'_>) -> Option<PrincipalMa
     match e {
         PrincipalEntry::Any => Some(PrincipalMatch::Direct),
         PrincipalEntry::AwsAny if aws => Some(PrincipalMatch::Direct),
-        PrincipalEntry::Account(a) if aws && a == req.principal_account => {
-            Some(PrincipalMatch::Account)
-        }
+        PrincipalEntry::Account(a) if aws && a == req.principal_account => Some(PrincipalMatch::Account),
         PrincipalEntry::Arn(a) if aws && a == req.principal_arn => Some(PrincipalMatch::Direct),
-        PrincipalEntry::Arn(a) if aws && Some(a.as_str()) == req.principal_parent_arn => {
-            Some(PrincipalMatch::Parent)
-        }
-        PrincipalEntry::Service(s)
-            if req.caller_kind == CallerKind::Service && s == req.principal_arn =>
-        {
+        PrincipalEntry::Arn(a) if aws && Some(a.as_str()) == req.principal_parent_arn => Some(PrincipalMatch::Parent),
+        PrincipalEntry::Service(s) if req.caller_kind == CallerKind::Service && s == req.principal_arn => {
             Some(PrincipalMatch::Direct)
         }
-        PrincipalEntry::Federated(f)
-            if req.caller_kind == CallerKind::Federated && f == req.principal_arn =>
-        {
+        PrincipalEntry::Federated(f) if req.caller_kind == CallerKind::Federated && f == req.principal_arn => {
             Some(PrincipalMatch::Direct)
         }
         _ => None,
@@ -114,21 +103,15 @@ fn not_principal_applies(spec: &PrincipalSpec, req: &AuthzRequest<'_>) -> bool {
             if any_aws {
                 return false;
             }
-            let caller =
-                covered(&|e| matches!(e, PrincipalEntry::Arn(a) if a == req.principal_arn));
-            let parent = req.principal_parent_arn.is_none_or(|parent| {
-                covered(&|e| matches!(e, PrincipalEntry::Arn(a) if a == parent))
-            });
-            let account =
-                covered(&|e| matches!(e, PrincipalEntry::Account(a) if a == req.principal_account));
+            let caller = covered(&|e| matches!(e, PrincipalEntry::Arn(a) if a == req.principal_arn));
+            let parent = req
+                .principal_parent_arn
+                .is_none_or(|parent| covered(&|e| matches!(e, PrincipalEntry::Arn(a) if a == parent)));
+            let account = covered(&|e| matches!(e, PrincipalEntry::Account(a) if a == req.principal_account));
             !(caller && parent && account)
         }
-        CallerKind::Service => {
-            !covered(&|e| matches!(e, PrincipalEntry::Service(s) if s == req.principal_arn))
-        }
-        CallerKind::Federated => {
-            !covered(&|e| matches!(e, PrincipalEntry::Federated(s) if s == req.principal_arn))
-        }
+        CallerKind::Service => !covered(&|e| matches!(e, PrincipalEntry::Service(s) if s == req.principal_arn)),
+        CallerKind::Federated => !covered(&|e| matches!(e, PrincipalEntry::Federated(s) if s == req.principal_arn)),
     }
 }
 
@@ -140,14 +123,10 @@ fn principal_matches(st: &Statement, p: &Prepared<'_>) -> Option<PrincipalMatch>
     if spec.negated {
         // Documented quirk: a Deny with NotPrincipal always denies principals that have a
         // permissions boundary, whatever NotPrincipal lists.
-        let applies =
-            (st.effect == Effect::Deny && p.has_boundary) || not_principal_applies(spec, p.req);
+        let applies = (st.effect == Effect::Deny && p.has_boundary) || not_principal_applies(spec, p.req);
         return applies.then_some(PrincipalMatch::Account);
     }
-    spec.entries
-        .iter()
-        .filter_map(|e| entry_match(e, p.req))
-        .max()
+    spec.entries.iter().filter_map(|e| entry_match(e, p.req)).max()
 }
 
 /// Full match of one statement; returns how the principal matched when it applies.

@@ -213,10 +213,7 @@ fn flush(lit: &mut String, parts: &mut Vec<Part>) {
 
 enum VarToken {
     Char(char),
-    Key {
-        name: String,
-        default: Option<String>,
-    },
+    Key { name: String, default: Option<String> },
 }
 
 /// Parses `${...}` at the start of `s`; returns the token and bytes consumed.
@@ -285,9 +282,7 @@ fn resolve<'a>(parts: &'a [Part], ctx: &'a RequestContext) -> Option<Vec<Seg<'a>
 }
 
 fn match_segs(segs: &[Seg<'_>], text: &str) -> bool {
-    let restricted = segs
-        .iter()
-        .any(|s| matches!(s, Seg::Star(false) | Seg::One(false)));
+    let restricted = segs.iter().any(|s| matches!(s, Seg::Star(false) | Seg::One(false)));
     if restricted {
         let width = text.len() + 1;
         let size = (segs.len() + 1) * width;
@@ -308,9 +303,7 @@ fn match_segs(segs: &[Seg<'_>], text: &str) -> bool {
 }
 
 fn char_len_at(text: &str, t: usize) -> usize {
-    text.get(t..)
-        .and_then(|s| s.chars().next())
-        .map_or(1, char::len_utf8)
+    text.get(t..).and_then(|s| s.chars().next()).map_or(1, char::len_utf8)
 }
 
 /// Classic single-backtrack-point glob; correct when every star may consume anything.
@@ -354,15 +347,7 @@ fn match_greedy(segs: &[Seg<'_>], text: &str) -> bool {
 }
 
 /// Memoised matcher for ARN patterns whose wildcards may not cross `:`.
-fn match_memo(
-    segs: &[Seg<'_>],
-    bytes: &[u8],
-    text: &str,
-    p: usize,
-    t: usize,
-    width: usize,
-    memo: &mut [u8],
-) -> bool {
+fn match_memo(segs: &[Seg<'_>], bytes: &[u8], text: &str, p: usize, t: usize, width: usize, memo: &mut [u8]) -> bool {
     let idx = p * width + t;
     match memo.get(idx) {
         Some(1) => return false,
@@ -378,15 +363,7 @@ fn match_memo(
         Some(Seg::One(cross)) => {
             t < bytes.len()
                 && (*cross || bytes.get(t) != Some(&b':'))
-                && match_memo(
-                    segs,
-                    bytes,
-                    text,
-                    p + 1,
-                    t + char_len_at(text, t),
-                    width,
-                    memo,
-                )
+                && match_memo(segs, bytes, text, p + 1, t + char_len_at(text, t), width, memo)
         }
         Some(Seg::Star(cross)) => {
             let mut u = t;
@@ -438,39 +415,15 @@ mod tests {
 
     #[test]
     fn arn_segments() {
-        assert!(m(
-            "arn:aws:s3:::bucket/*",
-            Mode::Arn,
-            "arn:aws:s3:::bucket/a:b"
-        ));
-        assert!(m(
-            "arn:aws:iam::*:user/*",
-            Mode::Arn,
-            "arn:aws:iam::123:user/x"
-        ));
+        assert!(m("arn:aws:s3:::bucket/*", Mode::Arn, "arn:aws:s3:::bucket/a:b"));
+        assert!(m("arn:aws:iam::*:user/*", Mode::Arn, "arn:aws:iam::123:user/x"));
         // A star inside a segment does not cross colons.
-        assert!(!m(
-            "arn:aws:iam::1*2:user/x",
-            Mode::Arn,
-            "arn:aws:iam::1:9:2:user/x"
-        ));
-        assert!(m(
-            "arn:aws:iam::1*2:user/x",
-            Mode::Arn,
-            "arn:aws:iam::192:user/x"
-        ));
+        assert!(!m("arn:aws:iam::1*2:user/x", Mode::Arn, "arn:aws:iam::1:9:2:user/x"));
+        assert!(m("arn:aws:iam::1*2:user/x", Mode::Arn, "arn:aws:iam::192:user/x"));
         // A star ending its segment can expand past the colon.
         assert!(m("arn:aws:*", Mode::Arn, "arn:aws:iam::123:user/x"));
-        assert!(!m(
-            "arn:aws:?am::1:user/x",
-            Mode::Arn,
-            "arn:aws::am::1:user/x"
-        ));
-        assert!(!m(
-            "arn:aws:iam::1:user/Bob",
-            Mode::Arn,
-            "arn:aws:iam::1:user/bob"
-        ));
+        assert!(!m("arn:aws:?am::1:user/x", Mode::Arn, "arn:aws::am::1:user/x"));
+        assert!(!m("arn:aws:iam::1:user/Bob", Mode::Arn, "arn:aws:iam::1:user/bob"));
     }
 
     #[test]

@@ -19,9 +19,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 
-pub use authorizer::{
-    authorize, Decision, DenyReason, MatchedStatement, Outcome, PolicyRef, PolicySet,
-};
+pub use authorizer::{authorize, Decision, DenyReason, MatchedStatement, Outcome, PolicyRef, PolicySet};
 pub use eval::{evaluate_statement, StatementMatch};
 pub use validate::{Effect, Policy, PrincipalEntry, PrincipalSpec, Span, Statement};
 
@@ -142,11 +140,7 @@ impl Hasher for Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
         for b in bytes {
             h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
         }
@@ -169,10 +163,7 @@ impl RequestContext {
     /// Appends a value to `key` (keys are case-insensitive; repeated inserts make it multi-valued).
     pub fn insert(&mut self, key: &str, value: impl Into<ContextValue>) {
         let ContextValue::String(v) = value.into();
-        self.map
-            .entry(key.to_ascii_lowercase())
-            .or_default()
-            .push(v);
+        self.map.entry(key.to_ascii_lowercase()).or_default().push(v);
     }
 
     /// Replaces `key` with all of `values` (e.g. `aws:TagKeys`); an empty list is an empty key.
@@ -181,10 +172,8 @@ impl RequestContext {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.map.insert(
-            key.to_ascii_lowercase(),
-            values.into_iter().map(Into::into).collect(),
-        );
+        self.map
+            .insert(key.to_ascii_lowercase(), values.into_iter().map(Into::into).collect());
     }
 
     /// Removes `key`.
@@ -280,10 +269,7 @@ mod tests {
         let mut c = RequestContext::new();
         c.insert("aws:UserName", "x");
         c.insert("AWS:username", "y");
-        assert_eq!(
-            c.get("aws:USERNAME"),
-            Some(&["x".to_string(), "y".to_string()][..])
-        );
+        assert_eq!(c.get("aws:USERNAME"), Some(&["x".to_string(), "y".to_string()][..]));
         c.insert_all("aws:TagKeys", Vec::<String>::new());
         assert_eq!(c.get("aws:tagkeys"), Some(&[][..]));
     }

@@ -131,9 +131,7 @@ fn run_case(file: &str, case: &Case) -> Result<(), String> {
     let refs = |ps, prefix| refs(ps, &ids, prefix);
     let set = PolicySet {
         identity: refs(&identity, 0),
-        boundary: boundary
-            .as_ref()
-            .and_then(|b| refs(b, 20).into_iter().next()),
+        boundary: boundary.as_ref().and_then(|b| refs(b, 20).into_iter().next()),
         session: refs(&session, 30),
         resource: refs(&resource, 40),
         scps: scps.iter().map(|l| refs(l, 50)).collect(),
@@ -152,10 +150,7 @@ fn run_case(file: &str, case: &Case) -> Result<(), String> {
     }
     let r = &case.request;
     let req = AuthzRequest {
-        principal_arn: r
-            .principal
-            .as_deref()
-            .unwrap_or("arn:aws:iam::111122223333:user/alice"),
+        principal_arn: r.principal.as_deref().unwrap_or("arn:aws:iam::111122223333:user/alice"),
         principal_account: r.account.as_deref().unwrap_or("111122223333"),
         principal_parent_arn: r.parent.as_deref(),
         caller_kind: match r.caller_kind.as_deref() {
@@ -176,10 +171,7 @@ fn run_case(file: &str, case: &Case) -> Result<(), String> {
     };
     let mut problems = Vec::new();
     if decision != case.expect.decision {
-        problems.push(format!(
-            "decision {decision}, expected {}",
-            case.expect.decision
-        ));
+        problems.push(format!("decision {decision}, expected {}", case.expect.decision));
     }
     if let Some(expected) = &case.expect.sids {
         let mut got: Vec<String> = out.matched.iter().filter_map(|m| m.sid.clone()).collect();
@@ -199,10 +191,7 @@ fn run_case(file: &str, case: &Case) -> Result<(), String> {
     }
     if let Some(expected) = &case.expect.missing {
         if &out.missing_context_keys != expected {
-            problems.push(format!(
-                "missing {:?}, expected {expected:?}",
-                out.missing_context_keys
-            ));
+            problems.push(format!("missing {:?}, expected {expected:?}", out.missing_context_keys));
         }
     }
     if problems.is_empty() {
@@ -225,8 +214,7 @@ fn policy_corpus() {
     let mut failures = Vec::new();
     for path in &entries {
         let text = std::fs::read_to_string(path).unwrap();
-        let file: CorpusFile =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let file: CorpusFile = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let fname = path.file_name().unwrap().to_string_lossy().to_string();
         for case in &file.cases {
             total += 1;
@@ -235,11 +223,7 @@ fn policy_corpus() {
             }
         }
     }
-    assert!(
-        total >= 80,
-        "only {total} corpus cases in {}",
-        dir.display()
-    );
+    assert!(total >= 80, "only {total} corpus cases in {}", dir.display());
     assert!(
         failures.is_empty(),
         "{} of {total} failed:\n{}",

@@ -37,13 +37,7 @@ fn check(pattern: &str, text: &str, mode: Mode) -> Result<(), TestCaseError> {
     let ctx = RequestContext::new();
     let ours = Pattern::compile(pattern, mode, false).matches(text, &ctx);
     let expected = oracle(pattern, mode).is_match(text);
-    prop_assert_eq!(
-        ours,
-        Some(expected),
-        "pattern {:?} text {:?}",
-        pattern,
-        text
-    );
+    prop_assert_eq!(ours, Some(expected), "pattern {:?} text {:?}", pattern, text);
     Ok(())
 }
 
@@ -83,29 +77,27 @@ fn statement_strategy() -> impl Strategy<Value = Value> {
             prop::collection::vec("[a-z*]{0,6}", 1..3),
         )),
     )
-        .prop_map(
-            |(sid, allow, not_action, actions, not_res, resources, cond)| {
-                let mut m = serde_json::Map::new();
-                if let Some(s) = sid {
-                    m.insert("Sid".into(), json!(s));
-                }
-                m.insert("Effect".into(), json!(if allow { "Allow" } else { "Deny" }));
-                let a = if actions.len() == 1 {
-                    json!(actions[0])
-                } else {
-                    json!(actions)
-                };
-                m.insert((if not_action { "NotAction" } else { "Action" }).into(), a);
-                m.insert(
-                    (if not_res { "NotResource" } else { "Resource" }).into(),
-                    json!(resources),
-                );
-                if let Some((op, key, vals)) = cond {
-                    m.insert("Condition".into(), json!({ op: { key: vals } }));
-                }
-                Value::Object(m)
-            },
-        )
+        .prop_map(|(sid, allow, not_action, actions, not_res, resources, cond)| {
+            let mut m = serde_json::Map::new();
+            if let Some(s) = sid {
+                m.insert("Sid".into(), json!(s));
+            }
+            m.insert("Effect".into(), json!(if allow { "Allow" } else { "Deny" }));
+            let a = if actions.len() == 1 {
+                json!(actions[0])
+            } else {
+                json!(actions)
+            };
+            m.insert((if not_action { "NotAction" } else { "Action" }).into(), a);
+            m.insert(
+                (if not_res { "NotResource" } else { "Resource" }).into(),
+                json!(resources),
+            );
+            if let Some((op, key, vals)) = cond {
+                m.insert("Condition".into(), json!({ op: { key: vals } }));
+            }
+            Value::Object(m)
+        })
 }
 
 fn arbitrary_json() -> impl Strategy<Value = Value> {
@@ -153,9 +145,8 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
         ]);
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::vec((keys, inner), 0..5).prop_map(|kv| Value::Object(
-                kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
-            )),
+            prop::collection::vec((keys, inner), 0..5)
+                .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
         ]
     })
 }
@@ -249,10 +240,7 @@ fn authorize_is_fast() {
         .map(|t| parse_policy(t, PolicyKind::Identity).unwrap())
         .collect();
     let set = PolicySet {
-        identity: policies
-            .iter()
-            .map(|p| PolicyRef { id: "p", policy: p })
-            .collect(),
+        identity: policies.iter().map(|p| PolicyRef { id: "p", policy: p }).collect(),
         ..PolicySet::default()
     };
     let mut ctx = RequestContext::new();

@@ -32,22 +32,12 @@ fn syntax_errors() {
         &stmt(r#"{"Effect":"Allow","Action":"*","NotAction":"*","Resource":"*"}"#),
         &stmt(r#"{"Effect":"Allow","Action":"*","Resource":"*","NotResource":"*"}"#),
         &stmt(r#"{"Effect":"Allow","Action":5,"Resource":"*"}"#),
-        &stmt(
-            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Nope":{"aws:x":"1"}}}"#,
-        ),
+        &stmt(r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Nope":{"aws:x":"1"}}}"#),
         &stmt(r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"aws:x":"1"}}"#),
-        &stmt(
-            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericEquals":{"aws:x":"one"}}}"#,
-        ),
-        &stmt(
-            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NullIfExists":{"aws:x":"true"}}}"#,
-        ),
+        &stmt(r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericEquals":{"aws:x":"one"}}}"#),
+        &stmt(r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NullIfExists":{"aws:x":"true"}}}"#),
     ] {
-        assert_eq!(
-            msg(bad, PolicyKind::Identity),
-            "Syntax errors in policy.",
-            "{bad}"
-        );
+        assert_eq!(msg(bad, PolicyKind::Identity), "Syntax errors in policy.", "{bad}");
     }
 }
 
@@ -197,8 +187,7 @@ fn aws_examples_parse() {
       ]}"#;
     let p = parse_policy(power_user, PolicyKind::Identity).unwrap();
     assert!(p.statements[0].not_action);
-    let admin =
-        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let admin = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
     parse_policy(admin, PolicyKind::Identity).unwrap();
     let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
         "Principal":{"Service":["ec2.amazonaws.com","lambda.amazonaws.com"]},"Action":"sts:AssumeRole"}]}"#;

@@ -14,15 +14,12 @@
 use std::collections::HashSet;
 
 use super::condition::{self, Clause};
-use super::document::{
-    line_col, statement_spans, OneOrMany, RawDocument, RawPrincipal, RawStatement,
-};
+use super::document::{line_col, statement_spans, OneOrMany, RawDocument, RawPrincipal, RawStatement};
 use super::matching::{Mode, Pattern};
 use super::{PolicyError, PolicyKind};
 
 pub(crate) const SYNTAX_ERROR: &str = "Syntax errors in policy.";
-pub(crate) const VENDOR_PREFIX: &str =
-    "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.";
+pub(crate) const VENDOR_PREFIX: &str = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.";
 const ONE_COLON: &str = "Actions/Condition can contain only one colon.";
 const NO_PRINCIPAL_ALLOWED: &str = "Policy document should not specify a principal.";
 const MISSING_PRINCIPAL: &str = "Missing required field Principal";
@@ -32,7 +29,8 @@ const NO_ACTIONS: &str = "Policy statement must contain actions.";
 const NO_RESOURCES: &str = "Policy statement must contain resources.";
 const LEGACY: &str = "The policy failed legacy parsing";
 const SID_UNIQUE: &str = "Statement IDs (SID) in a single policy must be unique.";
-const SID_CHARS: &str = "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*";
+const SID_CHARS: &str =
+    "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*";
 const EMPTY_PRINCIPALS: &str = "Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The passed in policy has a statement with no principals!";
 
 /// `Allow` or `Deny`.
@@ -177,11 +175,7 @@ pub fn parse(text: &str, kind: PolicyKind) -> Result<Policy, PolicyError> {
     })
 }
 
-fn statement(
-    rs: &RawStatement,
-    kind: PolicyKind,
-    variables: bool,
-) -> Result<Statement, PolicyError> {
+fn statement(rs: &RawStatement, kind: PolicyKind, variables: bool) -> Result<Statement, PolicyError> {
     let effect = match rs.effect.as_deref() {
         Some("Allow") => Effect::Allow,
         Some("Deny") => Effect::Deny,
@@ -191,9 +185,7 @@ fn statement(
     let needs_principal = matches!(kind, PolicyKind::ResourceBased | PolicyKind::Trust);
     let principal = match (&rs.principal, &rs.not_principal) {
         (Some(_), Some(_)) => return Err(err(SYNTAX_ERROR)),
-        (Some(_), None) | (None, Some(_)) if !needs_principal => {
-            return Err(err(NO_PRINCIPAL_ALLOWED))
-        }
+        (Some(_), None) | (None, Some(_)) if !needs_principal => return Err(err(NO_PRINCIPAL_ALLOWED)),
         (None, None) if needs_principal => return Err(err(MISSING_PRINCIPAL)),
         (None, None) => None,
         (Some(p), None) => Some(principal_spec(p, false)?),
@@ -215,9 +207,7 @@ fn statement(
         .collect::<Result<Vec<_>, _>>()?;
     let (resources, not_resource) = match (&rs.resource, &rs.not_resource) {
         (Some(_), Some(_)) => return Err(err(SYNTAX_ERROR)),
-        (Some(_), _) | (_, Some(_)) if kind == PolicyKind::Trust => {
-            return Err(err(PROHIBITED_RESOURCE))
-        }
+        (Some(_), _) | (_, Some(_)) if kind == PolicyKind::Trust => return Err(err(PROHIBITED_RESOURCE)),
         (Some(r), None) => (Some(resources(r, variables)?), false),
         (None, Some(r)) => (Some(resources(r, variables)?), true),
         (None, None) if needs_principal => (None, false),
@@ -273,8 +263,7 @@ fn resources(r: &OneOrMany<String>, variables: bool) -> Result<Vec<Pattern>, Pol
     r.as_slice()
         .iter()
         .map(|res| {
-            let arn_like =
-                res.starts_with("arn:") && (res.matches(':').count() >= 5 || res.ends_with('*'));
+            let arn_like = res.starts_with("arn:") && (res.matches(':').count() >= 5 || res.ends_with('*'));
             if res == "*" || arn_like {
                 Ok(Pattern::compile(res, Mode::Arn, variables))
             } else {
@@ -287,9 +276,7 @@ fn resources(r: &OneOrMany<String>, variables: bool) -> Result<Vec<Pattern>, Pol
 }
 
 fn invalid_principal(kind: &str, value: &str) -> PolicyError {
-    PolicyError::new(format!(
-        "Invalid principal in policy: \"{kind}\":\"{value}\""
-    ))
+    PolicyError::new(format!("Invalid principal in policy: \"{kind}\":\"{value}\""))
 }
 
 fn principal_spec(p: &RawPrincipal, negated: bool) -> Result<PrincipalSpec, PolicyError> {
@@ -338,14 +325,9 @@ fn principal_entry(kind: &str, v: &str) -> Result<PrincipalEntry, PolicyError> {
                     if !partition.is_empty() && is_account_id(account) && !resource.is_empty() =>
                 {
                     let ok = match *service {
-                        "iam" if *resource == "root" => {
-                            return Ok(PrincipalEntry::Account((*account).to_string()))
-                        }
+                        "iam" if *resource == "root" => return Ok(PrincipalEntry::Account((*account).to_string())),
                         "iam" => resource.starts_with("user/") || resource.starts_with("role/"),
-                        "sts" => {
-                            resource.starts_with("assumed-role/")
-                                || resource.starts_with("federated-user/")
-                        }
+                        "sts" => resource.starts_with("assumed-role/") || resource.starts_with("federated-user/"),
                         _ => false,
                     };
                     if ok && !v.contains('*') {

@@ -12,10 +12,7 @@ pub(super) fn handle(app: &App, head: &Head, body: &[u8]) -> Reply {
     match (head.method.as_str(), head.path.as_str()) {
         ("GET", "/_localiam/health") => Reply::json(
             200,
-            format!(
-                "{{\"status\":\"ok\",\"version\":\"{}\"}}",
-                env!("CARGO_PKG_VERSION")
-            ),
+            format!("{{\"status\":\"ok\",\"version\":\"{}\"}}", env!("CARGO_PKG_VERSION")),
         ),
         ("POST", "/_localiam/reset") => match require_root(app, head, body) {
             Ok(()) => match app.store.reset() {
@@ -24,12 +21,7 @@ pub(super) fn handle(app: &App, head: &Head, body: &[u8]) -> Reply {
             },
             Err(e) => error(&e),
         },
-        _ => error(&ApiError::new(
-            "NotFound",
-            404,
-            true,
-            "No such localiam endpoint.",
-        )),
+        _ => error(&ApiError::new("NotFound", 404, true, "No such localiam endpoint.")),
     }
 }
 
@@ -51,22 +43,11 @@ fn require_root(app: &App, head: &Head, body: &[u8]) -> Result<(), ApiError> {
             "Only the account's root credentials may use this endpoint.",
         )
     };
-    let sig = crate::sigv4::parse(&parts)
-        .ok()
-        .flatten()
-        .ok_or_else(denied)?;
+    let sig = crate::sigv4::parse(&parts).ok().flatten().ok_or_else(denied)?;
     let cred = app.credential(&sig.access_key_id)?.ok_or_else(denied)?;
     if !matches!(cred.principal, Principal::Root) {
         return Err(denied());
     }
     let now = app.now().unix_timestamp();
-    crate::sigv4::verify(
-        &parts,
-        &sig,
-        &cred.secret,
-        &sig.service,
-        now,
-        Some(&app.signing_keys),
-    )
-    .map_err(|_| denied())
+    crate::sigv4::verify(&parts, &sig, &cred.secret, &sig.service, now, Some(&app.signing_keys)).map_err(|_| denied())
 }

@@ -30,10 +30,7 @@ pub fn invalid_action(action: &str, version: &str) -> ApiError {
 
 /// `MalformedQueryString`-style error for an undecodable body or query.
 pub fn malformed_input(detail: &str) -> ApiError {
-    ApiError::sender(
-        "MalformedInput",
-        format!("The request could not be parsed: {detail}"),
-    )
+    ApiError::sender("MalformedInput", format!("The request could not be parsed: {detail}"))
 }
 
 /// 413 for bodies over the limit.
@@ -58,15 +55,17 @@ pub fn invalid_client_token() -> ApiError {
 
 /// `ExpiredToken` (403): temporary credentials past their expiry.
 pub fn expired_token() -> ApiError {
-    ApiError::new("ExpiredToken", 403, true, "The security token included in the request is expired")
+    ApiError::new(
+        "ExpiredToken",
+        403,
+        true,
+        "The security token included in the request is expired",
+    )
 }
 
 /// Error for a request body that arrived too slowly or broke off.
 pub fn incomplete_body() -> ApiError {
-    ApiError::sender(
-        "IncompleteBody",
-        "The request body was not received in full.",
-    )
+    ApiError::sender("IncompleteBody", "The request body was not received in full.")
 }
 
 #[cfg(test)]

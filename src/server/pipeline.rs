@@ -50,11 +50,7 @@ impl Reply {
 }
 
 /// Serves one HTTP request; never fails, every problem becomes an AWS error response.
-pub(super) async fn handle(
-    app: Arc<App>,
-    req: Request<Incoming>,
-    remote: SocketAddr,
-) -> Response<Full<Bytes>> {
+pub(super) async fn handle(app: Arc<App>, req: Request<Incoming>, remote: SocketAddr) -> Response<Full<Bytes>> {
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
     let (parts, body) = req.into_parts();
@@ -117,8 +113,7 @@ fn error_reply(err: &ApiError, service: Service, request_id: &str) -> Reply {
 
 fn respond(reply: Reply, request_id: &str) -> Response<Full<Bytes>> {
     let mut resp = Response::new(Full::new(Bytes::from(reply.body)));
-    *resp.status_mut() =
-        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *resp.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = resp.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(reply.content_type));
     if let Ok(v) = HeaderValue::from_str(request_id) {
@@ -130,12 +125,7 @@ fn respond(reply: Reply, request_id: &str) -> Response<Full<Bytes>> {
 async fn read_body(body: Incoming, limit: usize) -> ApiResult<Bytes> {
     match tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, limit).collect()).await {
         Err(_) => Err(errors::incomplete_body()),
-        Ok(Err(e))
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some() =>
-        {
-            Err(errors::too_large(limit))
-        }
+        Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => Err(errors::too_large(limit)),
         Ok(Err(_)) => Err(errors::incomplete_body()),
         Ok(Ok(c)) => Ok(c.to_bytes()),
     }
@@ -255,8 +245,7 @@ fn process(app: &Arc<App>, head: &Head, body: &[u8], request_id: &str) -> Outcom
         source_ip: head.remote.ip(),
         now: app.now(),
     };
-    out.result =
-        crate::api::handler::dispatch(&crate::handlers::Handlers, &ctx, op, &form, request_id);
+    out.result = crate::api::handler::dispatch(&crate::handlers::Handlers, &ctx, op, &form, request_id);
     out
 }
 
@@ -275,9 +264,8 @@ fn resolve_op(service: Service, form: &Form) -> ApiResult<Operation> {
         .get("Action")
         .filter(|a| !a.is_empty())
         .ok_or_else(errors::missing_action)?;
-    Operation::from_action(service, action).ok_or_else(|| {
-        errors::invalid_action(action, form.get("Version").unwrap_or(service.api_version()))
-    })
+    Operation::from_action(service, action)
+        .ok_or_else(|| errors::invalid_action(action, form.get("Version").unwrap_or(service.api_version())))
 }
 
 type Authenticated = (Principal, Option<String>, String);
@@ -298,9 +286,7 @@ fn authenticate(
     };
     let Some(sig) = sig else {
         return match op {
-            Some(op) if !op.requires_signature() => {
-                Ok((Principal::Anonymous, None, default_region))
-            }
+            Some(op) if !op.requires_signature() => Ok((Principal::Anonymous, None, default_region)),
             _ if strict => Err(sig_error(&sigv4::SigError::missing())),
             _ => Ok((Principal::Root, None, default_region)),
         };

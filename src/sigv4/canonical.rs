@@ -6,11 +6,7 @@ use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 
 /// Everything but RFC 3986 unreserved characters gets percent-encoded.
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 /// Payload hash marker for presigned URLs and streaming uploads.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
@@ -30,12 +26,7 @@ pub(crate) fn query_pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
 
 /// The SigV4 canonical request for `req`, given the signed header list and payload hash.
 /// `presigned` drops `X-Amz-Signature` from the canonical query string.
-pub fn canonical_request(
-    req: &RequestParts,
-    signed_headers: &[String],
-    presigned: bool,
-    payload_hash: &str,
-) -> String {
+pub fn canonical_request(req: &RequestParts, signed_headers: &[String], presigned: bool, payload_hash: &str) -> String {
     let mut out = String::with_capacity(256 + req.query.len());
     out.push_str(req.method);
     out.push('\n');
@@ -159,10 +150,7 @@ mod tests {
             "k=a%2Bb&s=a%20b&t=a%20b&u=~%2A~%2A"
         );
         assert_eq!(canonical_query("X-Amz-Signature=x&A=1", true), "A=1");
-        assert_eq!(
-            canonical_query("X-Amz-Signature=x&A=1", false),
-            "A=1&X-Amz-Signature=x"
-        );
+        assert_eq!(canonical_query("X-Amz-Signature=x&A=1", false), "A=1&X-Amz-Signature=x");
         // Sort is by encoded bytes: uppercase before lowercase.
         assert_eq!(canonical_query("a=1&B=2", false), "B=2&a=1");
         // Stray '%' is kept literally, then encoded.
@@ -227,11 +215,7 @@ mod tests {
             "f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59"
         );
         assert_eq!(
-            string_to_sign(
-                "20150830T123600Z",
-                "20150830/us-east-1/iam/aws4_request",
-                &creq
-            ),
+            string_to_sign("20150830T123600Z", "20150830/us-east-1/iam/aws4_request", &creq),
             "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/iam/aws4_request\n\
              f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59"
         );

@@ -100,9 +100,7 @@ impl KeyCache {
     /// A panic while holding the lock cannot leave the maps inconsistent in a way that
     /// matters (worst case: a missing entry), so poisoning is ignored.
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
-        self.entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -141,14 +139,8 @@ mod tests {
         let cache = KeyCache::new(2);
         assert!(cache.is_empty());
         let direct = derive_signing_key(SECRET, "20150830", "us-east-1", "iam");
-        assert_eq!(
-            cache.signing_key(SECRET, "20150830", "us-east-1", "iam"),
-            direct
-        );
-        assert_eq!(
-            cache.signing_key(SECRET, "20150830", "us-east-1", "iam"),
-            direct
-        );
+        assert_eq!(cache.signing_key(SECRET, "20150830", "us-east-1", "iam"), direct);
+        assert_eq!(cache.signing_key(SECRET, "20150830", "us-east-1", "iam"), direct);
         assert_eq!(cache.len(), 1);
         let other = cache.signing_key("other", "20150830", "us-east-1", "iam");
         assert_ne!(other, direct);
@@ -166,10 +158,7 @@ mod tests {
     fn zero_capacity_still_works() {
         let cache = KeyCache::new(0);
         let k = cache.signing_key(SECRET, "20150830", "us-east-1", "iam");
-        assert_eq!(
-            k,
-            derive_signing_key(SECRET, "20150830", "us-east-1", "iam")
-        );
+        assert_eq!(k, derive_signing_key(SECRET, "20150830", "us-east-1", "iam"));
         assert_eq!(cache.len(), 1);
     }
 }

@@ -50,10 +50,7 @@ impl RequestParts<'_> {
 
     /// First value of header `name` (lowercase), if any.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -186,7 +183,12 @@ impl SigError {
                  '{scope_date}' != '{}', from '{amz_date}'.",
                 amz_date.get(..8).unwrap_or(amz_date)
             ),
-            SigError::Expired { amz_date, earliest, now, window } => {
+            SigError::Expired {
+                amz_date,
+                earliest,
+                now,
+                window,
+            } => {
                 format!("Signature expired: {amz_date} is now earlier than {earliest} ({now} - {window}.)")
             }
             SigError::NotYetCurrent { amz_date, latest, now } => {
@@ -209,7 +211,10 @@ impl SigError {
     /// query-protocol services append them.
     pub fn message_with_details(&self) -> String {
         match self {
-            SigError::Mismatch { canonical_request, string_to_sign } => format!(
+            SigError::Mismatch {
+                canonical_request,
+                string_to_sign,
+            } => format!(
                 "{}\n\nThe Canonical String for this request should have been\n'{canonical_request}'\n\n\
                  The String-to-Sign should have been\n'{string_to_sign}'\n",
                 self.message()

@@ -23,12 +23,10 @@ pub fn parse(req: &RequestParts) -> Result<Option<SignatureInfo>, SigError> {
     if let Some(auth) = req.header("authorization") {
         return parse_header(req, auth).map(Some);
     }
-    let params: Vec<(String, String)> = query_pairs(req.query)
-        .map(|(n, v)| (decode(n), decode(v)))
-        .collect();
-    let presigned = params.iter().any(|(n, _)| {
-        [Q_ALGORITHM, Q_CREDENTIAL, Q_SIGNATURE, Q_SIGNED_HEADERS].contains(&n.as_str())
-    });
+    let params: Vec<(String, String)> = query_pairs(req.query).map(|(n, v)| (decode(n), decode(v))).collect();
+    let presigned = params
+        .iter()
+        .any(|(n, _)| [Q_ALGORITHM, Q_CREDENTIAL, Q_SIGNATURE, Q_SIGNED_HEADERS].contains(&n.as_str()));
     if presigned {
         return parse_presigned(req, &params).map(Some);
     }
@@ -105,23 +103,16 @@ fn parse_header(req: &RequestParts, raw: &str) -> Result<SignatureInfo, SigError
         ("SignedHeaders", signed_headers.is_some()),
     ] {
         if !present {
-            missing.push_str(&format!(
-                "Authorization header requires '{name}' parameter. "
-            ));
+            missing.push_str(&format!("Authorization header requires '{name}' parameter. "));
         }
     }
     if amz_date.is_none() {
-        missing.push_str(
-            "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ",
-        );
+        missing.push_str("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
     }
     let (Some(credential), Some(signed_headers), Some(signature), Some(amz_date)) =
         (credential, signed_headers, signature, amz_date)
     else {
-        return Err(incomplete(format!(
-            "{missing}Authorization={}",
-            echo(value)
-        )));
+        return Err(incomplete(format!("{missing}Authorization={}", echo(value))));
     };
 
     let scope = parse_credential(credential)?;
@@ -153,9 +144,7 @@ fn header_date(req: &RequestParts) -> Result<Option<String>, SigError> {
         };
     }
     match req.header("date") {
-        Some(v) => http_date_to_basic(v.trim())
-            .map(Some)
-            .ok_or_else(|| bad_date(v)),
+        Some(v) => http_date_to_basic(v.trim()).map(Some).ok_or_else(|| bad_date(v)),
         None => Ok(None),
     }
 }
@@ -202,29 +191,13 @@ fn split_signed_headers(list: &str) -> Vec<String> {
         .collect()
 }
 
-fn parse_presigned(
-    req: &RequestParts,
-    params: &[(String, String)],
-) -> Result<SignatureInfo, SigError> {
-    let get = |name: &str| {
-        params
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let required = [
-        Q_ALGORITHM,
-        Q_CREDENTIAL,
-        Q_SIGNATURE,
-        Q_SIGNED_HEADERS,
-        Q_DATE,
-    ];
+fn parse_presigned(req: &RequestParts, params: &[(String, String)]) -> Result<SignatureInfo, SigError> {
+    let get = |name: &str| params.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let required = [Q_ALGORITHM, Q_CREDENTIAL, Q_SIGNATURE, Q_SIGNED_HEADERS, Q_DATE];
     let mut missing = String::new();
     for name in required {
         if get(name).is_none() {
-            missing.push_str(&format!(
-                "AWS query-string parameters must include '{name}'. "
-            ));
+            missing.push_str(&format!("AWS query-string parameters must include '{name}'. "));
         }
     }
     let (Some(alg), Some(credential), Some(signature), Some(signed_headers), Some(date)) = (
@@ -234,9 +207,7 @@ fn parse_presigned(
         get(Q_SIGNED_HEADERS),
         get(Q_DATE),
     ) else {
-        return Err(incomplete(format!(
-            "{missing}Re-examine the query-string parameters."
-        )));
+        return Err(incomplete(format!("{missing}Re-examine the query-string parameters.")));
     };
     if alg != ALGORITHM {
         return Err(unsupported_algorithm(alg));
@@ -247,9 +218,7 @@ fn parse_presigned(
     let expires_secs = match get(Q_EXPIRES) {
         None => None,
         Some(v) => {
-            let secs: u64 = v
-                .parse()
-                .map_err(|_| incomplete("X-Amz-Expires should be a number"))?;
+            let secs: u64 = v.parse().map_err(|_| incomplete("X-Amz-Expires should be a number"))?;
             if secs > MAX_EXPIRES_SECS {
                 return Err(incomplete(format!(
                     "X-Amz-Expires must be less than a week (in seconds) that is {MAX_EXPIRES_SECS}"
@@ -307,9 +276,7 @@ fn http_date_to_basic(s: &str) -> Option<String> {
     if let Some(secs) = basic_to_unix(s) {
         return Some(unix_to_basic(secs));
     }
-    let fmt = format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-    );
+    let fmt = format_description!("[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT");
     let t = PrimitiveDateTime::parse(s, fmt).ok()?;
     Some(unix_to_basic(t.assume_utc().unix_timestamp()))
 }
@@ -319,9 +286,7 @@ mod tests {
     use super::*;
 
     fn hdrs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-            .collect()
+        list.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect()
     }
 
     fn req<'a>(headers: &'a [(String, String)], query: &'a str) -> RequestParts<'a> {
@@ -334,8 +299,7 @@ mod tests {
         }
     }
 
-    const GOOD: &str =
-        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, \
+    const GOOD: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, \
         SignedHeaders=content-type;host;x-amz-date, \
         Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7";
 
@@ -347,10 +311,7 @@ mod tests {
     #[test]
     fn no_auth_is_none() {
         let h = hdrs(&[("host", "x")]);
-        assert_eq!(
-            parse(&req(&h, "Action=ListUsers&Version=2010-05-08")),
-            Ok(None)
-        );
+        assert_eq!(parse(&req(&h, "Action=ListUsers&Version=2010-05-08")), Ok(None));
     }
 
     #[test]
@@ -379,10 +340,7 @@ mod tests {
 
     #[test]
     fn missing_parts_listed_in_aws_order() {
-        let h = hdrs(&[(
-            "authorization",
-            "AWS4-HMAC-SHA256 Credential=a/b/c/d/aws4_request",
-        )]);
+        let h = hdrs(&[("authorization", "AWS4-HMAC-SHA256 Credential=a/b/c/d/aws4_request")]);
         let err = parse(&req(&h, "")).unwrap_err();
         assert_eq!(err.code(), "IncompleteSignature");
         assert_eq!(err.status(), 400);
@@ -408,13 +366,9 @@ mod tests {
 
     #[test]
     fn unsupported_aws4_algorithm() {
-        let err =
-            parse_auth(&GOOD.replace("AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256")).unwrap_err();
+        let err = parse_auth(&GOOD.replace("AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256")).unwrap_err();
         assert_eq!(err.code(), "IncompleteSignature");
-        assert_eq!(
-            err.message(),
-            "Unsupported AWS 'algorithm': 'AWS4-ECDSA-P256-SHA256'."
-        );
+        assert_eq!(err.message(), "Unsupported AWS 'algorithm': 'AWS4-ECDSA-P256-SHA256'.");
     }
 
     #[test]
@@ -452,22 +406,14 @@ mod tests {
 
     #[test]
     fn date_header_fallback_and_bad_dates() {
-        let h = hdrs(&[
-            ("authorization", GOOD),
-            ("date", "Sun, 30 Aug 2015 12:36:00 GMT"),
-        ]);
+        let h = hdrs(&[("authorization", GOOD), ("date", "Sun, 30 Aug 2015 12:36:00 GMT")]);
         let info = parse(&req(&h, "")).unwrap().unwrap();
         assert_eq!(info.amz_date, "20150830T123600Z");
 
-        let h = hdrs(&[
-            ("authorization", GOOD),
-            ("x-amz-date", "2015-08-30T12:36:00Z"),
-        ]);
+        let h = hdrs(&[("authorization", GOOD), ("x-amz-date", "2015-08-30T12:36:00Z")]);
         let err = parse(&req(&h, "")).unwrap_err();
         assert_eq!(err.code(), "IncompleteSignature");
-        assert!(err
-            .message()
-            .starts_with("Date must be in ISO-8601 'basic format'"));
+        assert!(err.message().starts_with("Date must be in ISO-8601 'basic format'"));
 
         let h = hdrs(&[("authorization", GOOD), ("x-amz-date", "20151330T123600Z")]);
         assert!(parse(&req(&h, "")).is_err());
@@ -490,17 +436,11 @@ mod tests {
             ("x-amz-security-token", "tok"),
         ]);
         assert_eq!(
-            parse(&req(&h, ""))
-                .unwrap()
-                .unwrap()
-                .security_token
-                .as_deref(),
+            parse(&req(&h, "")).unwrap().unwrap().security_token.as_deref(),
             Some("tok")
         );
         let h = hdrs(&[("authorization", GOOD), ("x-amz-date", "20150830T123600Z")]);
-        let info = parse(&req(&h, "X-Amz-Security-Token=t%2Fq"))
-            .unwrap()
-            .unwrap();
+        let info = parse(&req(&h, "X-Amz-Security-Token=t%2Fq")).unwrap().unwrap();
         assert_eq!(info.security_token.as_deref(), Some("t/q"));
         assert!(!info.presigned);
     }
@@ -535,15 +475,9 @@ mod tests {
              AWS query-string parameters must include 'X-Amz-Date'. Re-examine the query-string parameters."
         );
         let q = PRESIGNED.replace("X-Amz-Expires=900", "X-Amz-Expires=604801");
-        assert_eq!(
-            parse(&req(&h, &q)).unwrap_err().code(),
-            "IncompleteSignature"
-        );
+        assert_eq!(parse(&req(&h, &q)).unwrap_err().code(), "IncompleteSignature");
         let q = PRESIGNED.replace("X-Amz-Expires=900", "X-Amz-Expires=604800");
-        assert_eq!(
-            parse(&req(&h, &q)).unwrap().unwrap().expires_secs,
-            Some(604_800)
-        );
+        assert_eq!(parse(&req(&h, &q)).unwrap().unwrap().expires_secs, Some(604_800));
         let q = PRESIGNED.replace("X-Amz-Expires=900", "X-Amz-Expires=-1");
         assert_eq!(
             parse(&req(&h, &q)).unwrap_err().message(),

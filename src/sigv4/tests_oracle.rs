@@ -2,9 +2,7 @@
 
 use super::*;
 use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{
-    sign, SignableBody, SignableRequest, SignatureLocation, SigningSettings,
-};
+use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SignatureLocation, SigningSettings};
 use aws_sigv4::sign::v4;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use proptest::prelude::*;
@@ -86,8 +84,7 @@ impl<'a> Spec<'a> {
     }
 
     fn sign(&self) -> Signed {
-        let identity =
-            Credentials::new(AKID, SECRET, self.token.map(str::to_owned), None, "test").into();
+        let identity = Credentials::new(AKID, SECRET, self.token.map(str::to_owned), None, "test").into();
         let mut settings = SigningSettings::default();
         if let Some(expires) = self.presign {
             settings.signature_location = SignatureLocation::QueryParams;
@@ -107,9 +104,7 @@ impl<'a> Spec<'a> {
         } else {
             SignableBody::Bytes(self.body)
         };
-        let signable =
-            SignableRequest::new(self.method, self.uri, self.headers.iter().copied(), body)
-                .unwrap();
+        let signable = SignableRequest::new(self.method, self.uri, self.headers.iter().copied(), body).unwrap();
         let (instructions, _) = sign(signable, &params).unwrap().into_parts();
         let mut builder = http::Request::builder().method(self.method).uri(self.uri);
         for (n, v) in &self.headers {
@@ -142,9 +137,7 @@ fn post_form_verifies() {
     assert_eq!(signed.check("iam", now()), Ok(()));
     assert_eq!(
         signed.check("sts", now()).unwrap_err(),
-        SigError::WrongService {
-            expected: "sts".into()
-        }
+        SigError::WrongService { expected: "sts".into() }
     );
 }
 
@@ -158,10 +151,7 @@ fn post_with_session_token_verifies() {
     let req = signed.parts();
     let info = parse(&req).unwrap().unwrap();
     assert_eq!(info.security_token.as_deref(), spec.token);
-    assert!(info
-        .signed_headers
-        .iter()
-        .any(|h| h == "x-amz-security-token"));
+    assert!(info.signed_headers.iter().any(|h| h == "x-amz-security-token"));
     assert_eq!(signed.check("sts", now()), Ok(()));
 }
 
@@ -223,11 +213,7 @@ fn presigned_variants_verify() {
     spec.token = Some("session/token+value=");
     let signed = spec.sign();
     assert_eq!(
-        parse(&signed.parts())
-            .unwrap()
-            .unwrap()
-            .security_token
-            .as_deref(),
+        parse(&signed.parts()).unwrap().unwrap().security_token.as_deref(),
         spec.token
     );
     assert_eq!(signed.check("sts", now() + 604_800), Ok(()));
@@ -246,17 +232,9 @@ fn presigned_tampering_fails() {
         query: signed.query.replace("GetCallerIdentity", "GetSessionToken"),
         ..signed
     };
-    assert!(matches!(
-        tampered.check("sts", now()),
-        Err(SigError::Mismatch { .. })
-    ));
-    tampered.query = tampered
-        .query
-        .replace("X-Amz-Expires=900", "X-Amz-Expires=901");
-    assert!(matches!(
-        tampered.check("sts", now()),
-        Err(SigError::Mismatch { .. })
-    ));
+    assert!(matches!(tampered.check("sts", now()), Err(SigError::Mismatch { .. })));
+    tampered.query = tampered.query.replace("X-Amz-Expires=900", "X-Amz-Expires=901");
+    assert!(matches!(tampered.check("sts", now()), Err(SigError::Mismatch { .. })));
 }
 
 /// Query encoding that leaves some sub-delims raw, as hand-written clients do.
@@ -276,13 +254,7 @@ const LOOSE: &AsciiSet = &NON_ALPHANUMERIC
 fn form_body(params: &[(String, String)]) -> Vec<u8> {
     params
         .iter()
-        .map(|(n, v)| {
-            format!(
-                "{}={}",
-                utf8_percent_encode(n, LOOSE),
-                utf8_percent_encode(v, LOOSE)
-            )
-        })
+        .map(|(n, v)| format!("{}={}", utf8_percent_encode(n, LOOSE), utf8_percent_encode(v, LOOSE)))
         .collect::<Vec<_>>()
         .join("&")
         .into_bytes()

@@ -42,15 +42,9 @@ pub fn verify(
         Some(c) => c.signing_key(secret, &info.scope_date, &info.region, &info.service),
         None => derive_signing_key(secret, &info.scope_date, &info.region, &info.service),
     };
-    let scope = format!(
-        "{}/{}/{}/aws4_request",
-        info.scope_date, info.region, info.service
-    );
+    let scope = format!("{}/{}/{}/aws4_request", info.scope_date, info.region, info.service);
     let provided = info.signature.as_bytes();
-    let well_formed = provided.len() == 64
-        && provided
-            .iter()
-            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c));
+    let well_formed = provided.len() == 64 && provided.iter().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c));
 
     let mut first_attempt = None;
     for payload_hash in payload_hashes(req, info)? {
@@ -73,10 +67,7 @@ pub fn verify(
 ///
 /// Presigned URLs carry no hash: S3-style signers use `UNSIGNED-PAYLOAD`, while botocore and
 /// others presigning STS/IAM calls hash the (empty) body, so both are tried.
-fn payload_hashes<'a>(
-    req: &RequestParts,
-    info: &SignatureInfo,
-) -> Result<Vec<Cow<'a, str>>, SigError> {
+fn payload_hashes<'a>(req: &RequestParts, info: &SignatureInfo) -> Result<Vec<Cow<'a, str>>, SigError> {
     let body_hash = sha256_hex(req.body);
     if let Some(declared) = req.header("x-amz-content-sha256") {
         let declared = declared.trim();
@@ -176,11 +167,7 @@ mod tests {
 
     fn good() -> Vec<(String, String)> {
         doc_headers(
-            &doc_auth(
-                "20150830/us-east-1/iam",
-                "content-type;host;x-amz-date",
-                DOC_SIG,
-            ),
+            &doc_auth("20150830/us-east-1/iam", "content-type;host;x-amz-date", DOC_SIG),
             "20150830T123600Z",
         )
     }
@@ -192,14 +179,8 @@ mod tests {
         let h = good();
         let req = doc_req(&h);
         let info = parse(&req).unwrap().unwrap();
-        assert_eq!(
-            verify(&req, &info, SECRET, "iam", DOC_NOW, Some(&cache)),
-            Ok(())
-        );
-        assert_eq!(
-            verify(&req, &info, SECRET, "iam", DOC_NOW, Some(&cache)),
-            Ok(())
-        );
+        assert_eq!(verify(&req, &info, SECRET, "iam", DOC_NOW, Some(&cache)), Ok(()));
+        assert_eq!(verify(&req, &info, SECRET, "iam", DOC_NOW, Some(&cache)), Ok(()));
         assert_eq!(cache.len(), 1);
     }
 
@@ -227,17 +208,10 @@ mod tests {
             DOC_SIG[..63].to_owned(),
         ] {
             let h = doc_headers(
-                &doc_auth(
-                    "20150830/us-east-1/iam",
-                    "content-type;host;x-amz-date",
-                    &bad,
-                ),
+                &doc_auth("20150830/us-east-1/iam", "content-type;host;x-amz-date", &bad),
                 "20150830T123600Z",
             );
-            assert_eq!(
-                check(&h, "iam", DOC_NOW).unwrap_err().code(),
-                "SignatureDoesNotMatch"
-            );
+            assert_eq!(check(&h, "iam", DOC_NOW).unwrap_err().code(), "SignatureDoesNotMatch");
         }
     }
 
@@ -245,10 +219,7 @@ mod tests {
     fn wrong_service() {
         let err = check(&good(), "sts", DOC_NOW).unwrap_err();
         assert_eq!(err.code(), "SignatureDoesNotMatch");
-        assert_eq!(
-            err.message(),
-            "Credential should be scoped to correct service: 'sts'. "
-        );
+        assert_eq!(err.message(), "Credential should be scoped to correct service: 'sts'. ");
     }
 
     #[test]
@@ -258,20 +229,13 @@ mod tests {
             "20150830T123600Z",
         );
         let err = check(&h, "iam", DOC_NOW).unwrap_err();
-        assert_eq!(
-            err.message(),
-            "Credential should be scoped to a valid region, not ''. "
-        );
+        assert_eq!(err.message(), "Credential should be scoped to a valid region, not ''. ");
     }
 
     #[test]
     fn scope_date_mismatch() {
         let h = doc_headers(
-            &doc_auth(
-                "20240101/us-east-1/iam",
-                "content-type;host;x-amz-date",
-                DOC_SIG,
-            ),
+            &doc_auth("20240101/us-east-1/iam", "content-type;host;x-amz-date", DOC_SIG),
             "20240102T000000Z",
         );
         let err = check(&h, "iam", DOC_NOW).unwrap_err();
@@ -420,10 +384,7 @@ mod tests {
         assert!(check_time(&none, t0 + 901).is_err());
         // Presigned URLs dated in the future get the same 15-minute tolerance.
         assert_eq!(check_time(&info, t0 - 900), Ok(()));
-        assert_eq!(
-            check_time(&info, t0 - 901).unwrap_err().code(),
-            "SignatureDoesNotMatch"
-        );
+        assert_eq!(check_time(&info, t0 - 901).unwrap_err().code(), "SignatureDoesNotMatch");
         // Extreme clocks do not overflow.
         assert!(check_time(&info, i64::MAX).is_err());
         assert!(check_time(&info, i64::MIN).is_err());

@@ -62,10 +62,7 @@ pub fn for_user(
     let mut st = c.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM access_keys WHERE user_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
     ))?;
-    let rows = st.query_map(
-        params![user_id, after.unwrap_or(""), limit as i64 + 1],
-        from_row,
-    )?;
+    let rows = st.query_map(params![user_id, after.unwrap_or(""), limit as i64 + 1], from_row)?;
     rows.collect()
 }
 
@@ -83,17 +80,9 @@ pub fn set_status(c: &Connection, id: &str, status: &str) -> rusqlite::Result<()
 }
 
 /// Records a signed request made with the key.
-pub fn touch(
-    c: &Connection,
-    id: &str,
-    when: &str,
-    service: &str,
-    region: &str,
-) -> rusqlite::Result<()> {
-    c.prepare_cached(
-        "UPDATE access_keys SET last_used = ?2, last_service = ?3, last_region = ?4 WHERE id = ?1",
-    )?
-    .execute(params![id, when, service, region])?;
+pub fn touch(c: &Connection, id: &str, when: &str, service: &str, region: &str) -> rusqlite::Result<()> {
+    c.prepare_cached("UPDATE access_keys SET last_used = ?2, last_service = ?3, last_region = ?4 WHERE id = ?1")?
+        .execute(params![id, when, service, region])?;
     Ok(())
 }
 

@@ -19,9 +19,7 @@ pub fn set_alias(c: &Connection, alias: &str) -> rusqlite::Result<()> {
 
 /// Deletes an alias; returns whether it existed.
 pub fn delete_alias(c: &Connection, alias: &str) -> rusqlite::Result<bool> {
-    Ok(
-        c.prepare_cached("DELETE FROM account_aliases WHERE alias = ?1")?
-            .execute([alias])?
-            > 0,
-    )
+    Ok(c.prepare_cached("DELETE FROM account_aliases WHERE alias = ?1")?
+        .execute([alias])?
+        > 0)
 }

@@ -30,88 +30,54 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<GroupRow> {
 
 /// Inserts a new group.
 pub fn insert(c: &Connection, g: &GroupRow) -> rusqlite::Result<()> {
-    c.prepare_cached(
-        "INSERT INTO groups (id, name, name_lc, path, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        g.id,
-        g.name,
-        g.name.to_lowercase(),
-        g.path,
-        g.created
-    ])?;
+    c.prepare_cached("INSERT INTO groups (id, name, name_lc, path, created) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![g.id, g.name, g.name.to_lowercase(), g.path, g.created])?;
     Ok(())
 }
 
 /// Finds a group by name, ignoring case.
 pub fn by_name(c: &Connection, name: &str) -> rusqlite::Result<Option<GroupRow>> {
-    c.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM groups g WHERE g.name_lc = ?1"
-    ))?
-    .query_row([name.to_lowercase()], from_row)
-    .optional()
+    c.prepare_cached(&format!("SELECT {COLUMNS} FROM groups g WHERE g.name_lc = ?1"))?
+        .query_row([name.to_lowercase()], from_row)
+        .optional()
 }
 
 /// Groups under a path prefix, by name, after a lower-cased name.
-pub fn list(
-    c: &Connection,
-    prefix: &str,
-    after: Option<&str>,
-    limit: usize,
-) -> rusqlite::Result<Vec<GroupRow>> {
+pub fn list(c: &Connection, prefix: &str, after: Option<&str>, limit: usize) -> rusqlite::Result<Vec<GroupRow>> {
     let mut st = c.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM groups g WHERE substr(g.path, 1, length(?1)) = ?1 AND g.name_lc > ?2 ORDER BY g.name_lc LIMIT ?3"
     ))?;
-    let rows = st.query_map(
-        params![prefix, after.unwrap_or(""), limit as i64 + 1],
-        from_row,
-    )?;
+    let rows = st.query_map(params![prefix, after.unwrap_or(""), limit as i64 + 1], from_row)?;
     rows.collect()
 }
 
 /// The groups a user belongs to, by name, after a lower-cased name.
-pub fn for_user(
-    c: &Connection,
-    user_id: &str,
-    after: Option<&str>,
-    limit: usize,
-) -> rusqlite::Result<Vec<GroupRow>> {
+pub fn for_user(c: &Connection, user_id: &str, after: Option<&str>, limit: usize) -> rusqlite::Result<Vec<GroupRow>> {
     let mut st = c.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM groups g JOIN group_members m ON m.group_id = g.id
          WHERE m.user_id = ?1 AND g.name_lc > ?2 ORDER BY g.name_lc LIMIT ?3"
     ))?;
-    let rows = st.query_map(
-        params![user_id, after.unwrap_or(""), limit as i64 + 1],
-        from_row,
-    )?;
+    let rows = st.query_map(params![user_id, after.unwrap_or(""), limit as i64 + 1], from_row)?;
     rows.collect()
 }
 
 /// The members of a group, by user name, after a lower-cased name.
-pub fn members(
-    c: &Connection,
-    group_id: &str,
-    after: Option<&str>,
-    limit: usize,
-) -> rusqlite::Result<Vec<UserRow>> {
+pub fn members(c: &Connection, group_id: &str, after: Option<&str>, limit: usize) -> rusqlite::Result<Vec<UserRow>> {
     let mut st = c.prepare_cached(
         "SELECT u.id, u.name, u.path, u.created, u.password_last_used, u.boundary
          FROM users u JOIN group_members m ON m.user_id = u.id
          WHERE m.group_id = ?1 AND u.name_lc > ?2 ORDER BY u.name_lc LIMIT ?3",
     )?;
-    let rows = st.query_map(
-        params![group_id, after.unwrap_or(""), limit as i64 + 1],
-        |r| {
-            Ok(UserRow {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                path: r.get(2)?,
-                created: r.get(3)?,
-                password_last_used: r.get(4)?,
-                boundary: r.get(5)?,
-            })
-        },
-    )?;
+    let rows = st.query_map(params![group_id, after.unwrap_or(""), limit as i64 + 1], |r| {
+        Ok(UserRow {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            path: r.get(2)?,
+            created: r.get(3)?,
+            password_last_used: r.get(4)?,
+            boundary: r.get(5)?,
+        })
+    })?;
     rows.collect()
 }
 
@@ -124,8 +90,7 @@ pub fn update_name_path(c: &Connection, id: &str, name: &str, path: &str) -> rus
 
 /// Deletes a group row.
 pub fn delete(c: &Connection, id: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("DELETE FROM groups WHERE id = ?1")?
-        .execute([id])?;
+    c.prepare_cached("DELETE FROM groups WHERE id = ?1")?.execute([id])?;
     Ok(())
 }
 
@@ -142,10 +107,8 @@ pub fn add_member(c: &Connection, group_id: &str, user_id: &str) -> rusqlite::Re
 
 /// Whether the user is in the group.
 pub fn is_member(c: &Connection, group_id: &str, user_id: &str) -> rusqlite::Result<bool> {
-    c.prepare_cached(
-        "SELECT EXISTS(SELECT 1 FROM group_members WHERE group_id = ?1 AND user_id = ?2)",
-    )?
-    .query_row(params![group_id, user_id], |r| r.get(0))
+    c.prepare_cached("SELECT EXISTS(SELECT 1 FROM group_members WHERE group_id = ?1 AND user_id = ?2)")?
+        .query_row(params![group_id, user_id], |r| r.get(0))
 }
 
 /// Removes a member; returns false when it was not a member.

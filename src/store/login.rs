@@ -17,18 +17,16 @@ pub struct LoginProfileRow {
 
 /// Gets a user's login profile.
 pub fn get(c: &Connection, user_id: &str) -> rusqlite::Result<Option<LoginProfileRow>> {
-    c.prepare_cached(
-        "SELECT user_id, hash, created, reset_required FROM login_profiles WHERE user_id = ?1",
-    )?
-    .query_row([user_id], |r| {
-        Ok(LoginProfileRow {
-            user_id: r.get(0)?,
-            hash: r.get(1)?,
-            created: r.get(2)?,
-            reset_required: r.get(3)?,
+    c.prepare_cached("SELECT user_id, hash, created, reset_required FROM login_profiles WHERE user_id = ?1")?
+        .query_row([user_id], |r| {
+            Ok(LoginProfileRow {
+                user_id: r.get(0)?,
+                hash: r.get(1)?,
+                created: r.get(2)?,
+                reset_required: r.get(3)?,
+            })
         })
-    })
-    .optional()
+        .optional()
 }
 
 /// Creates or replaces a login profile.
@@ -50,11 +48,9 @@ pub fn set_reset_required(c: &Connection, user_id: &str, reset: bool) -> rusqlit
 
 /// Deletes a login profile; returns whether one existed.
 pub fn delete(c: &Connection, user_id: &str) -> rusqlite::Result<bool> {
-    Ok(
-        c.prepare_cached("DELETE FROM login_profiles WHERE user_id = ?1")?
-            .execute([user_id])?
-            > 0,
-    )
+    Ok(c.prepare_cached("DELETE FROM login_profiles WHERE user_id = ?1")?
+        .execute([user_id])?
+        > 0)
 }
 
 /// Remembers a password hash for reuse prevention.
@@ -66,9 +62,7 @@ pub fn push_history(c: &Connection, user_id: &str, hash: &str) -> rusqlite::Resu
 
 /// The user's last `n` password hashes, newest first.
 pub fn history(c: &Connection, user_id: &str, n: usize) -> rusqlite::Result<Vec<String>> {
-    let mut st = c.prepare_cached(
-        "SELECT hash FROM password_history WHERE user_id = ?1 ORDER BY seq DESC LIMIT ?2",
-    )?;
+    let mut st = c.prepare_cached("SELECT hash FROM password_history WHERE user_id = ?1 ORDER BY seq DESC LIMIT ?2")?;
     let rows = st.query_map(params![user_id, n as i64], |r| r.get(0))?;
     rows.collect()
 }
@@ -88,16 +82,16 @@ pub fn policy(c: &Connection) -> rusqlite::Result<Option<String>> {
 
 /// Stores the account password policy.
 pub fn set_policy(c: &Connection, doc: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("INSERT INTO password_policy (id, doc) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc")?
-        .execute([doc])?;
+    c.prepare_cached(
+        "INSERT INTO password_policy (id, doc) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+    )?
+    .execute([doc])?;
     Ok(())
 }
 
 /// Deletes the account password policy; returns whether one existed.
 pub fn delete_policy(c: &Connection) -> rusqlite::Result<bool> {
-    Ok(
-        c.prepare_cached("DELETE FROM password_policy WHERE id = 1")?
-            .execute([])?
-            > 0,
-    )
+    Ok(c.prepare_cached("DELETE FROM password_policy WHERE id = 1")?
+        .execute([])?
+        > 0)
 }

@@ -104,9 +104,7 @@ pub fn apply(conn: &Connection) -> rusqlite::Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate() {
         let version = i as i64 + 1;
         if version > current {
-            conn.execute_batch(&format!(
-                "BEGIN; {sql}; PRAGMA user_version = {version}; COMMIT;"
-            ))?;
+            conn.execute_batch(&format!("BEGIN; {sql}; PRAGMA user_version = {version}; COMMIT;"))?;
         }
     }
     Ok(())

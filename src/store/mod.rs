@@ -79,10 +79,7 @@ impl Store {
 
     /// Runs a bookkeeping write (last-used times) that does not change what callers can see,
     /// so caches keep their generation.
-    pub fn touch(
-        &self,
-        f: impl FnOnce(&Connection) -> rusqlite::Result<()>,
-    ) -> rusqlite::Result<()> {
+    pub fn touch(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<()>) -> rusqlite::Result<()> {
         let conn = self.lock();
         f(&conn)
     }

@@ -29,8 +29,7 @@ pub fn decode_marker(marker: Option<&str>) -> ApiResult<Option<String>> {
     let bytes = URL_SAFE_NO_PAD
         .decode(m.as_bytes())
         .map_err(|_| ApiError::validation("Invalid Marker value."))?;
-    let key =
-        String::from_utf8(bytes).map_err(|_| ApiError::validation("Invalid Marker value."))?;
+    let key = String::from_utf8(bytes).map_err(|_| ApiError::validation("Invalid Marker value."))?;
     Ok(Some(key))
 }
 
@@ -51,10 +50,7 @@ pub fn paginate<T>(mut rows: Vec<T>, limit: usize, key: impl Fn(&T) -> String) -
     if rows.len() > limit {
         rows.truncate(limit);
         let marker = rows.last().map(|r| encode_marker(&key(r)));
-        Page {
-            items: rows,
-            marker,
-        }
+        Page { items: rows, marker }
     } else {
         Page {
             items: rows,

@@ -34,8 +34,7 @@ pub struct VersionRow {
     pub created: String,
 }
 
-const COLUMNS: &str =
-    "id, name, path, description, default_version, next_version, created, updated";
+const COLUMNS: &str = "id, name, path, description, default_version, next_version, created, updated";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<PolicyRow> {
     Ok(PolicyRow {
@@ -79,11 +78,9 @@ pub fn insert(c: &Connection, p: &PolicyRow, document: &str) -> rusqlite::Result
 
 /// A policy by name, ignoring case.
 pub fn by_name(c: &Connection, name: &str) -> rusqlite::Result<Option<PolicyRow>> {
-    c.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM policies WHERE name_lc = ?1"
-    ))?
-    .query_row([name.to_lowercase()], from_row)
-    .optional()
+    c.prepare_cached(&format!("SELECT {COLUMNS} FROM policies WHERE name_lc = ?1"))?
+        .query_row([name.to_lowercase()], from_row)
+        .optional()
 }
 
 /// A policy by id.
@@ -102,8 +99,7 @@ pub fn all(c: &Connection) -> rusqlite::Result<Vec<PolicyRow>> {
 
 /// Deletes a policy with its versions.
 pub fn delete(c: &Connection, id: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("DELETE FROM policies WHERE id = ?1")?
-        .execute([id])?;
+    c.prepare_cached("DELETE FROM policies WHERE id = ?1")?.execute([id])?;
     Ok(())
 }
 
@@ -115,13 +111,15 @@ pub fn insert_version(c: &Connection, policy_id: &str, v: &VersionRow) -> rusqli
 }
 
 /// One version.
-pub fn version(
-    c: &Connection,
-    policy_id: &str,
-    version: &str,
-) -> rusqlite::Result<Option<VersionRow>> {
+pub fn version(c: &Connection, policy_id: &str, version: &str) -> rusqlite::Result<Option<VersionRow>> {
     c.prepare_cached("SELECT version, document, created FROM policy_versions WHERE policy_id = ?1 AND version = ?2")?
-        .query_row(params![policy_id, version], |r| Ok(VersionRow { version: r.get(0)?, document: r.get(1)?, created: r.get(2)? }))
+        .query_row(params![policy_id, version], |r| {
+            Ok(VersionRow {
+                version: r.get(0)?,
+                document: r.get(1)?,
+                created: r.get(2)?,
+            })
+        })
         .optional()
 }
 
@@ -185,12 +183,7 @@ impl Entity {
 }
 
 /// Attaches a policy (by id); false when already attached.
-pub fn attach(
-    c: &Connection,
-    kind: Entity,
-    entity_id: &str,
-    policy_id: &str,
-) -> rusqlite::Result<bool> {
+pub fn attach(c: &Connection, kind: Entity, entity_id: &str, policy_id: &str) -> rusqlite::Result<bool> {
     let n = c
         .prepare_cached(
             "INSERT OR IGNORE INTO attachments (entity_kind, entity_id, policy, seq)
@@ -201,42 +194,30 @@ pub fn attach(
 }
 
 /// Detaches a policy; false when it was not attached.
-pub fn detach(
-    c: &Connection,
-    kind: Entity,
-    entity_id: &str,
-    policy_id: &str,
-) -> rusqlite::Result<bool> {
+pub fn detach(c: &Connection, kind: Entity, entity_id: &str, policy_id: &str) -> rusqlite::Result<bool> {
     let n = c
-        .prepare_cached(
-            "DELETE FROM attachments WHERE entity_kind = ?1 AND entity_id = ?2 AND policy = ?3",
-        )?
+        .prepare_cached("DELETE FROM attachments WHERE entity_kind = ?1 AND entity_id = ?2 AND policy = ?3")?
         .execute(params![kind.as_str(), entity_id, policy_id])?;
     Ok(n > 0)
 }
 
 /// Policy ids attached to an entity, in attachment order.
 pub fn attached(c: &Connection, kind: Entity, entity_id: &str) -> rusqlite::Result<Vec<String>> {
-    let mut st = c.prepare_cached(
-        "SELECT policy FROM attachments WHERE entity_kind = ?1 AND entity_id = ?2 ORDER BY seq",
-    )?;
+    let mut st =
+        c.prepare_cached("SELECT policy FROM attachments WHERE entity_kind = ?1 AND entity_id = ?2 ORDER BY seq")?;
     let rows = st.query_map(params![kind.as_str(), entity_id], |r| r.get(0))?;
     rows.collect()
 }
 
 /// Entities a policy is attached to: (kind, entity id).
 pub fn attachments_of(c: &Connection, policy_id: &str) -> rusqlite::Result<Vec<(String, String)>> {
-    let mut st = c.prepare_cached(
-        "SELECT entity_kind, entity_id FROM attachments WHERE policy = ?1 ORDER BY seq",
-    )?;
+    let mut st = c.prepare_cached("SELECT entity_kind, entity_id FROM attachments WHERE policy = ?1 ORDER BY seq")?;
     let rows = st.query_map([policy_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }
 
 /// Attachment counts of every attached policy id.
-pub fn attachment_counts(
-    c: &Connection,
-) -> rusqlite::Result<std::collections::HashMap<String, i64>> {
+pub fn attachment_counts(c: &Connection) -> rusqlite::Result<std::collections::HashMap<String, i64>> {
     let mut st = c.prepare_cached("SELECT policy, COUNT(*) FROM attachments GROUP BY policy")?;
     let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
@@ -244,20 +225,16 @@ pub fn attachment_counts(
 
 /// How many users and roles use a policy as their permissions boundary.
 pub fn boundary_counts(c: &Connection) -> rusqlite::Result<std::collections::HashMap<String, i64>> {
-    let mut st = c.prepare_cached("SELECT boundary, COUNT(*) FROM (SELECT boundary FROM users UNION ALL SELECT boundary FROM roles)
-         WHERE boundary IS NOT NULL GROUP BY boundary")?;
+    let mut st = c.prepare_cached(
+        "SELECT boundary, COUNT(*) FROM (SELECT boundary FROM users UNION ALL SELECT boundary FROM roles)
+         WHERE boundary IS NOT NULL GROUP BY boundary",
+    )?;
     let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }
 
 /// Puts (creates or replaces) an inline policy.
-pub fn put_inline(
-    c: &Connection,
-    kind: Entity,
-    entity_id: &str,
-    name: &str,
-    document: &str,
-) -> rusqlite::Result<()> {
+pub fn put_inline(c: &Connection, kind: Entity, entity_id: &str, name: &str, document: &str) -> rusqlite::Result<()> {
     c.prepare_cached(
         "INSERT INTO inline_policies (entity_kind, entity_id, name, document) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(entity_kind, entity_id, name) DO UPDATE SET document = excluded.document",
@@ -267,43 +244,25 @@ pub fn put_inline(
 }
 
 /// One inline policy's document.
-pub fn inline(
-    c: &Connection,
-    kind: Entity,
-    entity_id: &str,
-    name: &str,
-) -> rusqlite::Result<Option<String>> {
+pub fn inline(c: &Connection, kind: Entity, entity_id: &str, name: &str) -> rusqlite::Result<Option<String>> {
     c.prepare_cached("SELECT document FROM inline_policies WHERE entity_kind = ?1 AND entity_id = ?2 AND name = ?3")?
         .query_row(params![kind.as_str(), entity_id, name], |r| r.get(0))
         .optional()
 }
 
 /// All inline policies of an entity: (name, document), by name.
-pub fn inlines(
-    c: &Connection,
-    kind: Entity,
-    entity_id: &str,
-) -> rusqlite::Result<Vec<(String, String)>> {
+pub fn inlines(c: &Connection, kind: Entity, entity_id: &str) -> rusqlite::Result<Vec<(String, String)>> {
     let mut st = c.prepare_cached(
         "SELECT name, document FROM inline_policies WHERE entity_kind = ?1 AND entity_id = ?2 ORDER BY name",
     )?;
-    let rows = st.query_map(params![kind.as_str(), entity_id], |r| {
-        Ok((r.get(0)?, r.get(1)?))
-    })?;
+    let rows = st.query_map(params![kind.as_str(), entity_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }
 
 /// Deletes an inline policy; false when it did not exist.
-pub fn delete_inline(
-    c: &Connection,
-    kind: Entity,
-    entity_id: &str,
-    name: &str,
-) -> rusqlite::Result<bool> {
+pub fn delete_inline(c: &Connection, kind: Entity, entity_id: &str, name: &str) -> rusqlite::Result<bool> {
     let n = c
-        .prepare_cached(
-            "DELETE FROM inline_policies WHERE entity_kind = ?1 AND entity_id = ?2 AND name = ?3",
-        )?
+        .prepare_cached("DELETE FROM inline_policies WHERE entity_kind = ?1 AND entity_id = ?2 AND name = ?3")?
         .execute(params![kind.as_str(), entity_id, name])?;
     Ok(n > 0)
 }

@@ -51,6 +51,7 @@ pub fn get(c: &Connection, access_key_id: &str) -> rusqlite::Result<Option<Sessi
 
 /// Forgets sessions that expired before `cutoff`.
 pub fn purge_expired(c: &Connection, cutoff: i64) -> rusqlite::Result<()> {
-    c.prepare_cached("DELETE FROM sessions WHERE expires < ?1")?.execute([cutoff])?;
+    c.prepare_cached("DELETE FROM sessions WHERE expires < ?1")?
+        .execute([cutoff])?;
     Ok(())
 }

@@ -40,22 +40,13 @@ impl Kind {
 
 /// The tags of one resource, in the order they were first set.
 pub fn list(c: &Connection, kind: Kind, owner: &str) -> rusqlite::Result<Vec<(String, String)>> {
-    let mut st = c.prepare_cached(
-        "SELECT key, value FROM tags WHERE kind = ?1 AND owner = ?2 ORDER BY seq",
-    )?;
-    let rows = st.query_map(params![kind.as_str(), owner], |r| {
-        Ok((r.get(0)?, r.get(1)?))
-    })?;
+    let mut st = c.prepare_cached("SELECT key, value FROM tags WHERE kind = ?1 AND owner = ?2 ORDER BY seq")?;
+    let rows = st.query_map(params![kind.as_str(), owner], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }
 
 /// Adds or overwrites tags (an existing key, in any case, takes the new key spelling and value).
-pub fn put(
-    c: &Connection,
-    kind: Kind,
-    owner: &str,
-    tags: &[(String, String)],
-) -> rusqlite::Result<()> {
+pub fn put(c: &Connection, kind: Kind, owner: &str, tags: &[(String, String)]) -> rusqlite::Result<()> {
     let mut st = c.prepare_cached(
         "INSERT INTO tags (kind, owner, key, key_lc, value, seq)
          VALUES (?1, ?2, ?3, ?4, ?5, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tags))
@@ -69,8 +60,7 @@ pub fn put(
 
 /// Removes tags by key (any case); missing keys are ignored, as IAM does.
 pub fn remove(c: &Connection, kind: Kind, owner: &str, keys: &[String]) -> rusqlite::Result<()> {
-    let mut st =
-        c.prepare_cached("DELETE FROM tags WHERE kind = ?1 AND owner = ?2 AND key_lc = ?3")?;
+    let mut st = c.prepare_cached("DELETE FROM tags WHERE kind = ?1 AND owner = ?2 AND key_lc = ?3")?;
     for k in keys {
         st.execute(params![kind.as_str(), owner, k.to_lowercase()])?;
     }

@@ -56,19 +56,11 @@ pub fn by_id(c: &Connection, id: &str) -> rusqlite::Result<Option<UserRow>> {
 }
 
 /// Users whose path starts with `prefix`, ordered by name, after `after` (a lower-cased name).
-pub fn list(
-    c: &Connection,
-    prefix: &str,
-    after: Option<&str>,
-    limit: usize,
-) -> rusqlite::Result<Vec<UserRow>> {
+pub fn list(c: &Connection, prefix: &str, after: Option<&str>, limit: usize) -> rusqlite::Result<Vec<UserRow>> {
     let mut st = c.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM users WHERE substr(path, 1, length(?1)) = ?1 AND name_lc > ?2 ORDER BY name_lc LIMIT ?3"
     ))?;
-    let rows = st.query_map(
-        params![prefix, after.unwrap_or(""), limit as i64 + 1],
-        from_row,
-    )?;
+    let rows = st.query_map(params![prefix, after.unwrap_or(""), limit as i64 + 1], from_row)?;
     rows.collect()
 }
 
@@ -95,8 +87,7 @@ pub fn set_password_last_used(c: &Connection, id: &str, when: &str) -> rusqlite:
 
 /// Deletes a user row (dependent rows cascade).
 pub fn delete(c: &Connection, id: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("DELETE FROM users WHERE id = ?1")?
-        .execute([id])?;
+    c.prepare_cached("DELETE FROM users WHERE id = ?1")?.execute([id])?;
     Ok(())
 }
 

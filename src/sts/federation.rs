@@ -19,7 +19,12 @@ use crate::policy::{self, AuthzRequest, CallerKind, Decision, PolicyKind, Policy
 use crate::store::{providers, roles};
 
 /// Providers STS trusts without an IAM OIDC provider resource.
-const WELL_KNOWN: &[&str] = &["accounts.google.com", "graph.facebook.com", "www.amazon.com", "cognito-identity.amazonaws.com"];
+const WELL_KNOWN: &[&str] = &[
+    "accounts.google.com",
+    "graph.facebook.com",
+    "www.amazon.com",
+    "cognito-identity.amazonaws.com",
+];
 
 fn bad_token(why: &str) -> ApiError {
     errors::invalid_identity_token(why.to_string())
@@ -28,8 +33,11 @@ fn bad_token(why: &str) -> ApiError {
 /// The claims of a JWT's payload (the signature is not checked; see the module docs).
 fn jwt_claims(token: &str) -> ApiResult<serde_json::Value> {
     let mut parts = token.split('.');
-    let (Some(_header), Some(payload), Some(_sig), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return Err(bad_token("The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)"));
+    let (Some(_header), Some(payload), Some(_sig), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad_token(
+            "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)",
+        ));
     };
     let bytes = URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
@@ -57,9 +65,24 @@ fn role_by_arn(ctx: &Ctx, c: &Connection, arn: &str) -> ApiResult<Option<roles::
 }
 
 /// Evaluates only the role's trust policy for a federated caller.
-fn trust_allows(role: &roles::RoleRow, provider: &str, account: &str, action: &str, role_arn: &str, context: &RequestContext) -> bool {
-    let Ok(trust) = policy::parse_policy(&role.trust_policy, PolicyKind::Trust) else { return false };
-    let set = PolicySet { resource: vec![PolicyRef { id: "trust-policy", policy: &trust }], ..PolicySet::default() };
+fn trust_allows(
+    role: &roles::RoleRow,
+    provider: &str,
+    account: &str,
+    action: &str,
+    role_arn: &str,
+    context: &RequestContext,
+) -> bool {
+    let Ok(trust) = policy::parse_policy(&role.trust_policy, PolicyKind::Trust) else {
+        return false;
+    };
+    let set = PolicySet {
+        resource: vec![PolicyRef {
+            id: "trust-policy",
+            policy: &trust,
+        }],
+        ..PolicySet::default()
+    };
     let mut req = AuthzRequest::new(provider, account, action, role_arn, context);
     req.caller_kind = CallerKind::Federated;
     policy::authorize(&req, &set).decision == Decision::Allow
@@ -78,7 +101,10 @@ fn issue_role_session(
     let seconds = super::duration(duration, 3600, role.max_session, "MaxSessionDuration")?;
     let (docs, ids, packed) = super::session_policies(ctx, c, inline, arns)?;
     let session = Session {
-        subject: SessionSubject::Role { role: role.clone(), session_name: session_name.to_string() },
+        subject: SessionSubject::Role {
+            role: role.clone(),
+            session_name: session_name.to_string(),
+        },
         mfa: false,
         issued: now,
         expires: now + seconds,
@@ -104,10 +130,18 @@ pub fn assume_role_with_web_identity(
     input: AssumeRoleWithWebIdentityRequest,
 ) -> ApiResult<AssumeRoleWithWebIdentityResponse> {
     let claims = jwt_claims(&input.web_identity_token)?;
-    let issuer = claims.get("iss").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    let issuer = claims
+        .get("iss")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string();
     let host = issuer.trim_start_matches("https://").trim_end_matches('/').to_string();
     let audiences = claims.get("aud").map(claim_strings).unwrap_or_default();
-    let subject = claims.get("sub").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    let subject = claims
+        .get("sub")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string();
     let now = ctx.now.unix_timestamp();
     if let Some(exp) = claims.get("exp").and_then(serde_json::Value::as_i64) {
         if exp <= now {
@@ -123,9 +157,8 @@ pub fn assume_role_with_web_identity(
             (ctx.iam_arn(&format!("oidc-provider/{host}")), false)
         };
         if !known {
-            let p = providers::oidc(tx, &host)?.ok_or_else(|| {
-                bad_token(&format!("No OpenIDConnect provider found in your account for {issuer}"))
-            })?;
+            let p = providers::oidc(tx, &host)?
+                .ok_or_else(|| bad_token(&format!("No OpenIDConnect provider found in your account for {issuer}")))?;
             if !audiences.iter().any(|a| p.client_ids.contains(a)) {
                 return Err(bad_token("Incorrect token audience"));
             }
@@ -142,7 +175,14 @@ pub fn assume_role_with_web_identity(
             context.insert_all(&format!("{host}:amr"), claim_strings(amr));
         }
         context.insert("sts:RoleSessionName", input.role_session_name.as_str());
-        if !trust_allows(&role, &provider, ctx.account(), "sts:AssumeRoleWithWebIdentity", &input.role_arn, &context) {
+        if !trust_allows(
+            &role,
+            &provider,
+            ctx.account(),
+            "sts:AssumeRoleWithWebIdentity",
+            &input.role_arn,
+            &context,
+        ) {
             return Err(denied());
         }
         let (credentials, user, packed) = issue_role_session(
@@ -196,18 +236,16 @@ fn parse_assertion(b64: &str) -> ApiResult<Assertion> {
                     let value = a.unescape_value().map(|v| v.into_owned()).unwrap_or_default();
                     match (name.as_str(), key.as_str()) {
                         ("Attribute", "Name") => attribute = Some(value),
-                        ("NameID", "Format") => out.subject_type = value.rsplit(':').next().unwrap_or_default().to_string(),
+                        ("NameID", "Format") => {
+                            out.subject_type = value.rsplit(':').next().unwrap_or_default().to_string()
+                        }
                         ("SubjectConfirmationData" | "Conditions", "NotOnOrAfter") => out.not_on_or_after = Some(value),
                         _ => {}
                     }
                 }
                 path.push(name);
             }
-            Ok(Event::End(_)) => {
-                if path.pop().as_deref() == Some("Attribute") {
-                    attribute = None;
-                }
-            }
+            Ok(Event::End(_)) if path.pop().as_deref() == Some("Attribute") => attribute = None,
             Ok(Event::Text(t)) => {
                 let text = t.unescape().map(|v| v.trim().to_string()).unwrap_or_default();
                 match path.last().map(String::as_str) {
@@ -250,20 +288,34 @@ pub fn assume_role_with_saml(ctx: &Ctx, input: AssumeRoleWithSAMLRequest) -> Api
         if providers::saml(tx, provider_name)?.is_none() {
             return Err(errors::invalid_identity_token("SAML provider not found"));
         }
-        if !assertion.roles.iter().any(|(r, p)| *r == input.role_arn && *p == input.principal_arn) {
+        if !assertion
+            .roles
+            .iter()
+            .any(|(r, p)| *r == input.role_arn && *p == input.principal_arn)
+        {
             return Err(errors::invalid_identity_token(
                 "Role and provider in the request are not listed in the assertion's Role attribute",
             ));
         }
         let denied = || crate::authz::access_denied("anonymous", "sts:AssumeRoleWithSAML", &input.role_arn, "");
         let role = role_by_arn(ctx, tx, &input.role_arn)?.ok_or_else(denied)?;
-        let session_name = assertion.session_name.clone().unwrap_or_else(|| assertion.subject.clone());
+        let session_name = assertion
+            .session_name
+            .clone()
+            .unwrap_or_else(|| assertion.subject.clone());
         let mut context = RequestContext::new();
         context.insert("saml:aud", assertion.audience.as_str());
         context.insert("saml:iss", assertion.issuer.as_str());
         context.insert("saml:sub", assertion.subject.as_str());
         context.insert("saml:sub_type", assertion.subject_type.as_str());
-        if !trust_allows(&role, &input.principal_arn, ctx.account(), "sts:AssumeRoleWithSAML", &input.role_arn, &context) {
+        if !trust_allows(
+            &role,
+            &input.principal_arn,
+            ctx.account(),
+            "sts:AssumeRoleWithSAML",
+            &input.role_arn,
+            &context,
+        ) {
             return Err(denied());
         }
         let (credentials, user, packed) = issue_role_session(
@@ -296,7 +348,9 @@ pub fn decode_authorization_message(
 ) -> ApiResult<DecodeAuthorizationMessageResponse> {
     ctx.app.store.read(|c| {
         ctx.authorize(c, "*")?;
-        Err(errors::invalid_authorization_message("The encoded authorization message is invalid."))
+        Err(errors::invalid_authorization_message(
+            "The encoded authorization message is invalid.",
+        ))
     })
 }
 
@@ -319,6 +373,12 @@ mod tests {
         assert_eq!(a.issuer, "https://idp.example.com");
         assert_eq!(a.subject, "jane");
         assert_eq!(a.subject_type, "persistent");
-        assert_eq!(a.roles, vec![("arn:aws:iam::123456789012:role/r".to_string(), "arn:aws:iam::123456789012:saml-provider/idp".to_string())]);
+        assert_eq!(
+            a.roles,
+            vec![(
+                "arn:aws:iam::123456789012:role/r".to_string(),
+                "arn:aws:iam::123456789012:saml-provider/idp".to_string()
+            )]
+        );
     }
 }

@@ -30,7 +30,9 @@ pub fn get_caller_identity(ctx: &Ctx) -> ApiResult<GetCallerIdentityResponse> {
 pub fn get_access_key_info(ctx: &Ctx, _input: GetAccessKeyInfoRequest) -> ApiResult<GetAccessKeyInfoResponse> {
     ctx.app.store.read(|c| {
         ctx.authorize(c, "*")?;
-        Ok(GetAccessKeyInfoResponse { account: Some(ctx.account().to_string()) })
+        Ok(GetAccessKeyInfoResponse {
+            account: Some(ctx.account().to_string()),
+        })
     })
 }
 
@@ -39,7 +41,9 @@ pub(crate) fn credentials(issued: sessions::Issued) -> Credentials {
         access_key_id: issued.access_key_id,
         secret_access_key: issued.secret,
         session_token: issued.token,
-        expiration: time::OffsetDateTime::from_unix_timestamp(issued.expires).map(format_time).unwrap_or_default(),
+        expiration: time::OffsetDateTime::from_unix_timestamp(issued.expires)
+            .map(format_time)
+            .unwrap_or_default(),
     }
 }
 
@@ -60,10 +64,12 @@ pub(crate) fn session_policies(
     let mut ids = Vec::new();
     for d in arns.unwrap_or_default() {
         let Some(arn) = d.arn.as_deref() else { continue };
-        let p = crate::iam::policies::find(ctx, c, arn)
-            .ok()
-            .flatten()
-            .ok_or_else(|| ApiError::sender("InvalidParameterValue", format!("Policy {arn} does not exist or is not attachable.")))?;
+        let p = crate::iam::policies::find(ctx, c, arn).ok().flatten().ok_or_else(|| {
+            ApiError::sender(
+                "InvalidParameterValue",
+                format!("Policy {arn} does not exist or is not attachable."),
+            )
+        })?;
         size += arn.len();
         ids.push(p.id().to_string());
     }
@@ -73,7 +79,8 @@ pub(crate) fn session_policies(
             size * 100 / PACKED_POLICY_LIMIT
         )));
     }
-    let packed = (!docs.is_empty() || !ids.is_empty()).then(|| i32::try_from(size * 100 / PACKED_POLICY_LIMIT).unwrap_or(100));
+    let packed =
+        (!docs.is_empty() || !ids.is_empty()).then(|| i32::try_from(size * 100 / PACKED_POLICY_LIMIT).unwrap_or(100));
     Ok((docs, ids, packed))
 }
 
@@ -91,8 +98,13 @@ pub(crate) fn duration(requested: Option<i32>, default: i64, max: i64, what: &st
 fn parse_role_arn(arn: &str) -> Option<(&str, String, &str)> {
     let rest = arn.strip_prefix("arn:")?;
     let mut parts = rest.splitn(5, ':');
-    let (_partition, service, _region, account, resource) =
-        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let (_partition, service, _region, account, resource) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
     if service != "iam" {
         return None;
     }
@@ -108,7 +120,12 @@ pub fn assume_role(ctx: &Ctx, input: AssumeRoleRequest) -> ApiResult<AssumeRoleR
     ctx.app.store.write(|tx| {
         let denied = || crate::authz::access_denied(&ctx.caller_arn(), "sts:AssumeRole", &input.role_arn, "");
         if ctx.principal.is_root() && ctx.app.config.enforce {
-            return Err(ApiError::new("AccessDenied", 403, true, "Roles may not be assumed by root accounts."));
+            return Err(ApiError::new(
+                "AccessDenied",
+                403,
+                true,
+                "Roles may not be assumed by root accounts.",
+            ));
         }
         let role = match parse_role_arn(&input.role_arn) {
             Some((account, path, name)) if account == ctx.account() => {
@@ -118,33 +135,47 @@ pub fn assume_role(ctx: &Ctx, input: AssumeRoleRequest) -> ApiResult<AssumeRoleR
         };
         let Some(role) = role else { return Err(denied()) };
         let mfa = caller_mfa(ctx, tx, input.serial_number.as_deref(), input.token_code.as_deref())?;
-        let mut extra: Vec<(String, Vec<String>)> = vec![
-            ("sts:RoleSessionName".into(), vec![input.role_session_name.clone()]),
-        ];
+        let mut extra: Vec<(String, Vec<String>)> =
+            vec![("sts:RoleSessionName".into(), vec![input.role_session_name.clone()])];
         if let Some(id) = &input.external_id {
             extra.push(("sts:ExternalId".into(), vec![id.clone()]));
         }
         if let Some(si) = &input.source_identity {
             extra.push(("sts:SourceIdentity".into(), vec![si.clone()]));
         }
-        let tags: Vec<(String, String)> =
-            input.tags.iter().flatten().map(|t| (t.key.clone(), t.value.clone())).collect();
+        let tags: Vec<(String, String)> = input
+            .tags
+            .iter()
+            .flatten()
+            .map(|t| (t.key.clone(), t.value.clone()))
+            .collect();
         extra.extend(crate::iam::tags::request_keys(&tags));
         extra.push(("aws:MultiFactorAuthPresent".into(), vec![mfa.to_string()]));
         if ctx.app.config.enforce {
-            let trust = policy::parse_policy(&role.trust_policy, PolicyKind::Trust)
-                .map_err(|_| ApiError::internal())?;
-            let outcome = crate::authz::evaluate(ctx, tx, "sts:AssumeRole", &input.role_arn, &extra, &[("trust-policy", &trust)])?;
+            let trust =
+                policy::parse_policy(&role.trust_policy, PolicyKind::Trust).map_err(|_| ApiError::internal())?;
+            let outcome = crate::authz::evaluate(
+                ctx,
+                tx,
+                "sts:AssumeRole",
+                &input.role_arn,
+                &extra,
+                &[("trust-policy", &trust)],
+            )?;
             if outcome.decision != Decision::Allow {
                 return Err(denied());
             }
         }
-        let chained = matches!(&ctx.principal, Principal::Session(s) if matches!(s.subject, SessionSubject::Role { .. }));
+        let chained =
+            matches!(&ctx.principal, Principal::Session(s) if matches!(s.subject, SessionSubject::Role { .. }));
         let max = if chained { 3600 } else { role.max_session };
         let seconds = duration(input.duration_seconds, 3600, max, "MaxSessionDuration")?;
         let (docs, ids, packed) = session_policies(ctx, tx, input.policy.as_deref(), input.policy_arns.as_deref())?;
         let session = Session {
-            subject: SessionSubject::Role { role: role.clone(), session_name: input.role_session_name.clone() },
+            subject: SessionSubject::Role {
+                role: role.clone(),
+                session_name: input.role_session_name.clone(),
+            },
             mfa,
             issued: now,
             expires: now + seconds,
@@ -177,8 +208,12 @@ fn caller_mfa(ctx: &Ctx, c: &Connection, serial: Option<&str>, code: Option<&str
             return Ok(true);
         }
     }
-    let (Some(serial), Some(code)) = (serial, code) else { return Ok(false) };
-    let Some(user) = ctx.principal.iam_user() else { return Err(mfa_failed()) };
+    let (Some(serial), Some(code)) = (serial, code) else {
+        return Ok(false);
+    };
+    let Some(user) = ctx.principal.iam_user() else {
+        return Err(mfa_failed());
+    };
     if crate::iam::mfa::check_code(ctx.now.unix_timestamp(), c, &user.id, serial, code)? {
         Ok(true)
     } else {
@@ -187,7 +222,12 @@ fn caller_mfa(ctx: &Ctx, c: &Connection, serial: Option<&str>, code: Option<&str
 }
 
 fn mfa_failed() -> ApiError {
-    ApiError::new("AccessDenied", 403, true, "MultiFactorAuthentication failed with invalid MFA one time pass code. ")
+    ApiError::new(
+        "AccessDenied",
+        403,
+        true,
+        "MultiFactorAuthentication failed with invalid MFA one time pass code. ",
+    )
 }
 
 /// GetSessionToken: long-term credentials only; with SerialNumber + TokenCode the session has MFA.
@@ -207,7 +247,11 @@ pub fn get_session_token(ctx: &Ctx, input: GetSessionTokenRequest) -> ApiResult<
                 ))
             }
         };
-        let max = if matches!(subject, SessionSubject::Root) { 3600 } else { 129_600 };
+        let max = if matches!(subject, SessionSubject::Root) {
+            3600
+        } else {
+            129_600
+        };
         let seconds = duration(input.duration_seconds, 43_200, max, "maximum session duration")?;
         let mfa = caller_mfa(ctx, tx, input.serial_number.as_deref(), input.token_code.as_deref())?;
         let session = Session {
@@ -222,7 +266,10 @@ pub fn get_session_token(ctx: &Ctx, input: GetSessionTokenRequest) -> ApiResult<
             source_identity: None,
         };
         let issued = sessions::issue(tx, &session, now)?;
-        Ok(GetSessionTokenResponse { credentials: Some(credentials(issued)), ..GetSessionTokenResponse::default() })
+        Ok(GetSessionTokenResponse {
+            credentials: Some(credentials(issued)),
+            ..GetSessionTokenResponse::default()
+        })
     })
 }
 
@@ -238,19 +285,29 @@ pub fn get_federation_token(ctx: &Ctx, input: GetFederationTokenRequest) -> ApiR
                 "Only IAM users with long-term credentials can call GetFederationToken.",
             ));
         };
-        let resource = ctx.iam_arn(&format!("federated-user/{}", input.name)).replace(":iam::", ":sts::");
+        let resource = ctx
+            .iam_arn(&format!("federated-user/{}", input.name))
+            .replace(":iam::", ":sts::");
         ctx.authorize(tx, &resource)?;
         let seconds = duration(input.duration_seconds, 43_200, 129_600, "maximum session duration")?;
         let (docs, ids, packed) = session_policies(ctx, tx, input.policy.as_deref(), input.policy_arns.as_deref())?;
         let session = Session {
-            subject: SessionSubject::Federated { user: user.clone(), name: input.name.clone() },
+            subject: SessionSubject::Federated {
+                user: user.clone(),
+                name: input.name.clone(),
+            },
             mfa: false,
             issued: now,
             expires: now + seconds,
             has_session_policies: !docs.is_empty() || !ids.is_empty(),
             policy_documents: docs,
             policy_ids: ids,
-            tags: input.tags.iter().flatten().map(|t| (t.key.clone(), t.value.clone())).collect(),
+            tags: input
+                .tags
+                .iter()
+                .flatten()
+                .map(|t| (t.key.clone(), t.value.clone()))
+                .collect(),
             source_identity: None,
         };
         let issued = sessions::issue(tx, &session, now)?;
@@ -266,4 +323,3 @@ pub fn get_federation_token(ctx: &Ctx, input: GetFederationTokenRequest) -> ApiR
         })
     })
 }
-

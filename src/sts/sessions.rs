@@ -75,16 +75,26 @@ pub fn issue(c: &Connection, session: &Session, now: i64) -> ApiResult<Issued> {
     // Keep the table small: sessions expired for a day can never be used again.
     store::purge_expired(c, now - 86_400)?;
     store::insert(c, &row)?;
-    Ok(Issued { access_key_id: row.access_key_id, secret: row.secret, token: row.token, expires: row.expires })
+    Ok(Issued {
+        access_key_id: row.access_key_id,
+        secret: row.secret,
+        token: row.token,
+        expires: row.expires,
+    })
 }
 
 /// The credential behind a temporary key id, if it is one of ours.
 pub fn credential(c: &Connection, key_id: &str) -> ApiResult<Option<Arc<Credential>>> {
-    let Some(row) = store::get(c, key_id)? else { return Ok(None) };
+    let Some(row) = store::get(c, key_id)? else {
+        return Ok(None);
+    };
     let doc: Doc = serde_json::from_str(&row.doc).unwrap_or_default();
     let subject = match row.kind.as_str() {
         "role" => match roles::by_id(c, &row.subject)? {
-            Some(role) => SessionSubject::Role { role, session_name: doc.name.clone() },
+            Some(role) => SessionSubject::Role {
+                role,
+                session_name: doc.name.clone(),
+            },
             None => return Ok(None),
         },
         "user" => match users::by_id(c, &row.subject)? {
@@ -92,7 +102,10 @@ pub fn credential(c: &Connection, key_id: &str) -> ApiResult<Option<Arc<Credenti
             None => return Ok(None),
         },
         "federated" => match users::by_id(c, &row.subject)? {
-            Some(user) => SessionSubject::Federated { user, name: doc.name.clone() },
+            Some(user) => SessionSubject::Federated {
+                user,
+                name: doc.name.clone(),
+            },
             None => return Ok(None),
         },
         _ => SessionSubject::Root,

@@ -45,10 +45,7 @@ pub struct IntRules {
 
 impl IntRules {
     /// No constraints.
-    pub const NONE: IntRules = IntRules {
-        min: None,
-        max: None,
-    };
+    pub const NONE: IntRules = IntRules { min: None, max: None };
 }
 
 /// Length constraints of a list, map or blob.
@@ -62,10 +59,7 @@ pub struct LenRules {
 
 impl LenRules {
     /// No constraints.
-    pub const NONE: LenRules = LenRules {
-        min: None,
-        max: None,
-    };
+    pub const NONE: LenRules = LenRules { min: None, max: None };
 }
 
 /// A model pattern (Java regex syntax), compiled on first use and cached for the process.
@@ -105,9 +99,7 @@ impl Pattern {
                 .map(|regex| Compiled { regex, forbidden })
         });
         match compiled {
-            Some(c) => {
-                c.regex.is_match(value) && !c.forbidden.iter().any(|f| value.contains(f.as_str()))
-            }
+            Some(c) => c.regex.is_match(value) && !c.forbidden.iter().any(|f| value.contains(f.as_str())),
             None => true,
         }
     }
@@ -208,10 +200,7 @@ pub fn join(prefix: &str, name: &str) -> String {
 pub fn validation_message(violations: &[String]) -> String {
     let n = violations.len();
     let s = if n == 1 { "" } else { "s" };
-    format!(
-        "{n} validation error{s} detected: {}",
-        violations.join("; ")
-    )
+    format!("{n} validation error{s} detected: {}", violations.join("; "))
 }
 
 /// Walks a [`Form`] and collects violations for the generated decoders.
@@ -312,12 +301,8 @@ impl<'a> Decoder<'a> {
             return None;
         };
         let constraint = match (rules.min, rules.max) {
-            (Some(min), _) if value < min => Some(format!(
-                "Member must have value greater than or equal to {min}"
-            )),
-            (_, Some(max)) if value > max => Some(format!(
-                "Member must have value less than or equal to {max}"
-            )),
+            (Some(min), _) if value < min => Some(format!("Member must have value greater than or equal to {min}")),
+            (_, Some(max)) if value > max => Some(format!("Member must have value less than or equal to {max}")),
             _ => None,
         };
         if let Some(c) = constraint {
@@ -354,13 +339,7 @@ impl<'a> Decoder<'a> {
 
     /// A list sent as `key.member.1`, `key.member.2`, … (contiguous from 1). `key=` alone is an
     /// empty list. Elements are reported at `path.N.member`.
-    pub fn list<T, F>(
-        &mut self,
-        key: &str,
-        path: &str,
-        rules: &LenRules,
-        mut item: F,
-    ) -> Option<Vec<T>>
+    pub fn list<T, F>(&mut self, key: &str, path: &str, rules: &LenRules, mut item: F) -> Option<Vec<T>>
     where
         F: FnMut(&mut Self, &str, &str) -> Option<T>,
     {
@@ -427,8 +406,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn insert_violation(&mut self, at: usize, path: &str, value: &str, constraint: &str) {
-        let text =
-            format!("Value '{value}' at '{path}' failed to satisfy constraint: {constraint}");
+        let text = format!("Value '{value}' at '{path}' failed to satisfy constraint: {constraint}");
         let at = at.min(self.violations.len());
         self.violations.insert(at, text);
     }
@@ -457,12 +435,8 @@ impl<'a> Decoder<'a> {
 fn length_violation(len: usize, min: Option<u64>, max: Option<u64>) -> Option<String> {
     let len = u64::try_from(len).unwrap_or(u64::MAX);
     match (min, max) {
-        (Some(min), _) if len < min => Some(format!(
-            "Member must have length greater than or equal to {min}"
-        )),
-        (_, Some(max)) if len > max => Some(format!(
-            "Member must have length less than or equal to {max}"
-        )),
+        (Some(min), _) if len < min => Some(format!("Member must have length greater than or equal to {min}")),
+        (_, Some(max)) if len > max => Some(format!("Member must have length less than or equal to {max}")),
         _ => None,
     }
 }
@@ -529,10 +503,7 @@ mod tests {
 
     #[test]
     fn converts_java_patterns() {
-        assert_eq!(
-            java_to_rust_regex(r"[\u0020-\u00FF]+").0,
-            r"[\x{0020}-\x{00FF}]+"
-        );
+        assert_eq!(java_to_rust_regex(r"[\u0020-\u00FF]+").0, r"[\x{0020}-\x{00FF}]+");
         assert_eq!(java_to_rust_regex(r"[\w+=,.@-]+").0, r"[0-9A-Za-z_+=,.@-]+");
         assert_eq!(java_to_rust_regex(r"\d{12}").0, r"[0-9]{12}");
         assert_eq!(java_to_rust_regex(r"a\.b\\").0, r"a\.b\\");
@@ -553,9 +524,7 @@ mod tests {
         let alias = Pattern::new(r"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$");
         assert!(alias.is_match("my-alias"));
         assert!(!alias.is_match("my--alias"));
-        let arn = Pattern::new(
-            r"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+",
-        );
+        let arn = Pattern::new(r"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+");
         assert!(arn.is_enforced());
         assert!(arn.is_match("arn:aws:iam::123456789012:role/x"));
         assert!(!arn.is_match("a\u{1}b"));
@@ -565,7 +534,8 @@ mod tests {
 
     #[test]
     fn string_constraints_in_order() {
-        let f = form("UserName=&Long=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa&Bad=a%20b&S=Gone");
+        let f =
+            form("UserName=&Long=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa&Bad=a%20b&S=Gone");
         let v = first_violation(&f, |d| {
             d.string("UserName", "userName", &USER_NAME);
         });
@@ -576,10 +546,7 @@ mod tests {
         let v = first_violation(&f, |d| {
             d.string("Long", "userName", &USER_NAME);
         });
-        assert!(
-            v.ends_with("Member must have length less than or equal to 64"),
-            "{v}"
-        );
+        assert!(v.ends_with("Member must have length less than or equal to 64"), "{v}");
         let v = first_violation(&f, |d| {
             d.string("Bad", "userName", &USER_NAME);
         });
@@ -662,17 +629,11 @@ mod tests {
 
     #[test]
     fn lists() {
-        let f = form(
-            "L.member.1=a&L.member.2=b&L.member.4=d&E=&T.member.1=x&T.member.2=y&T.member.3=z",
-        );
+        let f = form("L.member.1=a&L.member.2=b&L.member.4=d&E=&T.member.1=x&T.member.2=y&T.member.3=z");
         let mut d = Decoder::new(&f);
-        let l = d.list("L", "l", &LenRules::NONE, |d, k, p| {
-            d.string(k, p, &StrRules::NONE)
-        });
+        let l = d.list("L", "l", &LenRules::NONE, |d, k, p| d.string(k, p, &StrRules::NONE));
         assert_eq!(l, Some(vec!["a".to_owned(), "b".to_owned()]));
-        let e = d.list("E", "e", &LenRules::NONE, |d, k, p| {
-            d.string(k, p, &StrRules::NONE)
-        });
+        let e = d.list("E", "e", &LenRules::NONE, |d, k, p| d.string(k, p, &StrRules::NONE));
         assert_eq!(e, Some(vec![]));
         let m = d.list("Missing", "m", &LenRules::NONE, |d, k, p| {
             d.string(k, p, &StrRules::NONE)
@@ -710,9 +671,7 @@ mod tests {
 
     #[test]
     fn maps_and_blobs() {
-        let f = form(
-            "M.entry.1.key=a&M.entry.1.value=1&M.entry.2.key=b&M.entry.2.value=2&B=aGk%3D&X=%21",
-        );
+        let f = form("M.entry.1.key=a&M.entry.1.value=1&M.entry.2.key=b&M.entry.2.value=2&B=aGk%3D&X=%21");
         let mut d = Decoder::new(&f);
         let m = d.map(
             "M",
@@ -726,10 +685,7 @@ mod tests {
         );
         assert_eq!(
             m,
-            Some(vec![
-                ("a".to_owned(), "1".to_owned()),
-                ("b".to_owned(), "2".to_owned())
-            ])
+            Some(vec![("a".to_owned(), "1".to_owned()), ("b".to_owned(), "2".to_owned())])
         );
         assert_eq!(d.blob("B", "b", &LenRules::NONE), Some(b"hi".to_vec()));
         assert_eq!(d.blob("X", "x", &LenRules::NONE), None);
@@ -796,10 +752,7 @@ mod generated_tests {
              Member must have value greater than or equal to 1"
         );
         let ok = ListUsersRequest::decode(&form("MaxItems=10&Marker=m"));
-        assert_eq!(
-            ok.map(|r| (r.max_items, r.marker)),
-            Ok((Some(10), Some("m".into())))
-        );
+        assert_eq!(ok.map(|r| (r.max_items, r.marker)), Ok((Some(10), Some("m".into()))));
     }
 
     #[test]
@@ -816,10 +769,7 @@ mod generated_tests {
 
     #[test]
     fn every_model_pattern_compiles() {
-        for p in crate::api::iam::PATTERNS
-            .iter()
-            .chain(crate::api::sts::PATTERNS.iter())
-        {
+        for p in crate::api::iam::PATTERNS.iter().chain(crate::api::sts::PATTERNS.iter()) {
             assert!(p.is_enforced(), "pattern not enforced: {}", p.source());
         }
     }

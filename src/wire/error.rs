@@ -3,13 +3,7 @@
 use super::xml::XmlWriter;
 
 /// `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
-pub fn error_envelope(
-    namespace: &str,
-    sender_fault: bool,
-    code: &str,
-    message: &str,
-    request_id: &str,
-) -> String {
+pub fn error_envelope(namespace: &str, sender_fault: bool, code: &str, message: &str, request_id: &str) -> String {
     let mut w = XmlWriter::new();
     w.start_with_xmlns("ErrorResponse", namespace);
     w.start("Error");

@@ -81,9 +81,7 @@ impl Form {
         // Keys starting with "prefix." are exactly those in ["prefix.", "prefix/"), since '/' follows '.'.
         let lo = format!("{prefix}.");
         let hi = format!("{prefix}/");
-        self.fields
-            .range(lo..hi)
-            .map(|(k, v)| (k.as_str(), v.as_str()))
+        self.fields.range(lo..hi).map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     /// Adds every pair of `other`; its values win over existing ones.
@@ -127,8 +125,7 @@ fn hex_value(b: u8) -> Option<u8> {
 /// Decodes one urlencoded component (`+` → space, `%XX` → byte) into UTF-8 text.
 fn decode_component(raw: &[u8]) -> Result<String, FormError> {
     if !raw.iter().any(|b| matches!(b, b'%' | b'+')) {
-        return String::from_utf8(raw.to_vec())
-            .map_err(|_| FormError("form data is not valid UTF-8".into()));
+        return String::from_utf8(raw.to_vec()).map_err(|_| FormError("form data is not valid UTF-8".into()));
     }
     let mut out = Vec::with_capacity(raw.len());
     let mut bytes = raw.iter().copied();
@@ -140,11 +137,7 @@ fn decode_component(raw: &[u8]) -> Result<String, FormError> {
                 let lo = bytes.next().and_then(hex_value);
                 match (hi, lo) {
                     (Some(hi), Some(lo)) => out.push((hi << 4) | lo),
-                    _ => {
-                        return Err(FormError(
-                            "form data has an invalid percent-encoding".into(),
-                        ))
-                    }
+                    _ => return Err(FormError("form data has an invalid percent-encoding".into())),
                 }
             }
             other => out.push(other),
@@ -189,10 +182,7 @@ mod tests {
             assert!(Form::parse(bad.as_bytes()).is_err(), "{bad}");
         }
         assert!(Form::parse(&[b'a', b'=', 0xff]).is_err());
-        let err = Form::parse(b"a=%")
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = Form::parse(b"a=%").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains("percent"));
     }
 

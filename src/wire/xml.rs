@@ -169,10 +169,7 @@ mod tests {
     #[test]
     fn escapes_specials_and_controls() {
         assert_eq!(escape("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e&apos;f");
-        assert_eq!(
-            escape("x\ny\tz\r\u{1}\u{7f}"),
-            "x&#10;y&#9;z&#13;&#1;&#127;"
-        );
+        assert_eq!(escape("x\ny\tz\r\u{1}\u{7f}"), "x&#10;y&#9;z&#13;&#1;&#127;");
         assert_eq!(escape("plain €"), "plain €");
         assert_eq!(escape(""), "");
     }
@@ -211,12 +208,7 @@ mod tests {
 
     #[test]
     fn envelope_without_result() {
-        let body = response_envelope(
-            "DeleteUser",
-            "https://iam.amazonaws.com/doc/2010-05-08/",
-            None,
-            "r",
-        );
+        let body = response_envelope("DeleteUser", "https://iam.amazonaws.com/doc/2010-05-08/", None, "r");
         assert_eq!(
             body,
             "<DeleteUserResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ResponseMetadata>\

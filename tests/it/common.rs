@@ -70,13 +70,7 @@ impl Server {
             .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
             .endpoint_url(self.url())
             .region(aws_sdk_sts::config::Region::new("us-east-1"))
-            .credentials_provider(Credentials::new(
-                key,
-                secret,
-                token.map(str::to_string),
-                None,
-                "test",
-            ))
+            .credentials_provider(Credentials::new(key, secret, token.map(str::to_string), None, "test"))
             .http_client(aws_smithy_http_client::Builder::new().build_http())
             .build();
         aws_sdk_sts::Client::from_conf(conf)
@@ -91,43 +85,24 @@ impl Server {
     pub async fn user_with_key(&self, name: &str) -> (String, String) {
         let iam = self.iam();
         iam.create_user().user_name(name).send().await.unwrap();
-        let k = iam
-            .create_access_key()
-            .user_name(name)
-            .send()
-            .await
-            .unwrap();
+        let k = iam.create_access_key().user_name(name).send().await.unwrap();
         let k = k.access_key.unwrap();
         (k.access_key_id, k.secret_access_key)
     }
 
     /// Sends a form body signed with `key`/`secret` for `service`; returns (status, body).
-    pub async fn raw_signed(
-        &self,
-        service: &str,
-        key: &str,
-        secret: &str,
-        body: &str,
-    ) -> (u16, String) {
+    pub async fn raw_signed(&self, service: &str, key: &str, secret: &str, body: &str) -> (u16, String) {
         let req = sign_request(&self.url(), service, key, secret, body.as_bytes(), None);
         send(self.addr, req).await
     }
 
     /// Sends a request with no signature; returns (status, body).
-    pub async fn raw_unsigned(
-        &self,
-        method: &str,
-        path_and_query: &str,
-        body: &[u8],
-    ) -> (u16, String) {
+    pub async fn raw_unsigned(&self, method: &str, path_and_query: &str, body: &[u8]) -> (u16, String) {
         let req = http::Request::builder()
             .method(method)
             .uri(format!("{}{}", self.url(), path_and_query))
             .header("host", self.addr.to_string())
-            .header(
-                "content-type",
-                "application/x-www-form-urlencoded; charset=utf-8",
-            )
+            .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
             .body(body.to_vec())
             .unwrap();
         send(self.addr, req).await
@@ -161,10 +136,7 @@ pub fn sign_request(
         .method("POST")
         .uri(format!("{base}/"))
         .header("host", host)
-        .header(
-            "content-type",
-            "application/x-www-form-urlencoded; charset=utf-8",
-        )
+        .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
         .body(body.to_vec())
         .unwrap();
     let identity = Credentials::new(key, secret, token.map(str::to_string), None, "test").into();
@@ -198,10 +170,9 @@ pub fn sign_request(
 pub async fn send(addr: SocketAddr, req: http::Request<Vec<u8>>) -> (u16, String) {
     use http_body_util::BodyExt;
     let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-            .await
-            .unwrap();
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+        .await
+        .unwrap();
     tokio::spawn(conn);
     let (parts, body) = req.into_parts();
     let req = http::Request::from_parts(parts, http_body_util::Full::new(bytes::Bytes::from(body)));
@@ -237,10 +208,7 @@ pub fn message<E: aws_sdk_iam::error::ProvideErrorMetadata, R>(
 
 /// The HTTP status of an SDK error's response (0 when there was none).
 pub fn status<E>(
-    err: &aws_smithy_runtime_api::client::result::SdkError<
-        E,
-        aws_smithy_runtime_api::http::Response,
-    >,
+    err: &aws_smithy_runtime_api::client::result::SdkError<E, aws_smithy_runtime_api::http::Response>,
 ) -> u16 {
     err.raw_response().map(|r| r.status().as_u16()).unwrap_or(0)
 }
@@ -262,15 +230,9 @@ pub fn sign_custom(
     use aws_sigv4::sign::v4;
     let host = base.trim_start_matches("http://").to_string();
     let uri = format!("{base}{path_and_query}");
-    let mut builder = http::Request::builder()
-        .method(method)
-        .uri(&uri)
-        .header("host", host);
+    let mut builder = http::Request::builder().method(method).uri(&uri).header("host", host);
     if !body.is_empty() {
-        builder = builder.header(
-            "content-type",
-            "application/x-www-form-urlencoded; charset=utf-8",
-        );
+        builder = builder.header("content-type", "application/x-www-form-urlencoded; charset=utf-8");
     }
     let mut req = builder.body(body.to_vec()).unwrap();
     let identity = Credentials::new(key, secret, None, None, "test").into();
@@ -363,8 +325,10 @@ pub async fn all_user_names(iam: &aws_sdk_iam::Client, page_size: i32) -> Vec<St
 impl Server {
     /// Starts a server and keeps a handle on its `App` (to move its clock in expiry tests).
     pub async fn start_app() -> (Server, std::sync::Arc<localiam::App>) {
-        let mut config = Config::default();
-        config.listen = "127.0.0.1:0".parse().unwrap();
+        let config = Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            ..Config::default()
+        };
         let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = localiam::App::open(config).unwrap();
@@ -377,7 +341,14 @@ impl Server {
             .await
             .unwrap();
         });
-        (Server { addr, stop: Some(tx), handle: Some(handle) }, app)
+        (
+            Server {
+                addr,
+                stop: Some(tx),
+                handle: Some(handle),
+            },
+            app,
+        )
     }
 }
 

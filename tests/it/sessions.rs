@@ -37,7 +37,14 @@ async fn trusted_user_assumes_role_and_gets_its_permissions() {
     let arn = deploy_role(&s).await;
     let (k, sk) = s.user_with_key("ci").await;
     let sts = s.sts_as(&k, &sk, None);
-    let out = sts.assume_role().role_arn(&arn).role_session_name("build-1").external_id("xyz").send().await.unwrap();
+    let out = sts
+        .assume_role()
+        .role_arn(&arn)
+        .role_session_name("build-1")
+        .external_id("xyz")
+        .send()
+        .await
+        .unwrap();
     let creds = out.credentials.unwrap();
     assert!(creds.access_key_id.starts_with("ASIA"));
     let who = out.assumed_role_user.unwrap();
@@ -45,7 +52,12 @@ async fn trusted_user_assumes_role_and_gets_its_permissions() {
     assert!(who.assumed_role_id.starts_with("AROA") && who.assumed_role_id.ends_with(":build-1"));
 
     let token = Some(creds.session_token.as_str());
-    let me = s.sts_as(&creds.access_key_id, &creds.secret_access_key, token).get_caller_identity().send().await.unwrap();
+    let me = s
+        .sts_as(&creds.access_key_id, &creds.secret_access_key, token)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
     assert_eq!(me.arn(), Some(who.arn.as_str()));
     let session_iam = s.iam_as_session(&creds.access_key_id, &creds.secret_access_key, &creds.session_token);
     session_iam.list_users().send().await.unwrap();
@@ -53,7 +65,12 @@ async fn trusted_user_assumes_role_and_gets_its_permissions() {
     assert_eq!(code(&err), "AccessDenied");
 
     // Without the token the temporary key is unknown.
-    let err = s.sts_as(&creds.access_key_id, &creds.secret_access_key, None).get_caller_identity().send().await.unwrap_err();
+    let err = s
+        .sts_as(&creds.access_key_id, &creds.secret_access_key, None)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "InvalidClientTokenId");
 }
 
@@ -62,15 +79,46 @@ async fn wrong_external_id_other_user_root_and_missing_role_are_refused() {
     let s = Server::start().await;
     let arn = deploy_role(&s).await;
     let (k, sk) = s.user_with_key("ci").await;
-    let err = s.sts_as(&k, &sk, None).assume_role().role_arn(&arn).role_session_name("xx").external_id("bad").send().await.unwrap_err();
+    let err = s
+        .sts_as(&k, &sk, None)
+        .assume_role()
+        .role_arn(&arn)
+        .role_session_name("xx")
+        .external_id("bad")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "AccessDenied");
     let (k2, sk2) = s.user_with_key("intruder").await;
-    let err = s.sts_as(&k2, &sk2, None).assume_role().role_arn(&arn).role_session_name("xx").external_id("xyz").send().await.unwrap_err();
+    let err = s
+        .sts_as(&k2, &sk2, None)
+        .assume_role()
+        .role_arn(&arn)
+        .role_session_name("xx")
+        .external_id("xyz")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "AccessDenied");
     let missing = format!("arn:aws:iam::{ACCOUNT}:role/does-not-exist");
-    let err = s.sts_as(&k, &sk, None).assume_role().role_arn(&missing).role_session_name("xx").send().await.unwrap_err();
+    let err = s
+        .sts_as(&k, &sk, None)
+        .assume_role()
+        .role_arn(&missing)
+        .role_session_name("xx")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "AccessDenied");
-    let err = s.sts().assume_role().role_arn(&arn).role_session_name("xx").external_id("xyz").send().await.unwrap_err();
+    let err = s
+        .sts()
+        .assume_role()
+        .role_arn(&arn)
+        .role_session_name("xx")
+        .external_id("xyz")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "AccessDenied");
 }
 
@@ -89,7 +137,9 @@ async fn session_policy_narrows_and_duration_is_bounded() {
         .send()
         .await
         .unwrap();
-    assert!(out.packed_policy_size.unwrap_or(0) > 0);
+    #[allow(deprecated)]
+    let packed = out.packed_policy_size.unwrap_or(0);
+    assert!(packed > 0);
     let c = out.credentials.unwrap();
     let iam = s.iam_as_session(&c.access_key_id, &c.secret_access_key, &c.session_token);
     iam.get_user().user_name("ci").send().await.unwrap();
@@ -112,7 +162,13 @@ async fn session_policy_narrows_and_duration_is_bounded() {
 async fn temporary_credentials_expire() {
     let (s, app) = Server::start_app().await;
     let (k, sk) = s.user_with_key("alice").await;
-    let out = s.sts_as(&k, &sk, None).get_session_token().duration_seconds(900).send().await.unwrap();
+    let out = s
+        .sts_as(&k, &sk, None)
+        .get_session_token()
+        .duration_seconds(900)
+        .send()
+        .await
+        .unwrap();
     let c = out.credentials.unwrap();
     let sts = s.sts_as(&c.access_key_id, &c.secret_access_key, Some(&c.session_token));
     let me = sts.get_caller_identity().send().await.unwrap();
@@ -126,7 +182,14 @@ async fn temporary_credentials_expire() {
 async fn session_credentials_cannot_get_another_session_token() {
     let s = Server::start().await;
     let (k, sk) = s.user_with_key("alice").await;
-    let c = s.sts_as(&k, &sk, None).get_session_token().send().await.unwrap().credentials.unwrap();
+    let c = s
+        .sts_as(&k, &sk, None)
+        .get_session_token()
+        .send()
+        .await
+        .unwrap()
+        .credentials
+        .unwrap();
     let err = s
         .sts_as(&c.access_key_id, &c.secret_access_key, Some(&c.session_token))
         .get_session_token()

@@ -16,7 +16,12 @@ async fn principal_simulation_follows_group_policies() {
         .await
         .unwrap();
     let user = iam.create_user().user_name("mary").send().await.unwrap().user.unwrap();
-    iam.add_user_to_group().group_name("PowerUsers").user_name("mary").send().await.unwrap();
+    iam.add_user_to_group()
+        .group_name("PowerUsers")
+        .user_name("mary")
+        .send()
+        .await
+        .unwrap();
     let out = iam
         .simulate_principal_policy()
         .policy_source_arn(&user.arn)
@@ -65,6 +70,11 @@ async fn custom_simulation_with_conditions_and_context() {
     let deny = run(Some("10.1.2.3"), "s3:DeleteBucket").await.unwrap();
     assert_eq!(deny.evaluation_results()[0].eval_decision().as_str(), "explicitDeny");
 
-    let keys = iam.get_context_keys_for_custom_policy().policy_input_list(doc).send().await.unwrap();
+    let keys = iam
+        .get_context_keys_for_custom_policy()
+        .policy_input_list(doc)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(keys.context_key_names(), ["aws:SourceIp"]);
 }

@@ -41,9 +41,7 @@ pub fn first_sentence(html: &str) -> String {
     for i in 0..bytes.len() {
         if bytes[i] == '.'
             && bytes.get(i + 1) == Some(&' ')
-            && bytes
-                .get(i + 2)
-                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+            && bytes.get(i + 2).is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
         {
             end = Some(i + 1);
             break;

@@ -27,16 +27,8 @@ fn repo_root() -> PathBuf {
 fn run() -> Result<(), String> {
     let root = repo_root();
     let models = vec![
-        Model::load(
-            &root.join("compat/model/iam/2010-05-08/service-2.json"),
-            "iam",
-            "Iam",
-        )?,
-        Model::load(
-            &root.join("compat/model/sts/2011-06-15/service-2.json"),
-            "sts",
-            "Sts",
-        )?,
+        Model::load(&root.join("compat/model/iam/2010-05-08/service-2.json"), "iam", "Iam")?,
+        Model::load(&root.join("compat/model/sts/2011-06-15/service-2.json"), "sts", "Sts")?,
     ];
     let mut files: Vec<(String, String)> = vec![
         ("mod.rs".into(), ops::emit_mod(&models)),

@@ -121,8 +121,7 @@ impl Model {
     /// Reads and interprets `path`.
     pub fn load(path: &Path, module: &str, variant: &str) -> Result<Model, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let json: Value =
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let json: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let meta = json.get("metadata").ok_or("no metadata")?;
         let need = |k: &str| str_of(meta, k).ok_or_else(|| format!("metadata.{k} missing"));
         let mut model = Model {
@@ -161,10 +160,7 @@ impl Model {
                 doc: str_of(op, "documentation").unwrap_or_default(),
             });
         }
-        let shapes = json
-            .get("shapes")
-            .and_then(Value::as_object)
-            .ok_or("no shapes")?;
+        let shapes = json.get("shapes").and_then(Value::as_object).ok_or("no shapes")?;
         for (name, s) in shapes {
             let ty = str_of(s, "type").ok_or_else(|| format!("{name}: no type"))?;
             let kind = match ty.as_str() {
@@ -175,11 +171,7 @@ impl Model {
                     enums: s
                         .get("enum")
                         .and_then(Value::as_array)
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|e| e.as_str().map(str::to_owned))
-                                .collect()
-                        })
+                        .map(|a| a.iter().filter_map(|e| e.as_str().map(str::to_owned)).collect())
                         .unwrap_or_default(),
                 },
                 "integer" => Kind::Integer {
@@ -213,8 +205,7 @@ impl Model {
                         for (mname, m) in ms {
                             members.push(Member {
                                 name: mname.clone(),
-                                shape: str_of(m, "shape")
-                                    .ok_or_else(|| format!("{name}.{mname}: no shape"))?,
+                                shape: str_of(m, "shape").ok_or_else(|| format!("{name}.{mname}: no shape"))?,
                                 doc: str_of(m, "documentation").unwrap_or_default(),
                             });
                         }
@@ -222,19 +213,12 @@ impl Model {
                     let required = s
                         .get("required")
                         .and_then(Value::as_array)
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|e| e.as_str().map(str::to_owned))
-                                .collect()
-                        })
+                        .map(|a| a.iter().filter_map(|e| e.as_str().map(str::to_owned)).collect())
                         .unwrap_or_default();
                     let error = s.get("error").map(|e| ErrorTrait {
                         code: str_of(e, "code").unwrap_or_default(),
                         status: int_of(e, "httpStatusCode").map_or(400, |c| c as u16),
-                        sender: e
-                            .get("senderFault")
-                            .and_then(Value::as_bool)
-                            .unwrap_or(false),
+                        sender: e.get("senderFault").and_then(Value::as_bool).unwrap_or(false),
                     });
                     let exception = s.get("exception").and_then(Value::as_bool).unwrap_or(false);
                     Kind::Structure {
@@ -297,11 +281,7 @@ impl Model {
         let base = shape.strip_suffix("Exception").unwrap_or(shape).to_owned();
         Ok(match &self.shape(shape)?.kind {
             Kind::Structure { error: Some(e), .. } => ErrorTrait {
-                code: if e.code.is_empty() {
-                    base
-                } else {
-                    e.code.clone()
-                },
+                code: if e.code.is_empty() { base } else { e.code.clone() },
                 status: e.status,
                 sender: e.sender,
             },

@@ -21,9 +21,7 @@ pub fn words(name: &str) -> Vec<String> {
             let plural_s = next == Some('s') && after.is_none_or(|a| a.is_ascii_uppercase());
             let starts_word = prev.is_ascii_lowercase()
                 || prev.is_ascii_digit()
-                || (prev.is_ascii_uppercase()
-                    && next.is_some_and(|n| n.is_ascii_lowercase())
-                    && !plural_s);
+                || (prev.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()) && !plural_s);
             if starts_word {
                 out.push(std::mem::take(&mut cur));
             }
@@ -69,11 +67,10 @@ pub fn uc_first(name: &str) -> String {
 }
 
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
-    "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum",
+    "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move",
+    "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// A snake_case field or function name, escaped when it is a keyword (`type` → `r#type`).

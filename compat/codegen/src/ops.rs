@@ -9,49 +9,36 @@ use crate::naming::{lit, snake, uc_first};
 use crate::HEADER;
 
 fn all_ops(models: &[Model]) -> Vec<(&Model, &Op)> {
-    models
-        .iter()
-        .flat_map(|m| m.ops.iter().map(move |o| (m, o)))
-        .collect()
+    models.iter().flat_map(|m| m.ops.iter().map(move |o| (m, o))).collect()
 }
 
 /// `src/api/mod.rs`.
 pub fn emit_mod(models: &[Model]) -> String {
-    let mut s = format!("{HEADER}\n//! The API surface generated from the pinned botocore models in `compat/model/`:\n");
+    let mut s =
+        format!("{HEADER}\n//! The API surface generated from the pinned botocore models in `compat/model/`:\n");
     for m in models {
-        let _ = writeln!(
-            s,
-            "//! {} {} ({} operations),",
-            m.full_name,
-            m.api_version,
-            m.ops.len()
-        );
+        let _ = writeln!(s, "//! {} {} ({} operations),", m.full_name, m.api_version, m.ops.len());
     }
     s.push_str("//! as Rust shapes, operation metadata, a handler trait and its dispatcher.\n\n");
     s.push_str("pub mod catalog;\npub mod errors;\npub mod handler;\n");
     for m in models {
         let _ = writeln!(s, "pub mod {};", m.module);
     }
-    s.push_str("pub mod operation;\n\npub use handler::{dispatch, Handler};\npub use operation::{Operation, Service};\n");
+    s.push_str(
+        "pub mod operation;\n\npub use handler::{dispatch, Handler};\npub use operation::{Operation, Service};\n",
+    );
     s
 }
 
 /// `src/api/operation.rs`: `Service` and `Operation`.
 pub fn emit_operation(models: &[Model]) -> Result<String, String> {
     let ops = all_ops(models);
-    let mut s =
-        format!("{HEADER}\n//! Services and operations of the models, with their metadata.\n\n");
+    let mut s = format!("{HEADER}\n//! Services and operations of the models, with their metadata.\n\n");
     s.push_str("/// A modelled AWS service.\n#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]\npub enum Service {\n");
     for m in models {
-        let _ = writeln!(
-            s,
-            "    /// {} ({}).\n    {},",
-            m.full_name, m.api_version, m.variant
-        );
+        let _ = writeln!(s, "    /// {} ({}).\n    {},", m.full_name, m.api_version, m.variant);
     }
-    s.push_str(
-        "}\n\nimpl Service {\n    /// Every service.\n    pub const ALL: &'static [Service] = &[",
-    );
+    s.push_str("}\n\nimpl Service {\n    /// Every service.\n    pub const ALL: &'static [Service] = &[");
     s.push_str(
         &models
             .iter()
@@ -80,11 +67,9 @@ pub fn emit_operation(models: &[Model]) -> Result<String, String> {
         "The SigV4 signing name and IAM action prefix (`iam`, `sts`).",
         &|m| m.signing_name.clone(),
     );
-    method(
-        "api_version",
-        "The `Version` parameter clients send.",
-        &|m| m.api_version.clone(),
-    );
+    method("api_version", "The `Version` parameter clients send.", &|m| {
+        m.api_version.clone()
+    });
     s.push_str("}\n\n");
 
     s.push_str("/// One operation of either model, named exactly as the model names it.\n");
@@ -94,11 +79,7 @@ pub fn emit_operation(models: &[Model]) -> Result<String, String> {
         if !seen.insert(o.name.clone()) {
             return Err(format!("operation {} defined twice", o.name));
         }
-        s.push_str(&doc_comment(
-            "    ",
-            &o.doc,
-            &format!("{} `{}`.", m.variant, o.name),
-        ));
+        s.push_str(&doc_comment("    ", &o.doc, &format!("{} `{}`.", m.variant, o.name)));
         let _ = writeln!(s, "    {},", o.name);
     }
     s.push_str("}\n\nimpl Operation {\n    /// Every operation, IAM first, in model order.\n    pub const ALL: &'static [Operation] = &[\n");
@@ -129,13 +110,9 @@ pub fn emit_operation(models: &[Model]) -> Result<String, String> {
     }
     s.push_str("            _ => None,\n        }\n    }\n\n");
     s.push_str("    /// The IAM policy action, e.g. `iam:CreateUser`.\n    pub fn action(self) -> &'static str {\n        match self {\n");
-    arms(&mut s, &|m, o| {
-        lit(&format!("{}:{}", m.signing_name, o.name))
-    });
+    arms(&mut s, &|m, o| lit(&format!("{}:{}", m.signing_name, o.name)));
     s.push_str("        }\n    }\n\n");
-    s.push_str(
-        "    /// False for operations the model marks as unauthenticated (`authtype: none`).\n",
-    );
+    s.push_str("    /// False for operations the model marks as unauthenticated (`authtype: none`).\n");
     s.push_str("    pub fn requires_signature(self) -> bool {\n        ");
     let unsigned: Vec<String> = ops
         .iter()
@@ -163,21 +140,14 @@ pub fn emit_operation(models: &[Model]) -> Result<String, String> {
         for e in &o.errors {
             codes.push(lit(&m.error_of(e)?.code));
         }
-        let _ = writeln!(
-            s,
-            "            Operation::{} => &[{}],",
-            o.name,
-            codes.join(", ")
-        );
+        let _ = writeln!(s, "            Operation::{} => &[{}],", o.name, codes.join(", "));
     }
     s.push_str("        }\n    }\n}\n");
     Ok(s)
 }
 
 fn input_type(m: &Model, o: &Op) -> Option<String> {
-    o.input
-        .as_ref()
-        .map(|i| format!("{}::{}", m.module, uc_first(i)))
+    o.input.as_ref().map(|i| format!("{}::{}", m.module, uc_first(i)))
 }
 
 fn output_type(m: &Model, o: &Op) -> String {
@@ -195,14 +165,14 @@ pub fn emit_handler(models: &[Model]) -> Result<String, String> {
     let mods: Vec<&str> = models.iter().map(|m| m.module.as_str()).collect();
     let _ = writeln!(s, "use crate::api::{{{}, Operation}};", mods.join(", "));
     s.push_str("use crate::error::{ApiError, ApiResult};\nuse crate::wire::form::Form;\nuse crate::wire::xml::{response_envelope, XmlWriter};\n\n");
-    s.push_str("/// Implements operations; every method defaults to `ApiError::not_implemented`.\npub trait Handler {\n");
+    s.push_str(
+        "/// Implements operations; every method defaults to `ApiError::not_implemented`.\npub trait Handler {\n",
+    );
     s.push_str("    /// Per-request context (caller identity, account, …) passed to every method.\n    type Ctx;\n");
     for (m, o) in &ops {
         s.push('\n');
         s.push_str(&doc_comment("    ", &o.doc, &format!("`{}`.", o.name)));
-        let input = input_type(m, o)
-            .map(|t| format!(", input: {t}"))
-            .unwrap_or_default();
+        let input = input_type(m, o).map(|t| format!(", input: {t}")).unwrap_or_default();
         let _ = writeln!(
             s,
             "    fn {}(&self, ctx: &Self::Ctx{input}) -> ApiResult<{}> {{\n        Err(ApiError::not_implemented({}))\n    }}",
@@ -222,10 +192,7 @@ pub fn emit_handler(models: &[Model]) -> Result<String, String> {
     for (m, o) in &ops {
         if let Some(w) = &o.result_wrapper {
             if *w != format!("{}Result", o.name) {
-                return Err(format!(
-                    "{}: resultWrapper {w} is not {}Result",
-                    o.name, o.name
-                ));
+                return Err(format!("{}: resultWrapper {w} is not {}Result", o.name, o.name));
             }
         }
         let _ = writeln!(s, "        Operation::{} => {{", o.name);
@@ -244,7 +211,10 @@ pub fn emit_handler(models: &[Model]) -> Result<String, String> {
                 "            let output = {call};\n            Ok(response_envelope({name}, namespace, Some(&|w: &mut XmlWriter| output.encode_xml(w)), request_id))"
             );
         } else {
-            let _ = writeln!(s, "            {call};\n            Ok(response_envelope({name}, namespace, None, request_id))");
+            let _ = writeln!(
+                s,
+                "            {call};\n            Ok(response_envelope({name}, namespace, None, request_id))"
+            );
         }
         s.push_str("        }\n");
     }
@@ -278,10 +248,7 @@ pub fn emit_errors(models: &[Model]) -> Result<String, String> {
     let mut first_service: BTreeMap<String, (String, u16, bool)> = BTreeMap::new();
     for m in models {
         for (name, shape) in &m.shapes {
-            let crate::model::Kind::Structure {
-                exception: true, ..
-            } = shape.kind
-            else {
+            let crate::model::Kind::Structure { exception: true, .. } = shape.kind else {
                 continue;
             };
             let e = m.error_of(name)?;
@@ -305,13 +272,7 @@ pub fn emit_errors(models: &[Model]) -> Result<String, String> {
             }
             fns.insert(
                 fn_name,
-                (
-                    e.code,
-                    e.status,
-                    e.sender,
-                    name.clone(),
-                    vec![m.variant.clone()],
-                ),
+                (e.code, e.status, e.sender, name.clone(), vec![m.variant.clone()]),
             );
         }
     }
@@ -333,12 +294,7 @@ pub fn emit_catalog(models: &[Model]) -> String {
     let mut s = format!("{HEADER}\n//! Operation summaries for the coverage page.\n\nuse crate::api::Operation;\n\n");
     s.push_str("/// The first sentence of each operation's model documentation, HTML stripped.\npub const OPERATION_DOCS: &[(Operation, &str)] = &[\n");
     for (_, o) in all_ops(models) {
-        let _ = writeln!(
-            s,
-            "    (Operation::{}, {}),",
-            o.name,
-            lit(&first_sentence(&o.doc))
-        );
+        let _ = writeln!(s, "    (Operation::{}, {}),", o.name, lit(&first_sentence(&o.doc)));
     }
     s.push_str("];\n");
     s

@@ -115,30 +115,17 @@ impl<'a> Gen<'a> {
                     if min.is_none() && max.is_none() {
                         continue;
                     }
-                    format!(
-                        "de::IntRules = de::IntRules {{ min: {}, max: {} }}",
-                        opt(min),
-                        opt(max)
-                    )
+                    format!("de::IntRules = de::IntRules {{ min: {}, max: {} }}", opt(min), opt(max))
                 }
-                Kind::List { min, max, .. }
-                | Kind::Map { min, max, .. }
-                | Kind::Blob { min, max } => {
+                Kind::List { min, max, .. } | Kind::Map { min, max, .. } | Kind::Blob { min, max } => {
                     if min.is_none() && max.is_none() {
                         continue;
                     }
-                    format!(
-                        "de::LenRules = de::LenRules {{ min: {}, max: {} }}",
-                        opt(min),
-                        opt(max)
-                    )
+                    format!("de::LenRules = de::LenRules {{ min: {}, max: {} }}", opt(min), opt(max))
                 }
                 _ => continue,
             };
-            let _ = writeln!(
-                body,
-                "/// Constraints of `{name}`.\nstatic {static_name}: {def};"
-            );
+            let _ = writeln!(body, "/// Constraints of `{name}`.\nstatic {static_name}: {def};");
             self.rules.insert(name.clone(), static_name);
         }
         for (i, p) in patterns.iter().enumerate() {
@@ -148,9 +135,7 @@ impl<'a> Gen<'a> {
                 lit(p)
             );
         }
-        let refs: Vec<String> = (0..patterns.len())
-            .map(|i| format!("&PATTERN_{i}"))
-            .collect();
+        let refs: Vec<String> = (0..patterns.len()).map(|i| format!("&PATTERN_{i}")).collect();
         let _ = writeln!(
             self.out,
             "\n/// Every pattern the input shapes use, e.g. to check they all compile.\npub static PATTERNS: &[&de::Pattern] = &[{}];\n",
@@ -170,33 +155,19 @@ impl<'a> Gen<'a> {
     /// An expression of type `Option<T>` reading `shape` at `key`/`path` (both `&str` expressions).
     fn dec_expr(&self, shape: &str, key: &str, path: &str) -> Result<String, String> {
         Ok(match &self.m.shape(shape)?.kind {
-            Kind::String { .. } => format!(
-                "d.string({key}, {path}, {})",
-                self.rules_ref(shape, "StrRules")
-            ),
-            Kind::Integer { .. } => format!(
-                "d.integer({key}, {path}, {})",
-                self.rules_ref(shape, "IntRules")
-            ),
-            Kind::Long { .. } => format!(
-                "d.long({key}, {path}, {})",
-                self.rules_ref(shape, "IntRules")
-            ),
+            Kind::String { .. } => format!("d.string({key}, {path}, {})", self.rules_ref(shape, "StrRules")),
+            Kind::Integer { .. } => format!("d.integer({key}, {path}, {})", self.rules_ref(shape, "IntRules")),
+            Kind::Long { .. } => format!("d.long({key}, {path}, {})", self.rules_ref(shape, "IntRules")),
             Kind::Boolean => format!("d.boolean({key}, {path})"),
             Kind::Timestamp => format!("d.timestamp({key}, {path})"),
-            Kind::Blob { .. } => format!(
-                "d.blob({key}, {path}, {})",
-                self.rules_ref(shape, "LenRules")
-            ),
+            Kind::Blob { .. } => format!("d.blob({key}, {path}, {})", self.rules_ref(shape, "LenRules")),
             Kind::Structure { .. } => format!("{}::decode_at(d, {key}, {path})", uc_first(shape)),
             Kind::List { member, .. } => format!(
                 "d.list({key}, {path}, {}, {})",
                 self.rules_ref(shape, "LenRules"),
                 self.dec_fn(member)?
             ),
-            Kind::Map {
-                key: k, value: v, ..
-            } => format!(
+            Kind::Map { key: k, value: v, .. } => format!(
                 "d.map({key}, {path}, {}, {}, {})",
                 self.rules_ref(shape, "LenRules"),
                 self.dec_fn(k)?,
@@ -225,10 +196,7 @@ impl<'a> Gen<'a> {
             Kind::Boolean => format!("w.boolean({e}, {});\n", val.copied()),
             Kind::Blob { .. } => format!("w.blob({e}, {});\n", val.as_ref()),
             Kind::Structure { .. } => {
-                format!(
-                    "w.start({e});\n{}.encode_xml(w);\nw.end({e});\n",
-                    val.receiver()
-                )
+                format!("w.start({e});\n{}.encode_xml(w);\nw.end({e});\n", val.receiver())
             }
             Kind::List { member, .. } => {
                 let item = format!("item{depth}");
@@ -250,26 +218,14 @@ impl<'a> Gen<'a> {
         })
     }
 
-    fn emit_struct(
-        &mut self,
-        name: &str,
-        inputs: &HashSet<String>,
-        outputs: &HashSet<String>,
-    ) -> Result<(), String> {
+    fn emit_struct(&mut self, name: &str, inputs: &HashSet<String>, outputs: &HashSet<String>) -> Result<(), String> {
         let shape = self.m.shape(name)?;
-        let Kind::Structure {
-            members, required, ..
-        } = &shape.kind
-        else {
+        let Kind::Structure { members, required, .. } = &shape.kind else {
             return Ok(());
         };
         let ty = uc_first(name);
         let mut s = String::new();
-        s.push_str(&doc_comment(
-            "",
-            &shape.doc,
-            &format!("The `{name}` structure."),
-        ));
+        s.push_str(&doc_comment("", &shape.doc, &format!("The `{name}` structure.")));
         s.push_str("#[derive(Debug, Clone, Default, PartialEq)]\n");
         let _ = writeln!(s, "pub struct {ty} {{");
         for mem in members {
@@ -322,11 +278,7 @@ impl<'a> Gen<'a> {
                             "            {field}: {{\n                let p = de::join(path, {path_name});\n                let v = {expr};\n                d.required(&p, v)\n            }},"
                         );
                     } else {
-                        let expr = self.dec_expr(
-                            &mem.shape,
-                            &key,
-                            &format!("&de::join(path, {path_name})"),
-                        )?;
+                        let expr = self.dec_expr(&mem.shape, &key, &format!("&de::join(path, {path_name})"))?;
                         let _ = writeln!(s, "            {field}: {expr},");
                     }
                 }
@@ -345,15 +297,9 @@ impl<'a> Gen<'a> {
                 for mem in members {
                     let field = field_ident(&mem.name);
                     if required.contains(&mem.name) {
-                        s.push_str(&self.enc_stmt(
-                            &mem.shape,
-                            &Val::Place(format!("self.{field}")),
-                            &mem.name,
-                            0,
-                        )?);
+                        s.push_str(&self.enc_stmt(&mem.shape, &Val::Place(format!("self.{field}")), &mem.name, 0)?);
                     } else {
-                        let inner =
-                            self.enc_stmt(&mem.shape, &Val::Ref("v".into()), &mem.name, 0)?;
+                        let inner = self.enc_stmt(&mem.shape, &Val::Ref("v".into()), &mem.name, 0)?;
                         let _ = write!(s, "if let Some(v) = &self.{field} {{\n{inner}}}\n");
                     }
                 }
@@ -390,10 +336,7 @@ pub fn emit_service(m: &Model) -> Result<String, String> {
     g.out.push('\n');
     let mut seen_types = HashSet::new();
     for (name, shape) in &m.shapes {
-        if let Kind::Structure {
-            exception: false, ..
-        } = shape.kind
-        {
+        if let Kind::Structure { exception: false, .. } = shape.kind {
             let ty = uc_first(name);
             if matches!(
                 ty.as_str(),

@@ -6,9 +6,7 @@ use crate::policy::RequestContext;
 
 /// Compiles the values as segment-aware ARN patterns.
 pub fn compile(raw: &[String], variables: bool) -> Vec<Pattern> {
-    raw.iter()
-        .map(|r| Pattern::compile(r, Mode::Arn, variables))
-        .collect()
+    raw.iter().map(|r| Pattern::compile(r, Mode::Arn, variables)).collect()
 }
 
 /// True when `value` matches any policy value.

@@ -15,10 +15,7 @@ pub fn compile(raw: &[String]) -> Option<Vec<i128>> {
 /// seconds, returning Unix nanoseconds.
 pub fn parse(s: &str) -> Option<i128> {
     let s = s.trim();
-    if !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
-    {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') {
         if let Ok(secs) = s.parse::<i64>() {
             return Some(i128::from(secs) * 1_000_000_000);
         }

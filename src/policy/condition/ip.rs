@@ -31,15 +31,11 @@ impl Cidr {
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.addr, ip) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX
-                    .checked_shl(32 - u32::from(self.prefix))
-                    .unwrap_or(0);
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
                 u32::from(net) & mask == u32::from(ip) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX
-                    .checked_shl(128 - u32::from(self.prefix))
-                    .unwrap_or(0);
+                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
                 u128::from(net) & mask == u128::from(ip) & mask
             }
             _ => false,
@@ -66,12 +62,7 @@ mod tests {
 
     #[test]
     fn ranges() {
-        let p = compile(&[
-            "203.0.113.0/24".into(),
-            "2001:db8::/32".into(),
-            "10.1.2.3".into(),
-        ])
-        .unwrap();
+        let p = compile(&["203.0.113.0/24".into(), "2001:db8::/32".into(), "10.1.2.3".into()]).unwrap();
         assert!(matches(&p, "203.0.113.77"));
         assert!(!matches(&p, "203.0.114.1"));
         assert!(matches(&p, "2001:db8:1::5"));

@@ -79,42 +79,22 @@ pub enum BaseOp {
 const OPERATORS: &[(&str, BaseOp, bool)] = &[
     ("StringEquals", BaseOp::StringEquals, false),
     ("StringNotEquals", BaseOp::StringEquals, true),
-    (
-        "StringEqualsIgnoreCase",
-        BaseOp::StringEqualsIgnoreCase,
-        false,
-    ),
-    (
-        "StringNotEqualsIgnoreCase",
-        BaseOp::StringEqualsIgnoreCase,
-        true,
-    ),
+    ("StringEqualsIgnoreCase", BaseOp::StringEqualsIgnoreCase, false),
+    ("StringNotEqualsIgnoreCase", BaseOp::StringEqualsIgnoreCase, true),
     ("StringLike", BaseOp::StringLike, false),
     ("StringNotLike", BaseOp::StringLike, true),
     ("NumericEquals", BaseOp::NumericEquals, false),
     ("NumericNotEquals", BaseOp::NumericEquals, true),
     ("NumericLessThan", BaseOp::NumericLessThan, false),
-    (
-        "NumericLessThanEquals",
-        BaseOp::NumericLessThanEquals,
-        false,
-    ),
+    ("NumericLessThanEquals", BaseOp::NumericLessThanEquals, false),
     ("NumericGreaterThan", BaseOp::NumericGreaterThan, false),
-    (
-        "NumericGreaterThanEquals",
-        BaseOp::NumericGreaterThanEquals,
-        false,
-    ),
+    ("NumericGreaterThanEquals", BaseOp::NumericGreaterThanEquals, false),
     ("DateEquals", BaseOp::DateEquals, false),
     ("DateNotEquals", BaseOp::DateEquals, true),
     ("DateLessThan", BaseOp::DateLessThan, false),
     ("DateLessThanEquals", BaseOp::DateLessThanEquals, false),
     ("DateGreaterThan", BaseOp::DateGreaterThan, false),
-    (
-        "DateGreaterThanEquals",
-        BaseOp::DateGreaterThanEquals,
-        false,
-    ),
+    ("DateGreaterThanEquals", BaseOp::DateGreaterThanEquals, false),
     ("Bool", BaseOp::Bool, false),
     ("BinaryEquals", BaseOp::BinaryEquals, false),
     ("IpAddress", BaseOp::IpAddress, false),
@@ -215,10 +195,7 @@ fn scalar(v: &Value) -> Result<String, PolicyError> {
 }
 
 /// Parses a statement's Condition block into clauses.
-pub fn parse_block(
-    block: &serde_json::Map<String, Value>,
-    variables: bool,
-) -> Result<Vec<Clause>, PolicyError> {
+pub fn parse_block(block: &serde_json::Map<String, Value>, variables: bool) -> Result<Vec<Clause>, PolicyError> {
     let mut out = Vec::new();
     for (op_name, keys) in block {
         // Unknown operators are rejected at write time so that nothing fails open later.
@@ -251,20 +228,14 @@ pub fn parse_block(
 fn compile_values(base: BaseOp, raw: &[String], variables: bool) -> Result<Values, PolicyError> {
     use BaseOp::*;
     Ok(match base {
-        StringEquals | StringEqualsIgnoreCase | StringLike => {
-            Values::Patterns(string::compile(base, raw, variables))
-        }
+        StringEquals | StringEqualsIgnoreCase | StringLike => Values::Patterns(string::compile(base, raw, variables)),
         ArnLike => Values::Patterns(arn::compile(raw, variables)),
-        NumericEquals
-        | NumericLessThan
-        | NumericLessThanEquals
-        | NumericGreaterThan
-        | NumericGreaterThanEquals => Values::Numbers(numeric::compile(raw).ok_or_else(syntax)?),
-        DateEquals
-        | DateLessThan
-        | DateLessThanEquals
-        | DateGreaterThan
-        | DateGreaterThanEquals => Values::Dates(date::compile(raw).ok_or_else(syntax)?),
+        NumericEquals | NumericLessThan | NumericLessThanEquals | NumericGreaterThan | NumericGreaterThanEquals => {
+            Values::Numbers(numeric::compile(raw).ok_or_else(syntax)?)
+        }
+        DateEquals | DateLessThan | DateLessThanEquals | DateGreaterThan | DateGreaterThanEquals => {
+            Values::Dates(date::compile(raw).ok_or_else(syntax)?)
+        }
         Bool => Values::Bools(bool::compile(raw, variables)),
         BinaryEquals => Values::Binary(binary::compile(raw).ok_or_else(syntax)?),
         IpAddress => Values::Ips(ip::compile(raw).ok_or_else(syntax)?),
@@ -342,9 +313,7 @@ impl Clause {
     /// Variable keys referenced in this clause's values, as written.
     pub fn variable_keys(&self) -> Vec<&str> {
         match &self.values {
-            Values::Patterns(p) | Values::Bools(p) => {
-                p.iter().flat_map(Pattern::variable_keys).collect()
-            }
+            Values::Patterns(p) | Values::Bools(p) => p.iter().flat_map(Pattern::variable_keys).collect(),
             _ => Vec::new(),
         }
     }
@@ -385,10 +354,7 @@ mod tests {
         assert!(eval(r#"{"StringEqualsIfExists":{"aws:x":"a"}}"#, &ctx));
         assert!(eval(r#"{"ForAllValues:StringEquals":{"aws:x":"a"}}"#, &ctx));
         assert!(!eval(r#"{"ForAnyValue:StringEquals":{"aws:x":"a"}}"#, &ctx));
-        assert!(!eval(
-            r#"{"ForAnyValue:StringNotEquals":{"aws:x":"a"}}"#,
-            &ctx
-        ));
+        assert!(!eval(r#"{"ForAnyValue:StringNotEquals":{"aws:x":"a"}}"#, &ctx));
         assert!(eval(r#"{"Null":{"aws:x":"true"}}"#, &ctx));
         assert!(!eval(r#"{"Null":{"aws:x":"false"}}"#, &ctx));
         assert!(!eval(r#"{"NumericLessThan":{"aws:x":"3"}}"#, &ctx));
@@ -402,30 +368,12 @@ mod tests {
             r#"{"ForAllValues:StringEquals":{"aws:TagKeys":["a","b","c"]}}"#,
             &ctx
         ));
-        assert!(!eval(
-            r#"{"ForAllValues:StringEquals":{"aws:TagKeys":["a"]}}"#,
-            &ctx
-        ));
-        assert!(eval(
-            r#"{"ForAnyValue:StringEquals":{"aws:TagKeys":["b","z"]}}"#,
-            &ctx
-        ));
-        assert!(!eval(
-            r#"{"ForAnyValue:StringEquals":{"aws:TagKeys":["z"]}}"#,
-            &ctx
-        ));
-        assert!(eval(
-            r#"{"ForAnyValue:StringNotEquals":{"aws:TagKeys":["a"]}}"#,
-            &ctx
-        ));
-        assert!(!eval(
-            r#"{"ForAllValues:StringNotEquals":{"aws:TagKeys":["a"]}}"#,
-            &ctx
-        ));
-        assert!(eval(
-            r#"{"ForAllValues:StringNotLike":{"aws:TagKeys":["z*"]}}"#,
-            &ctx
-        ));
+        assert!(!eval(r#"{"ForAllValues:StringEquals":{"aws:TagKeys":["a"]}}"#, &ctx));
+        assert!(eval(r#"{"ForAnyValue:StringEquals":{"aws:TagKeys":["b","z"]}}"#, &ctx));
+        assert!(!eval(r#"{"ForAnyValue:StringEquals":{"aws:TagKeys":["z"]}}"#, &ctx));
+        assert!(eval(r#"{"ForAnyValue:StringNotEquals":{"aws:TagKeys":["a"]}}"#, &ctx));
+        assert!(!eval(r#"{"ForAllValues:StringNotEquals":{"aws:TagKeys":["a"]}}"#, &ctx));
+        assert!(eval(r#"{"ForAllValues:StringNotLike":{"aws:TagKeys":["z*"]}}"#, &ctx));
     }
 
     #[test]
@@ -433,10 +381,7 @@ mod tests {
         let mut ctx = RequestContext::new();
         ctx.insert("aws:a", "1");
         ctx.insert("aws:b", "2");
-        assert!(eval(
-            r#"{"StringEquals":{"aws:a":["0","1"],"aws:b":"2"}}"#,
-            &ctx
-        ));
+        assert!(eval(r#"{"StringEquals":{"aws:a":["0","1"],"aws:b":"2"}}"#, &ctx));
         assert!(!eval(r#"{"StringEquals":{"aws:a":"1","aws:b":"3"}}"#, &ctx));
         assert!(!eval(
             r#"{"StringEquals":{"aws:a":"1"},"StringLike":{"aws:b":"3*"}}"#,
@@ -450,14 +395,8 @@ mod tests {
     fn unresolved_variable_is_false_even_when_negated() {
         let mut ctx = RequestContext::new();
         ctx.insert("aws:a", "1");
-        assert!(!eval(
-            r#"{"StringNotEquals":{"aws:a":"${aws:nope}"}}"#,
-            &ctx
-        ));
-        assert!(eval(
-            r#"{"StringNotEquals":{"aws:a":"${aws:nope, '2'}"}}"#,
-            &ctx
-        ));
+        assert!(!eval(r#"{"StringNotEquals":{"aws:a":"${aws:nope}"}}"#, &ctx));
+        assert!(eval(r#"{"StringNotEquals":{"aws:a":"${aws:nope, '2'}"}}"#, &ctx));
     }
 
     #[test]

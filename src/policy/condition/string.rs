@@ -11,18 +11,11 @@ pub fn compile(base: BaseOp, raw: &[String], variables: bool) -> Vec<Pattern> {
     } else {
         Mode::Literal
     };
-    raw.iter()
-        .map(|r| Pattern::compile(r, mode, variables))
-        .collect()
+    raw.iter().map(|r| Pattern::compile(r, mode, variables)).collect()
 }
 
 /// True when `value` matches any policy value.
-pub fn matches(
-    base: BaseOp,
-    patterns: &[Pattern],
-    value: &str,
-    ctx: &RequestContext,
-) -> Option<bool> {
+pub fn matches(base: BaseOp, patterns: &[Pattern], value: &str, ctx: &RequestContext) -> Option<bool> {
     let mut lowered: Option<String> = None;
     for p in patterns {
         let hit = match base {
