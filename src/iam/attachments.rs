@@ -170,52 +170,53 @@ pub fn list_entities_for_policy(
         let prefix = input.path_prefix.as_deref().unwrap_or("/");
         let filter = input.entity_filter.as_deref();
         let boundary_only = input.policy_usage_filter.as_deref() == Some("PermissionsBoundary");
-        let mut users = Vec::new();
-        let mut groups = Vec::new();
-        let mut roles = Vec::new();
         let wanted = |k: &str| filter.is_none_or(|f| f.eq_ignore_ascii_case(k));
         let attachments = if boundary_only {
             Vec::new()
         } else {
             store::attachments_of(c, p.id())?
         };
+        // One list in attachment order, paged as a whole, then split by kind.
+        let mut entities: Vec<(Entity, String, String)> = Vec::new();
         for (kind, id) in attachments {
-            match kind.as_str() {
-                "user" if wanted("User") => {
-                    if let Some(u) = crate::store::users::by_id(c, &id)?.filter(|u| u.path.starts_with(prefix)) {
-                        users.push(PolicyUser {
-                            user_name: Some(u.name),
-                            user_id: Some(u.id),
-                        });
-                    }
-                }
-                "group" if wanted("Group") => {
-                    if let Some(g) = crate::store::groups::by_id(c, &id)?.filter(|g| g.path.starts_with(prefix)) {
-                        groups.push(PolicyGroup {
-                            group_name: Some(g.name),
-                            group_id: Some(g.id),
-                        });
-                    }
-                }
-                "role" if wanted("Role") => {
-                    if let Some(r) = crate::store::roles::by_id(c, &id)?.filter(|r| r.path.starts_with(prefix)) {
-                        roles.push(PolicyRole {
-                            role_name: Some(r.name),
-                            role_id: Some(r.id),
-                        });
-                    }
-                }
-                _ => {}
+            let found = match kind.as_str() {
+                "user" if wanted("User") => crate::store::users::by_id(c, &id)?
+                    .filter(|u| u.path.starts_with(prefix))
+                    .map(|u| (Entity::User, u.name, u.id)),
+                "group" if wanted("Group") => crate::store::groups::by_id(c, &id)?
+                    .filter(|g| g.path.starts_with(prefix))
+                    .map(|g| (Entity::Group, g.name, g.id)),
+                "role" if wanted("Role") => crate::store::roles::by_id(c, &id)?
+                    .filter(|r| r.path.starts_with(prefix))
+                    .map(|r| (Entity::Role, r.name, r.id)),
+                _ => None,
+            };
+            entities.extend(found);
+        }
+        let (page, marker) = policies::offset_page(entities, input.marker.as_deref(), input.max_items)?;
+        let (mut users, mut groups, mut roles) = (Vec::new(), Vec::new(), Vec::new());
+        for (kind, name, id) in page {
+            match kind {
+                Entity::User => users.push(PolicyUser {
+                    user_name: Some(name),
+                    user_id: Some(id),
+                }),
+                Entity::Group => groups.push(PolicyGroup {
+                    group_name: Some(name),
+                    group_id: Some(id),
+                }),
+                Entity::Role => roles.push(PolicyRole {
+                    role_name: Some(name),
+                    role_id: Some(id),
+                }),
             }
         }
-        let limit = crate::store::page::limit(input.max_items);
-        let truncated = users.len() + groups.len() + roles.len() > limit;
         Ok(ListEntitiesForPolicyResponse {
             policy_groups: Some(groups),
             policy_users: Some(users),
             policy_roles: Some(roles),
-            is_truncated: Some(truncated),
-            marker: None,
+            is_truncated: Some(marker.is_some()),
+            marker,
         })
     })
 }

@@ -391,7 +391,6 @@ async fn list_entities_for_policy() {
 }
 
 #[tokio::test]
-#[ignore = "server bug: ListEntitiesForPolicy ignores MaxItems and never returns a Marker"]
 async fn list_entities_for_policy_paginates() {
     let s = Server::start().await;
     let iam = s.iam();
