@@ -83,7 +83,7 @@ pub fn check_with(
     if ctx.principal.iam_user().is_some() && self_service_allowed(c, action)? {
         return Ok(());
     }
-    let outcome = evaluate(ctx, c, action, resource, extra, &[])?;
+    let outcome = evaluate(ctx, c, action, resource, extra, &[], false)?;
     match outcome.decision {
         Decision::Allow => Ok(()),
         decision => {
@@ -106,6 +106,7 @@ pub fn evaluate(
     resource: &str,
     extra: &[(String, Vec<String>)],
     resource_policies: &[(&str, &policy::Policy)],
+    trust_required: bool,
 ) -> ApiResult<policy::Outcome> {
     let caller = ctx.caller_arn();
     let mut parent_arn = None;
@@ -213,7 +214,23 @@ pub fn evaluate(
     };
     let mut request = AuthzRequest::new(&caller, ctx.account(), action, resource, &context);
     request.principal_parent_arn = parent_arn.as_deref();
-    Ok(policy::authorize(&request, &set))
+    let mut outcome = policy::authorize(&request, &set);
+    // A role's trust policy is not just one more grant: it must itself allow the caller (naming
+    // it, its role or its account), whatever the caller's identity policies say.
+    if trust_required && outcome.decision == Decision::Allow {
+        let trusted = resource_policies.iter().any(|(_, p)| {
+            p.statements.iter().any(|st| {
+                st.effect == policy::Effect::Allow
+                    && policy::evaluate_statement(st, &request) == policy::StatementMatch::Match
+            })
+        });
+        if !trusted {
+            outcome.decision = Decision::ImplicitDeny;
+            outcome.denied_by = Some(policy::DenyReason::Resource);
+            outcome.matched.clear();
+        }
+    }
+    Ok(outcome)
 }
 
 /// A session policy that allows nothing: used when session policies leave no permission.

@@ -200,10 +200,7 @@ expect_fail() {
 as_session() {
     local key="$1" secret="$2" token="$3"
     shift 3
-    (
-        export AWS_ACCESS_KEY_ID="$key" AWS_SECRET_ACCESS_KEY="$secret" AWS_SESSION_TOKEN="$token"
-        "$@"
-    )
+    AWS_ACCESS_KEY_ID="$key" AWS_SECRET_ACCESS_KEY="$secret" AWS_SESSION_TOKEN="$token" "$@"
 }
 
 totp_step() {

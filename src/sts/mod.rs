@@ -161,6 +161,7 @@ pub fn assume_role(ctx: &Ctx, input: AssumeRoleRequest) -> ApiResult<AssumeRoleR
                 &input.role_arn,
                 &extra,
                 &[("trust-policy", &trust)],
+                true,
             )?;
             if outcome.decision != Decision::Allow {
                 return Err(denied());

@@ -231,3 +231,108 @@ async fn federation_token_intersects_user_and_session_policy() {
         .unwrap();
     assert_eq!(me.arn(), Some(fed.arn.as_str()));
 }
+
+/// The TOTP code of a Base32 seed at `steps` 30-second steps from now.
+fn totp_code(seed_b32: &str, steps: i64) -> String {
+    use totp_rs::{Algorithm, Secret, TOTP};
+    let bytes = Secret::Encoded(seed_b32.to_string()).to_bytes().unwrap();
+    let totp = TOTP::new_unchecked(Algorithm::SHA1, 6, 0, 30, bytes);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    totp.generate(((now / 30 + steps) * 30) as u64)
+}
+
+#[tokio::test]
+async fn mfa_condition_allows_only_the_mfa_session() {
+    let s = Server::start().await;
+    let iam = s.iam();
+    let (k, sk) = s.user_with_key("alice").await;
+    let mfa_only = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"#;
+    iam.put_user_policy()
+        .user_name("alice")
+        .policy_name("mfa")
+        .policy_document(mfa_only)
+        .send()
+        .await
+        .unwrap();
+    let device = iam
+        .create_virtual_mfa_device()
+        .virtual_mfa_device_name("alice")
+        .send()
+        .await
+        .unwrap();
+    let device = device.virtual_mfa_device.unwrap();
+    let seed = String::from_utf8(device.base32_string_seed().unwrap().as_ref().to_vec()).unwrap();
+    let serial = device.serial_number().to_string();
+    iam.enable_mfa_device()
+        .user_name("alice")
+        .serial_number(&serial)
+        .authentication_code1(totp_code(&seed, -1))
+        .authentication_code2(totp_code(&seed, 0))
+        .send()
+        .await
+        .unwrap();
+
+    // Long-term keys carry no MFA: denied.
+    let err = s.iam_as(&k, &sk).list_users().send().await.unwrap_err();
+    assert_eq!(code(&err), "AccessDenied");
+    // A wrong code is refused.
+    let sts = s.sts_as(&k, &sk, None);
+    let err = sts
+        .get_session_token()
+        .serial_number(&serial)
+        .token_code("000000")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "AccessDenied");
+    // A session without MFA cannot call IAM at all; the MFA session can, and the condition holds.
+    let plain = sts.get_session_token().send().await.unwrap().credentials.unwrap();
+    let err = s
+        .iam_as_session(&plain.access_key_id, &plain.secret_access_key, &plain.session_token)
+        .list_users()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidClientTokenId");
+    let with_mfa = sts
+        .get_session_token()
+        .serial_number(&serial)
+        .token_code(totp_code(&seed, 1))
+        .send()
+        .await
+        .unwrap();
+    let c = with_mfa.credentials.unwrap();
+    s.iam_as_session(&c.access_key_id, &c.secret_access_key, &c.session_token)
+        .list_users()
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn identity_policy_alone_cannot_assume_a_role_that_does_not_trust_the_caller() {
+    let s = Server::start().await;
+    let arn = deploy_role(&s).await;
+    let (k, sk) = s.user_with_key("other").await;
+    s.iam()
+        .put_user_policy()
+        .user_name("other")
+        .policy_name("any-role")
+        .policy_document(allow("sts:AssumeRole", "*"))
+        .send()
+        .await
+        .unwrap();
+    let err = s
+        .sts_as(&k, &sk, None)
+        .assume_role()
+        .role_arn(&arn)
+        .role_session_name("xx")
+        .external_id("xyz")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "AccessDenied");
+}
