@@ -29,6 +29,7 @@ pub use rusqlite::Connection as Conn;
 /// The state of one account.
 pub struct Store {
     conn: Mutex<Connection>,
+    in_memory: bool,
     /// Bumped by every committed write; caches compare it to stay fresh.
     generation: AtomicU64,
 }
@@ -49,10 +50,12 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.set_prepared_statement_cache_capacity(256);
         migrations::apply(&conn)?;
-        Ok(Store {
-            conn: Mutex::new(conn),
-            generation: AtomicU64::new(1),
-        })
+        Ok(Store { conn: Mutex::new(conn), in_memory: state == ":memory:", generation: AtomicU64::new(1) })
+    }
+
+    /// Whether state lives only in memory (no disk I/O ever blocks a query).
+    pub fn is_in_memory(&self) -> bool {
+        self.in_memory
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
