@@ -192,6 +192,10 @@ pub fn evaluate(
             session_policies.push(("session-policy".to_string(), Arc::new(nothing)));
         }
     }
+    for (k, v) in resource_tags(ctx, c, resource)? {
+        context.insert(&format!("aws:ResourceTag/{k}"), v.as_str());
+        context.insert(&format!("iam:ResourceTag/{k}"), v.as_str());
+    }
     for (k, vs) in extra {
         context.insert_all(k, vs.iter().cloned());
     }
@@ -231,6 +235,25 @@ pub fn evaluate(
         }
     }
     Ok(outcome)
+}
+
+/// Tags of the user or role a request acts on (`aws:ResourceTag/*`, `iam:ResourceTag/*`).
+fn resource_tags(ctx: &Ctx, c: &Connection, resource: &str) -> ApiResult<Vec<(String, String)>> {
+    let Some(rest) = resource.strip_prefix(&format!("arn:{}:iam::{}:", ctx.partition, ctx.account())) else {
+        return Ok(Vec::new());
+    };
+    let name = rest.rsplit('/').next().unwrap_or_default();
+    let found = if rest.starts_with("user/") {
+        crate::store::users::by_name(c, name)?.map(|u| (tags::Kind::User, u.id))
+    } else if rest.starts_with("role/") {
+        crate::store::roles::by_name(c, name)?.map(|r| (tags::Kind::Role, r.id))
+    } else {
+        None
+    };
+    match found {
+        Some((kind, id)) => Ok(tags::list(c, kind, &id)?),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// A session policy that allows nothing: used when session policies leave no permission.

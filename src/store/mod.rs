@@ -50,7 +50,11 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.set_prepared_statement_cache_capacity(256);
         migrations::apply(&conn)?;
-        Ok(Store { conn: Mutex::new(conn), in_memory: state == ":memory:", generation: AtomicU64::new(1) })
+        Ok(Store {
+            conn: Mutex::new(conn),
+            in_memory: state == ":memory:",
+            generation: AtomicU64::new(1),
+        })
     }
 
     /// Whether state lives only in memory (no disk I/O ever blocks a query).

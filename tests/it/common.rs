@@ -23,23 +23,38 @@ impl Server {
     }
 
     /// Starts a server with a custom config (listen address is always 127.0.0.1:0).
-    pub async fn start_with(mut config: Config) -> Server {
+    pub async fn start_with(config: Config) -> Server {
+        Self::start_app_with(config).await.0
+    }
+
+    /// Starts a server and keeps a handle on its `App` (to move its clock in expiry tests).
+    pub async fn start_app() -> (Server, std::sync::Arc<localiam::App>) {
+        Self::start_app_with(Config::default()).await
+    }
+
+    /// Starts a server with a custom config and returns its `App` too.
+    pub async fn start_app_with(mut config: Config) -> (Server, std::sync::Arc<localiam::App>) {
         config.listen = "127.0.0.1:0".parse().unwrap();
         let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
         let addr = listener.local_addr().unwrap();
+        let app = localiam::App::open(config).unwrap();
         let (tx, rx) = oneshot::channel::<()>();
+        let served = app.clone();
         let handle = tokio::spawn(async move {
-            localiam::run(listener, config, async {
+            localiam::run_app(listener, served, async {
                 let _ = rx.await;
             })
             .await
             .unwrap();
         });
-        Server {
-            addr,
-            stop: Some(tx),
-            handle: Some(handle),
-        }
+        (
+            Server {
+                addr,
+                stop: Some(tx),
+                handle: Some(handle),
+            },
+            app,
+        )
     }
 
     /// `http://ADDR`.
@@ -320,36 +335,6 @@ pub async fn all_user_names(iam: &aws_sdk_iam::Client, page_size: i32) -> Vec<St
         }
     }
     names
-}
-
-impl Server {
-    /// Starts a server and keeps a handle on its `App` (to move its clock in expiry tests).
-    pub async fn start_app() -> (Server, std::sync::Arc<localiam::App>) {
-        let config = Config {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            ..Config::default()
-        };
-        let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let app = localiam::App::open(config).unwrap();
-        let (tx, rx) = oneshot::channel::<()>();
-        let served = app.clone();
-        let handle = tokio::spawn(async move {
-            localiam::run_app(listener, served, async {
-                let _ = rx.await;
-            })
-            .await
-            .unwrap();
-        });
-        (
-            Server {
-                addr,
-                stop: Some(tx),
-                handle: Some(handle),
-            },
-            app,
-        )
-    }
 }
 
 impl Server {

@@ -364,3 +364,35 @@ async fn enforcement_off_lets_users_do_anything() {
     me.list_users().send().await.unwrap();
     me.create_user().user_name("made").send().await.unwrap();
 }
+
+#[tokio::test]
+async fn resource_tag_conditions_see_the_target_users_tags() {
+    let s = crate::common::Server::start().await;
+    let iam = s.iam();
+    let (k, sk) = s.user_with_key("manager").await;
+    let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}}]}"#;
+    iam.put_user_policy()
+        .user_name("manager")
+        .policy_name("blue")
+        .policy_document(doc)
+        .send()
+        .await
+        .unwrap();
+    iam.create_user()
+        .user_name("b1")
+        .tags(
+            aws_sdk_iam::types::Tag::builder()
+                .key("team")
+                .value("blue")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    iam.create_user().user_name("r1").send().await.unwrap();
+    let as_manager = s.iam_as(&k, &sk);
+    as_manager.get_user().user_name("b1").send().await.unwrap();
+    let err = as_manager.get_user().user_name("r1").send().await.unwrap_err();
+    assert_eq!(crate::common::code(&err), "AccessDenied");
+}
