@@ -219,6 +219,34 @@ pub fn evaluate(
     let mut request = AuthzRequest::new(&caller, ctx.account(), action, resource, &context);
     request.principal_parent_arn = parent_arn.as_deref();
     let mut outcome = policy::authorize(&request, &set);
+    // Scope-down policies (GetScopedCredentials) intersect with everything above, one level each.
+    for (i, doc) in session
+        .map(|s| s.scope_documents.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        if outcome.decision != Decision::Allow {
+            break;
+        }
+        let Some(scope) = ctx.app.policies.parsed(&format!("inline:{doc}"), doc) else {
+            continue;
+        };
+        let id = format!("scope-policy-{i}");
+        let only_scope = PolicySet {
+            identity: set.identity.clone(),
+            session: vec![PolicyRef {
+                id: &id,
+                policy: &scope,
+            }],
+            ..PolicySet::default()
+        };
+        let scoped = policy::authorize(&request, &only_scope);
+        if scoped.decision != Decision::Allow {
+            outcome = scoped;
+            outcome.denied_by = Some(policy::DenyReason::Session);
+        }
+    }
     // A role's trust policy is not just one more grant: it must itself allow the caller (naming
     // it, its role or its account), whatever the caller's identity policies say.
     if trust_required && outcome.decision == Decision::Allow {

@@ -648,6 +648,13 @@ impl Handler for Handlers {
     ) -> ApiResult<s::DecodeAuthorizationMessageResponse> {
         crate::sts::federation::decode_authorization_message(ctx, input)
     }
+    fn get_scoped_credentials(
+        &self,
+        ctx: &Ctx,
+        input: s::GetScopedCredentialsRequest,
+    ) -> ApiResult<s::GetScopedCredentialsResponse> {
+        crate::sts::get_scoped_credentials(ctx, input)
+    }
     fn get_access_key_info(
         &self,
         ctx: &Ctx,

@@ -67,6 +67,8 @@ pub struct Session {
     pub tags: Vec<(String, String)>,
     /// `SourceIdentity`, if set.
     pub source_identity: Option<String>,
+    /// Scope-down policies from GetScopedCredentials: each must also allow.
+    pub scope_documents: Vec<String>,
 }
 
 impl Principal {

@@ -113,6 +113,7 @@ fn issue_role_session(
         policy_ids: ids,
         tags: Vec::new(),
         source_identity: None,
+        scope_documents: Vec::new(),
     };
     let issued = super::sessions::issue(c, &session, now)?;
     roles::touch(c, &role.id, &ctx.now_iso(), &ctx.region)?;

@@ -185,6 +185,7 @@ pub fn assume_role(ctx: &Ctx, input: AssumeRoleRequest) -> ApiResult<AssumeRoleR
             policy_ids: ids,
             tags,
             source_identity: input.source_identity.clone(),
+            scope_documents: Vec::new(),
         };
         let issued = sessions::issue(tx, &session, now)?;
         crate::store::roles::touch(tx, &role.id, &ctx.now_iso(), &ctx.region)?;
@@ -265,6 +266,7 @@ pub fn get_session_token(ctx: &Ctx, input: GetSessionTokenRequest) -> ApiResult<
             has_session_policies: false,
             tags: Vec::new(),
             source_identity: None,
+            scope_documents: Vec::new(),
         };
         let issued = sessions::issue(tx, &session, now)?;
         Ok(GetSessionTokenResponse {
@@ -310,6 +312,7 @@ pub fn get_federation_token(ctx: &Ctx, input: GetFederationTokenRequest) -> ApiR
                 .map(|t| (t.key.clone(), t.value.clone()))
                 .collect(),
             source_identity: None,
+            scope_documents: Vec::new(),
         };
         let issued = sessions::issue(tx, &session, now)?;
         let principal = Principal::Session(Box::new(session));
@@ -321,6 +324,54 @@ pub fn get_federation_token(ctx: &Ctx, input: GetFederationTokenRequest) -> ApiR
             }),
             packed_policy_size: packed,
             ..GetFederationTokenResponse::default()
+        })
+    })
+}
+
+/// GetScopedCredentials: the caller's own temporary session, narrowed by a scope-down policy and/or
+/// a shorter lifetime. Long-term credentials cannot call it.
+pub fn get_scoped_credentials(
+    ctx: &Ctx,
+    input: GetScopedCredentialsRequest,
+) -> ApiResult<GetScopedCredentialsResponse> {
+    let now = ctx.now.unix_timestamp();
+    let Principal::Session(current) = &ctx.principal else {
+        return Err(errors::invalid_subject_credentials(
+            "GetScopedCredentials must be called with temporary security credentials.",
+        ));
+    };
+    if input.policy.is_none() && input.duration_seconds.is_none() {
+        return Err(ApiError::validation(
+            "A request must provide at least one of Policy or DurationSeconds.",
+        ));
+    }
+    ctx.app.store.write(|tx| {
+        let mut session = current.as_ref().clone();
+        if let Some(doc) = &input.policy {
+            policy::parse_policy(doc, PolicyKind::Identity)
+                .map_err(|e| errors::malformed_policy_document(e.message))?;
+            session.scope_documents.push(doc.clone());
+        }
+        if let Some(d) = input.duration_seconds {
+            let expires = now + i64::from(d);
+            if expires > current.expires {
+                return Err(errors::insufficient_session_lifetime(
+                    "The requested DurationSeconds exceeds the remaining lifetime of the calling session.",
+                ));
+            }
+            session.expires = expires;
+        }
+        let count = i32::try_from(session.scope_documents.len()).unwrap_or(i32::MAX);
+        let issued = sessions::issue(tx, &session, now)?;
+        let principal = Principal::Session(Box::new(session));
+        Ok(GetScopedCredentialsResponse {
+            credentials: Some(credentials(issued)),
+            session_info: Some(ScopedSession {
+                scoped_session_id: principal.user_id(ctx.account()),
+                arn: principal.arn(ctx.partition, ctx.account()),
+            }),
+            scoped_policies_count: Some(count),
+            ..GetScopedCredentialsResponse::default()
         })
     })
 }

@@ -24,6 +24,8 @@ struct Doc {
     has_policies: bool,
     tags: Vec<(String, String)>,
     source_identity: Option<String>,
+    #[serde(default)]
+    scope: Vec<String>,
 }
 
 /// Freshly issued credentials.
@@ -62,6 +64,7 @@ pub fn issue(c: &Connection, session: &Session, now: i64) -> ApiResult<Issued> {
         has_policies: session.has_session_policies,
         tags: session.tags.clone(),
         source_identity: session.source_identity.clone(),
+        scope: session.scope_documents.clone(),
     };
     let row = SessionRow {
         access_key_id: ids::temp_access_key_id(),
@@ -120,6 +123,7 @@ pub fn credential(c: &Connection, key_id: &str) -> ApiResult<Option<Arc<Credenti
         has_session_policies: doc.has_policies,
         tags: doc.tags,
         source_identity: doc.source_identity,
+        scope_documents: doc.scope,
     };
     Ok(Some(Arc::new(Credential {
         secret: row.secret,

@@ -336,3 +336,75 @@ async fn identity_policy_alone_cannot_assume_a_role_that_does_not_trust_the_call
         .unwrap_err();
     assert_eq!(code(&err), "AccessDenied");
 }
+
+/// GetScopedCredentials over raw HTTP (the Rust SDK predates it); returns (status, body).
+async fn scoped(s: &Server, key: &str, secret: &str, token: Option<&str>, params: &str) -> (u16, String) {
+    let body = format!("Action=GetScopedCredentials&Version=2011-06-15{params}");
+    let req = crate::common::sign_request(&s.url(), "sts", key, secret, body.as_bytes(), token);
+    crate::common::send(s.addr, req).await
+}
+
+fn field<'a>(xml: &'a str, tag: &str) -> &'a str {
+    xml.split(&format!("<{tag}>"))
+        .nth(1)
+        .and_then(|x| x.split(&format!("</{tag}>")).next())
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn scoped_credentials_narrow_a_role_session() {
+    let s = Server::start().await;
+    let arn = deploy_role(&s).await;
+    let (k, sk) = s.user_with_key("ci").await;
+    let (status, body) = scoped(&s, &k, &sk, None, "&DurationSeconds=60").await;
+    assert_eq!(
+        (status, crate::common::error_code(&body)),
+        (400, "InvalidSubjectCredentials")
+    );
+    let c = s
+        .sts_as(&k, &sk, None)
+        .assume_role()
+        .role_arn(&arn)
+        .role_session_name("wide")
+        .external_id("xyz")
+        .send()
+        .await
+        .unwrap()
+        .credentials
+        .unwrap();
+    let policy = crate::common::url_encode(&allow("iam:GetUser", "*"));
+    let (status, body) = scoped(
+        &s,
+        &c.access_key_id,
+        &c.secret_access_key,
+        Some(&c.session_token),
+        &format!("&Policy={policy}"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(field(&body, "ScopedPoliciesCount"), "1");
+    assert_eq!(
+        field(&body, "Arn"),
+        format!("arn:aws:sts::{ACCOUNT}:assumed-role/deploy/wide")
+    );
+    let iam = s.iam_as_session(
+        field(&body, "AccessKeyId"),
+        field(&body, "SecretAccessKey"),
+        field(&body, "SessionToken"),
+    );
+    iam.get_user().user_name("ci").send().await.unwrap();
+    let err = iam.list_users().send().await.unwrap_err();
+    assert_eq!(code(&err), "AccessDenied");
+    let (status, body) = scoped(
+        &s,
+        &c.access_key_id,
+        &c.secret_access_key,
+        Some(&c.session_token),
+        "&DurationSeconds=129600",
+    )
+    .await;
+    assert_eq!(
+        (status, crate::common::error_code(&body)),
+        (400, "InsufficientSessionLifetime")
+    );
+}
