@@ -1,5 +1,6 @@
 //! Whole operations through the generated dispatcher (decode → handler → XML), without HTTP:
-//! ListPolicies over every AWS managed policy page, GetPolicyVersion of PowerUserAccess, GetUser.
+//! ListPolicies over every AWS managed policy page, GetPolicyVersion of PowerUserAccess, GetUser,
+//! AssumeRole.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::sync::Arc;
@@ -81,6 +82,31 @@ fn bench(c: &mut Criterion) {
     });
     c.bench_function("GetUser", |b| {
         b.iter(|| black_box(call(&app, "GetUser", &[("UserName", "bench-user")])))
+    });
+
+    // AssumeRole by a trusted user: trust policy + identity evaluation, then a session write.
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/bench-user"},"Action":"sts:AssumeRole"}]}"#;
+    call(
+        &app,
+        "CreateRole",
+        &[("RoleName", "bench-role"), ("AssumeRolePolicyDocument", trust)],
+    );
+    let user = app
+        .store
+        .read(|c| Ok(localiam::store::users::by_name(c, "bench-user")?))
+        .unwrap()
+        .unwrap();
+    let op = Operation::from_action(Service::Sts, "AssumeRole").unwrap();
+    let mut form = Form::new();
+    form.insert(
+        "RoleArn".to_string(),
+        "arn:aws:iam::123456789012:role/bench-role".to_string(),
+    );
+    form.insert("RoleSessionName".to_string(), "bench".to_string());
+    let mut as_user = ctx(&app, op);
+    as_user.principal = Principal::User(user);
+    c.bench_function("AssumeRole (trusted user)", |b| {
+        b.iter(|| black_box(handler::dispatch(&Handlers, &as_user, op, &form, "bench").unwrap()))
     });
 }
 

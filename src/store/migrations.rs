@@ -64,6 +64,7 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE sessions (
         access_key_id TEXT PRIMARY KEY, secret TEXT NOT NULL, token TEXT NOT NULL, expires INTEGER NOT NULL,
         kind TEXT NOT NULL, subject TEXT NOT NULL, doc TEXT NOT NULL);
+    CREATE INDEX sessions_expires ON sessions(expires);
     CREATE TABLE mfa_devices (
         serial TEXT PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL, seed TEXT NOT NULL, created TEXT NOT NULL,
         user_id TEXT REFERENCES users(id) ON DELETE SET NULL, enabled TEXT, last_code_step INTEGER);
