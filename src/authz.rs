@@ -149,49 +149,10 @@ pub fn evaluate(
         _ => "Account",
     };
     context.insert("aws:PrincipalType", principal_type);
-    let mut session_policies: Vec<(String, Arc<policy::Policy>)> = Vec::new();
-    if let Some(s) = session {
-        if let Some(role_arn) = &parent_arn {
-            if matches!(s.subject, SessionSubject::Role { .. }) {
-                context.remove("aws:PrincipalArn");
-                context.insert("aws:PrincipalArn", role_arn.as_str());
-            }
-        }
-        context.insert("aws:MultiFactorAuthPresent", s.mfa);
-        if s.mfa {
-            context.insert("aws:MultiFactorAuthAge", ctx.now.unix_timestamp() - s.issued);
-        }
-        context.insert(
-            "aws:TokenIssueTime",
-            crate::store::format_time(time::OffsetDateTime::from_unix_timestamp(s.issued).unwrap_or(ctx.now)),
-        );
-        for (k, v) in &s.tags {
-            let key = format!("aws:PrincipalTag/{k}");
-            context.remove(&key);
-            context.insert(&key, v.as_str());
-        }
-        if let Some(si) = &s.source_identity {
-            context.insert("aws:SourceIdentity", si.as_str());
-        }
-        for (i, doc) in s.policy_documents.iter().enumerate() {
-            if let Some(p) = ctx.app.policies.parsed(&format!("inline:{doc}"), doc) {
-                session_policies.push((format!("session-policy-{i}"), p));
-            }
-        }
-        for id in &s.policy_ids {
-            if let Some(entry) = managed(&ctx.app.policies, c, id)? {
-                session_policies.push(entry);
-            }
-        }
-        // A federated session without session policies has no permissions, and session policies
-        // that resolved to nothing leave the intersection empty: either way nothing is allowed.
-        let federated = matches!(s.subject, SessionSubject::Federated { .. });
-        if session_policies.is_empty() && (s.has_session_policies || federated) {
-            let nothing =
-                policy::parse_policy(ALLOW_NOTHING, PolicyKind::Identity).map_err(|_| ApiError::internal())?;
-            session_policies.push(("session-policy".to_string(), Arc::new(nothing)));
-        }
-    }
+    let session_policies = match session {
+        Some(s) => session_layer(ctx, c, s, parent_arn.as_deref(), &mut context)?,
+        None => Vec::new(),
+    };
     for (k, v) in resource_tags(ctx, c, resource)? {
         context.insert(&format!("aws:ResourceTag/{k}"), v.as_str());
         context.insert(&format!("iam:ResourceTag/{k}"), v.as_str());
@@ -263,6 +224,58 @@ pub fn evaluate(
         }
     }
     Ok(outcome)
+}
+
+/// A session's context keys (MFA, token time, session tags, source identity) and its session
+/// policies; empty when the session has none.
+fn session_layer(
+    ctx: &Ctx,
+    c: &Connection,
+    s: &crate::identity::Session,
+    parent_arn: Option<&str>,
+    context: &mut RequestContext,
+) -> ApiResult<Vec<(String, Arc<policy::Policy>)>> {
+    let mut session_policies: Vec<(String, Arc<policy::Policy>)> = Vec::new();
+    if let Some(role_arn) = parent_arn {
+        if matches!(s.subject, SessionSubject::Role { .. }) {
+            context.remove("aws:PrincipalArn");
+            context.insert("aws:PrincipalArn", role_arn);
+        }
+    }
+    context.insert("aws:MultiFactorAuthPresent", s.mfa);
+    if s.mfa {
+        context.insert("aws:MultiFactorAuthAge", ctx.now.unix_timestamp() - s.issued);
+    }
+    context.insert(
+        "aws:TokenIssueTime",
+        crate::store::format_time(time::OffsetDateTime::from_unix_timestamp(s.issued).unwrap_or(ctx.now)),
+    );
+    for (k, v) in &s.tags {
+        let key = format!("aws:PrincipalTag/{k}");
+        context.remove(&key);
+        context.insert(&key, v.as_str());
+    }
+    if let Some(si) = &s.source_identity {
+        context.insert("aws:SourceIdentity", si.as_str());
+    }
+    for (i, doc) in s.policy_documents.iter().enumerate() {
+        if let Some(p) = ctx.app.policies.parsed(&format!("inline:{doc}"), doc) {
+            session_policies.push((format!("session-policy-{i}"), p));
+        }
+    }
+    for id in &s.policy_ids {
+        if let Some(entry) = managed(&ctx.app.policies, c, id)? {
+            session_policies.push(entry);
+        }
+    }
+    // A federated session without session policies has no permissions, and session policies
+    // that resolved to nothing leave the intersection empty: either way nothing is allowed.
+    let federated = matches!(s.subject, SessionSubject::Federated { .. });
+    if session_policies.is_empty() && (s.has_session_policies || federated) {
+        let nothing = policy::parse_policy(ALLOW_NOTHING, PolicyKind::Identity).map_err(|_| ApiError::internal())?;
+        session_policies.push(("session-policy".to_string(), Arc::new(nothing)));
+    }
+    Ok(session_policies)
 }
 
 /// Tags of the user or role a request acts on (`aws:ResourceTag/*`, `iam:ResourceTag/*`).
