@@ -606,6 +606,162 @@ impl Handler for Handlers {
         crate::iam::authorization_details::get_account_authorization_details(ctx, input)
     }
 
+    // Credential report and Access Advisor (helper).
+    fn generate_credential_report(&self, ctx: &Ctx) -> ApiResult<i::GenerateCredentialReportResponse> {
+        crate::iam::credential_report::generate_credential_report(ctx)
+    }
+    fn get_credential_report(&self, ctx: &Ctx) -> ApiResult<i::GetCredentialReportResponse> {
+        crate::iam::credential_report::get_credential_report(ctx)
+    }
+    fn generate_service_last_accessed_details(
+        &self,
+        ctx: &Ctx,
+        input: i::GenerateServiceLastAccessedDetailsRequest,
+    ) -> ApiResult<i::GenerateServiceLastAccessedDetailsResponse> {
+        crate::iam::access_advisor::generate_service_last_accessed_details(ctx, input)
+    }
+    fn get_service_last_accessed_details(
+        &self,
+        ctx: &Ctx,
+        input: i::GetServiceLastAccessedDetailsRequest,
+    ) -> ApiResult<i::GetServiceLastAccessedDetailsResponse> {
+        crate::iam::access_advisor::get_service_last_accessed_details(ctx, input)
+    }
+    fn get_service_last_accessed_details_with_entities(
+        &self,
+        ctx: &Ctx,
+        input: i::GetServiceLastAccessedDetailsWithEntitiesRequest,
+    ) -> ApiResult<i::GetServiceLastAccessedDetailsWithEntitiesResponse> {
+        crate::iam::access_advisor::get_service_last_accessed_details_with_entities(ctx, input)
+    }
+    fn list_policies_granting_service_access(
+        &self,
+        ctx: &Ctx,
+        input: i::ListPoliciesGrantingServiceAccessRequest,
+    ) -> ApiResult<i::ListPoliciesGrantingServiceAccessResponse> {
+        crate::iam::access_advisor::list_policies_granting_service_access(ctx, input)
+    }
+
+    // Certificates, SSH keys, service credentials (helper).
+    fn upload_server_certificate(
+        &self,
+        ctx: &Ctx,
+        input: i::UploadServerCertificateRequest,
+    ) -> ApiResult<i::UploadServerCertificateResponse> {
+        crate::iam::certificates::upload_server_certificate(ctx, input)
+    }
+    fn get_server_certificate(
+        &self,
+        ctx: &Ctx,
+        input: i::GetServerCertificateRequest,
+    ) -> ApiResult<i::GetServerCertificateResponse> {
+        crate::iam::certificates::get_server_certificate(ctx, input)
+    }
+    fn list_server_certificates(
+        &self,
+        ctx: &Ctx,
+        input: i::ListServerCertificatesRequest,
+    ) -> ApiResult<i::ListServerCertificatesResponse> {
+        crate::iam::certificates::list_server_certificates(ctx, input)
+    }
+    fn update_server_certificate(&self, ctx: &Ctx, input: i::UpdateServerCertificateRequest) -> ApiResult<()> {
+        crate::iam::certificates::update_server_certificate(ctx, input)
+    }
+    fn delete_server_certificate(&self, ctx: &Ctx, input: i::DeleteServerCertificateRequest) -> ApiResult<()> {
+        crate::iam::certificates::delete_server_certificate(ctx, input)
+    }
+    fn tag_server_certificate(&self, ctx: &Ctx, input: i::TagServerCertificateRequest) -> ApiResult<()> {
+        crate::iam::certificates::tag_server_certificate(ctx, input)
+    }
+    fn untag_server_certificate(&self, ctx: &Ctx, input: i::UntagServerCertificateRequest) -> ApiResult<()> {
+        crate::iam::certificates::untag_server_certificate(ctx, input)
+    }
+    fn list_server_certificate_tags(
+        &self,
+        ctx: &Ctx,
+        input: i::ListServerCertificateTagsRequest,
+    ) -> ApiResult<i::ListServerCertificateTagsResponse> {
+        crate::iam::certificates::list_server_certificate_tags(ctx, input)
+    }
+    fn upload_signing_certificate(
+        &self,
+        ctx: &Ctx,
+        input: i::UploadSigningCertificateRequest,
+    ) -> ApiResult<i::UploadSigningCertificateResponse> {
+        crate::iam::certificates::upload_signing_certificate(ctx, input)
+    }
+    fn list_signing_certificates(
+        &self,
+        ctx: &Ctx,
+        input: i::ListSigningCertificatesRequest,
+    ) -> ApiResult<i::ListSigningCertificatesResponse> {
+        crate::iam::certificates::list_signing_certificates(ctx, input)
+    }
+    fn update_signing_certificate(&self, ctx: &Ctx, input: i::UpdateSigningCertificateRequest) -> ApiResult<()> {
+        crate::iam::certificates::update_signing_certificate(ctx, input)
+    }
+    fn delete_signing_certificate(&self, ctx: &Ctx, input: i::DeleteSigningCertificateRequest) -> ApiResult<()> {
+        crate::iam::certificates::delete_signing_certificate(ctx, input)
+    }
+    fn upload_ssh_public_key(
+        &self,
+        ctx: &Ctx,
+        input: i::UploadSSHPublicKeyRequest,
+    ) -> ApiResult<i::UploadSSHPublicKeyResponse> {
+        crate::iam::ssh_keys::upload_ssh_public_key(ctx, input)
+    }
+    fn get_ssh_public_key(&self, ctx: &Ctx, input: i::GetSSHPublicKeyRequest) -> ApiResult<i::GetSSHPublicKeyResponse> {
+        crate::iam::ssh_keys::get_ssh_public_key(ctx, input)
+    }
+    fn list_ssh_public_keys(
+        &self,
+        ctx: &Ctx,
+        input: i::ListSSHPublicKeysRequest,
+    ) -> ApiResult<i::ListSSHPublicKeysResponse> {
+        crate::iam::ssh_keys::list_ssh_public_keys(ctx, input)
+    }
+    fn update_ssh_public_key(&self, ctx: &Ctx, input: i::UpdateSSHPublicKeyRequest) -> ApiResult<()> {
+        crate::iam::ssh_keys::update_ssh_public_key(ctx, input)
+    }
+    fn delete_ssh_public_key(&self, ctx: &Ctx, input: i::DeleteSSHPublicKeyRequest) -> ApiResult<()> {
+        crate::iam::ssh_keys::delete_ssh_public_key(ctx, input)
+    }
+    fn create_service_specific_credential(
+        &self,
+        ctx: &Ctx,
+        input: i::CreateServiceSpecificCredentialRequest,
+    ) -> ApiResult<i::CreateServiceSpecificCredentialResponse> {
+        crate::iam::service_credentials::create_service_specific_credential(ctx, input)
+    }
+    fn list_service_specific_credentials(
+        &self,
+        ctx: &Ctx,
+        input: i::ListServiceSpecificCredentialsRequest,
+    ) -> ApiResult<i::ListServiceSpecificCredentialsResponse> {
+        crate::iam::service_credentials::list_service_specific_credentials(ctx, input)
+    }
+    fn reset_service_specific_credential(
+        &self,
+        ctx: &Ctx,
+        input: i::ResetServiceSpecificCredentialRequest,
+    ) -> ApiResult<i::ResetServiceSpecificCredentialResponse> {
+        crate::iam::service_credentials::reset_service_specific_credential(ctx, input)
+    }
+    fn update_service_specific_credential(
+        &self,
+        ctx: &Ctx,
+        input: i::UpdateServiceSpecificCredentialRequest,
+    ) -> ApiResult<()> {
+        crate::iam::service_credentials::update_service_specific_credential(ctx, input)
+    }
+    fn delete_service_specific_credential(
+        &self,
+        ctx: &Ctx,
+        input: i::DeleteServiceSpecificCredentialRequest,
+    ) -> ApiResult<()> {
+        crate::iam::service_credentials::delete_service_specific_credential(ctx, input)
+    }
+
     // STS.
     fn get_caller_identity(
         &self,

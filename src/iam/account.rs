@@ -62,7 +62,7 @@ pub fn get_account_summary(ctx: &Ctx) -> ApiResult<GetAccountSummaryResponse> {
             ("UsersQuota".into(), q(quotas::USERS)),
             ("Groups".into(), q(groups::count(c)?)),
             ("GroupsQuota".into(), q(quotas::GROUPS)),
-            ("ServerCertificates".into(), 0),
+            ("ServerCertificates".into(), q(counts.server_certificates)),
             ("ServerCertificatesQuota".into(), q(quotas::SERVER_CERTIFICATES)),
             ("UserPolicySizeQuota".into(), u(quotas::USER_POLICY_SIZE)),
             ("GroupPolicySizeQuota".into(), u(quotas::GROUP_POLICY_SIZE)),

@@ -1,11 +1,14 @@
 //! IAM rules, one file per resource family. Handlers authorize first, then check and change state
 //! in one store transaction.
 
+pub mod access_advisor;
 pub mod access_keys;
 pub mod account;
 pub mod attachments;
 pub mod authorization_details;
 pub mod boundaries;
+pub mod certificates;
+pub mod credential_report;
 pub mod entities;
 pub mod groups;
 pub mod inline_policies;
@@ -14,14 +17,17 @@ pub mod login_profiles;
 pub mod messages;
 pub mod mfa;
 pub mod password_policy;
+pub mod pem;
 pub mod policies;
 pub mod policy_versions;
 pub mod providers;
 pub mod quotas;
 pub mod role_policies;
 pub mod roles;
+pub mod service_credentials;
 pub mod service_linked_roles;
 pub mod simulate;
+pub mod ssh_keys;
 pub mod tags;
 pub mod users;
 
@@ -106,6 +112,8 @@ pub struct SummaryCounts {
     pub mfa_devices: i64,
     /// MFA devices assigned to a user.
     pub mfa_devices_in_use: i64,
+    /// Server certificates.
+    pub server_certificates: i64,
 }
 
 /// Reads the cross-family counts.
@@ -119,5 +127,6 @@ pub fn summary_counts(c: &Connection) -> ApiResult<SummaryCounts> {
         providers: count("SELECT (SELECT COUNT(*) FROM oidc_providers) + (SELECT COUNT(*) FROM saml_providers)")?,
         mfa_devices: count("SELECT COUNT(*) FROM mfa_devices")?,
         mfa_devices_in_use: count("SELECT COUNT(*) FROM mfa_devices WHERE user_id IS NOT NULL")?,
+        server_certificates: count("SELECT COUNT(*) FROM server_certificates")?,
     })
 }

@@ -36,5 +36,9 @@ pub const MFA_DEVICES_PER_USER: i64 = 8;
 pub const SERVER_CERTIFICATES: i64 = 20;
 /// Signing certificates per user.
 pub const SIGNING_CERTIFICATES_PER_USER: i64 = 2;
+/// SSH public keys per user.
+pub const SSH_PUBLIC_KEYS_PER_USER: i64 = 5;
+/// Service-specific credentials per user per service.
+pub const SERVICE_CREDENTIALS_PER_USER_PER_SERVICE: i64 = 2;
 /// Account aliases.
 pub const ACCOUNT_ALIASES: i64 = 1;

@@ -172,6 +172,21 @@ impl Simulation<'_> {
     }
 }
 
+impl Simulation<'_> {
+    /// Runs every action on every resource (`*` when none) and pages the results.
+    fn respond(
+        &self,
+        actions: &[String],
+        resources: Option<Vec<String>>,
+        marker: Option<&str>,
+        max_items: Option<i32>,
+    ) -> ApiResult<SimulatePolicyResponse> {
+        let results = self.run(actions, &resources_or_star(resources));
+        let (items, marker) = managed::offset_page(results, marker, max_items)?;
+        Ok(SimulatePolicyResponse { evaluation_results: Some(items), is_truncated: Some(marker.is_some()), marker })
+    }
+}
+
 fn account_of(arn: &str) -> Option<&str> {
     arn.split(':').nth(4).filter(|a| !a.is_empty())
 }
@@ -315,13 +330,7 @@ pub fn simulate_principal_policy(
             resource_owner: input.resource_owner.clone(),
             context: context_of(input.context_entries.as_deref()),
         };
-        let results = sim.run(&input.action_names, &resources_or_star(input.resource_arns.clone()));
-        let (items, marker) = managed::offset_page(results, input.marker.as_deref(), input.max_items)?;
-        Ok(SimulatePolicyResponse {
-            evaluation_results: Some(items),
-            is_truncated: Some(marker.is_some()),
-            marker,
-        })
+        sim.respond(&input.action_names, input.resource_arns.clone(), input.marker.as_deref(), input.max_items)
     })
 }
 
@@ -368,13 +377,7 @@ pub fn simulate_custom_policy(ctx: &Ctx, input: SimulateCustomPolicyRequest) -> 
             resource_owner: input.resource_owner.clone(),
             context: context_of(input.context_entries.as_deref()),
         };
-        let results = sim.run(&input.action_names, &resources_or_star(input.resource_arns.clone()));
-        let (items, marker) = managed::offset_page(results, input.marker.as_deref(), input.max_items)?;
-        Ok(SimulatePolicyResponse {
-            evaluation_results: Some(items),
-            is_truncated: Some(marker.is_some()),
-            marker,
-        })
+        sim.respond(&input.action_names, input.resource_arns.clone(), input.marker.as_deref(), input.max_items)
     })
 }
 

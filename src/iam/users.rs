@@ -158,6 +158,15 @@ pub fn delete_user(ctx: &Ctx, input: DeleteUserRequest) -> ApiResult<()> {
         if access_keys::count_for_user(tx, &u.id)? > 0 {
             return Err(messages::delete_conflict("delete access keys"));
         }
+        {
+            use crate::store::credentials::{count_for_user as creds, Kind as C};
+            if creds(tx, C::Signing, &u.id, None)? > 0 {
+                return Err(messages::delete_conflict("delete certificates"));
+            }
+            if creds(tx, C::Ssh, &u.id, None)? + creds(tx, C::Service, &u.id, None)? > 0 {
+                return Err(messages::delete_conflict("remove referenced objects"));
+            }
+        }
         if super::mfa::has_enabled_device(tx, &u.id)? {
             return Err(messages::delete_conflict("delete MFA device"));
         }

@@ -252,6 +252,9 @@ fn process(app: &Arc<App>, head: &Head, body: &[u8], request_id: &str) -> Outcom
         now: app.now(),
     };
     out.result = crate::api::handler::dispatch(&crate::handlers::Handlers, &ctx, op, &form, request_id);
+    if out.result.is_ok() {
+        crate::iam::access_advisor::record_use(&ctx);
+    }
     out
 }
 

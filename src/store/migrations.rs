@@ -71,11 +71,30 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE inline_policies (
         entity_kind TEXT NOT NULL, entity_id TEXT NOT NULL, name TEXT NOT NULL, document TEXT NOT NULL,
         PRIMARY KEY (entity_kind, entity_id, name));
+    CREATE TABLE activity (
+        principal_kind TEXT NOT NULL, principal_id TEXT NOT NULL, service TEXT NOT NULL, action TEXT NOT NULL,
+        region TEXT NOT NULL, last TEXT NOT NULL, PRIMARY KEY (principal_kind, principal_id, service, action));
+    CREATE TABLE credential_report (id INTEGER PRIMARY KEY CHECK (id = 1), generated TEXT NOT NULL,
+        content TEXT NOT NULL);
+    CREATE TABLE advisor_jobs (id TEXT PRIMARY KEY, created TEXT NOT NULL, doc TEXT NOT NULL);
+    CREATE TABLE server_certificates (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, path TEXT NOT NULL, body TEXT NOT NULL,
+        private_key TEXT NOT NULL, chain TEXT, uploaded TEXT NOT NULL, expiration TEXT NOT NULL);
+    CREATE TABLE user_credentials (
+        id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE, kind TEXT NOT NULL,
+        body TEXT NOT NULL, service TEXT, service_user TEXT, fingerprint TEXT, status TEXT NOT NULL,
+        created TEXT NOT NULL, expires TEXT);
+    CREATE INDEX user_credentials_user ON user_credentials(user_id, kind);
     ",
 ];
 
 /// Tables emptied by a reset, children first.
 const TABLES: &[&str] = &[
+    "user_credentials",
+    "server_certificates",
+    "advisor_jobs",
+    "credential_report",
+    "activity",
     "inline_policies",
     "mfa_devices",
     "sessions",

@@ -3,6 +3,9 @@
 
 pub mod access_keys;
 pub mod account;
+pub mod activity;
+pub mod certificates;
+pub mod credentials;
 pub mod groups;
 pub mod ids;
 pub mod instance_profiles;

@@ -2,10 +2,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod access_keys;
+mod advisor;
 mod account;
 mod attachments;
 mod authorization_details;
 mod common;
+mod credentials;
 mod enforcement;
 mod groups;
 mod inline_policies;
