@@ -17,7 +17,7 @@ use crate::store::format_time;
 const PACKED_POLICY_LIMIT: usize = 2048;
 
 /// GetCallerIdentity: always allowed, for every kind of principal.
-pub fn get_caller_identity(ctx: &Ctx) -> ApiResult<GetCallerIdentityResponse> {
+pub fn get_caller_identity(ctx: &Ctx, _input: GetCallerIdentityRequest) -> ApiResult<GetCallerIdentityResponse> {
     Ok(GetCallerIdentityResponse {
         user_id: Some(ctx.principal.user_id(ctx.account())),
         account: Some(ctx.account().to_string()),
