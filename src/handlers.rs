@@ -217,6 +217,14 @@ impl Handler for Handlers {
         update_service_specific_credential(i::UpdateServiceSpecificCredentialRequest) -> () => crate::iam::service_credentials::update_service_specific_credential;
         delete_service_specific_credential(i::DeleteServiceSpecificCredentialRequest) -> () => crate::iam::service_credentials::delete_service_specific_credential;
 
+        // Account settings and Organizations features (a standalone account).
+        set_security_token_service_preferences(i::SetSecurityTokenServicePreferencesRequest) -> () => account::set_security_token_service_preferences;
+        list_organizations_features(i::ListOrganizationsFeaturesRequest) -> i::ListOrganizationsFeaturesResponse => account::list_organizations_features;
+        enable_organizations_root_credentials_management(i::EnableOrganizationsRootCredentialsManagementRequest) -> i::EnableOrganizationsRootCredentialsManagementResponse => account::enable_organizations_root_credentials_management;
+        disable_organizations_root_credentials_management(i::DisableOrganizationsRootCredentialsManagementRequest) -> i::DisableOrganizationsRootCredentialsManagementResponse => account::disable_organizations_root_credentials_management;
+        enable_organizations_root_sessions(i::EnableOrganizationsRootSessionsRequest) -> i::EnableOrganizationsRootSessionsResponse => account::enable_organizations_root_sessions;
+        disable_organizations_root_sessions(i::DisableOrganizationsRootSessionsRequest) -> i::DisableOrganizationsRootSessionsResponse => account::disable_organizations_root_sessions;
+
         // STS.
         get_caller_identity(s::GetCallerIdentityRequest) -> s::GetCallerIdentityResponse => crate::sts::get_caller_identity;
         assume_role(s::AssumeRoleRequest) -> s::AssumeRoleResponse => crate::sts::assume_role;

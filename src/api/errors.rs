@@ -3,14 +3,19 @@
 
 use crate::error::ApiError;
 
-/// `AccountNotManagementOrDelegatedAdministrator` (400, Sender) — `AccountNotManagementOrDelegatedAdministratorException` in Iam.
+/// `AccountNotManagementOrDelegatedAdministratorException` (400, Sender) — `AccountNotManagementOrDelegatedAdministratorException` in Iam.
 pub fn account_not_management_or_delegated_administrator(message: impl Into<String>) -> ApiError {
-    ApiError::new("AccountNotManagementOrDelegatedAdministrator", 400, true, message)
+    ApiError::new(
+        "AccountNotManagementOrDelegatedAdministratorException",
+        400,
+        true,
+        message,
+    )
 }
 
-/// `CallerIsNotManagementAccount` (400, Sender) — `CallerIsNotManagementAccountException` in Iam.
+/// `CallerIsNotManagementAccountException` (400, Sender) — `CallerIsNotManagementAccountException` in Iam.
 pub fn caller_is_not_management_account(message: impl Into<String>) -> ApiError {
-    ApiError::new("CallerIsNotManagementAccount", 400, true, message)
+    ApiError::new("CallerIsNotManagementAccountException", 400, true, message)
 }
 
 /// `ConcurrentModification` (409, Sender) — `ConcurrentModificationException` in Iam.
@@ -178,14 +183,14 @@ pub fn open_id_idp_communication_error(message: impl Into<String>) -> ApiError {
     ApiError::new("OpenIdIdpCommunicationError", 400, true, message)
 }
 
-/// `OrganizationNotFound` (400, Sender) — `OrganizationNotFoundException` in Iam.
+/// `OrganizationNotFoundException` (400, Sender) — `OrganizationNotFoundException` in Iam.
 pub fn organization_not_found(message: impl Into<String>) -> ApiError {
-    ApiError::new("OrganizationNotFound", 400, true, message)
+    ApiError::new("OrganizationNotFoundException", 400, true, message)
 }
 
-/// `OrganizationNotInAllFeaturesMode` (400, Sender) — `OrganizationNotInAllFeaturesModeException` in Iam.
+/// `OrganizationNotInAllFeaturesModeException` (400, Sender) — `OrganizationNotInAllFeaturesModeException` in Iam.
 pub fn organization_not_in_all_features_mode(message: impl Into<String>) -> ApiError {
-    ApiError::new("OrganizationNotInAllFeaturesMode", 400, true, message)
+    ApiError::new("OrganizationNotInAllFeaturesModeException", 400, true, message)
 }
 
 /// `OutboundWebIdentityFederationDisabledException` (403, Sender) — `OutboundWebIdentityFederationDisabledException` in Sts.
@@ -233,9 +238,9 @@ pub fn role_template_disabled(message: impl Into<String>) -> ApiError {
     ApiError::new("RoleTemplateDisabled", 400, true, message)
 }
 
-/// `ServiceAccessNotEnabled` (400, Sender) — `ServiceAccessNotEnabledException` in Iam.
+/// `ServiceAccessNotEnabledException` (400, Sender) — `ServiceAccessNotEnabledException` in Iam.
 pub fn service_access_not_enabled(message: impl Into<String>) -> ApiError {
-    ApiError::new("ServiceAccessNotEnabled", 400, true, message)
+    ApiError::new("ServiceAccessNotEnabledException", 400, true, message)
 }
 
 /// `ServiceFailure` (500, Receiver) — `ServiceFailureException` in Iam.

@@ -87,7 +87,7 @@ pub fn get_account_summary(ctx: &Ctx) -> ApiResult<GetAccountSummaryResponse> {
             ("PolicyVersionsInUse".into(), q(counts.policy_versions_in_use)),
             ("PolicyVersionsInUseQuota".into(), 10000),
             ("VersionsPerPolicyQuota".into(), q(quotas::VERSIONS_PER_POLICY)),
-            ("GlobalEndpointTokenVersion".into(), 1),
+            ("GlobalEndpointTokenVersion".into(), token_version(c)?),
             ("AssumeRolePolicySizeQuota".into(), u(quotas::ASSUME_ROLE_POLICY_SIZE)),
             ("InstanceProfiles".into(), q(counts.instance_profiles)),
             ("InstanceProfilesQuota".into(), q(quotas::INSTANCE_PROFILES)),
@@ -99,4 +99,75 @@ pub fn get_account_summary(ctx: &Ctx) -> ApiResult<GetAccountSummaryResponse> {
         map.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(GetAccountSummaryResponse { summary_map: Some(map) })
     })
+}
+
+/// `GlobalEndpointTokenVersion`: 1 (v1Token, the default) or 2.
+fn token_version(c: &rusqlite::Connection) -> ApiResult<i32> {
+    Ok(if account::setting(c, TOKEN_VERSION)?.as_deref() == Some("v2Token") {
+        2
+    } else {
+        1
+    })
+}
+
+const TOKEN_VERSION: &str = "GlobalEndpointTokenVersion";
+
+/// SetSecurityTokenServicePreferences: which token version the global STS endpoint issues.
+pub fn set_security_token_service_preferences(
+    ctx: &Ctx,
+    input: SetSecurityTokenServicePreferencesRequest,
+) -> ApiResult<()> {
+    ctx.app.store.write(|tx| {
+        ctx.authorize(tx, "*")?;
+        account::set_setting(tx, TOKEN_VERSION, &input.global_endpoint_token_version)?;
+        Ok(())
+    })
+}
+
+/// Organizations features answer as they do for an account that belongs to no organization.
+fn no_organization(ctx: &Ctx) -> ApiResult<()> {
+    ctx.app.store.read(|c| ctx.authorize(c, "*"))?;
+    Err(errors::organization_not_found(
+        "The request was rejected because no organization is associated with your account.",
+    ))
+}
+
+/// ListOrganizationsFeatures.
+pub fn list_organizations_features(
+    ctx: &Ctx,
+    _input: ListOrganizationsFeaturesRequest,
+) -> ApiResult<ListOrganizationsFeaturesResponse> {
+    no_organization(ctx).map(|()| ListOrganizationsFeaturesResponse::default())
+}
+
+/// EnableOrganizationsRootCredentialsManagement.
+pub fn enable_organizations_root_credentials_management(
+    ctx: &Ctx,
+    _input: EnableOrganizationsRootCredentialsManagementRequest,
+) -> ApiResult<EnableOrganizationsRootCredentialsManagementResponse> {
+    no_organization(ctx).map(|()| EnableOrganizationsRootCredentialsManagementResponse::default())
+}
+
+/// DisableOrganizationsRootCredentialsManagement.
+pub fn disable_organizations_root_credentials_management(
+    ctx: &Ctx,
+    _input: DisableOrganizationsRootCredentialsManagementRequest,
+) -> ApiResult<DisableOrganizationsRootCredentialsManagementResponse> {
+    no_organization(ctx).map(|()| DisableOrganizationsRootCredentialsManagementResponse::default())
+}
+
+/// EnableOrganizationsRootSessions.
+pub fn enable_organizations_root_sessions(
+    ctx: &Ctx,
+    _input: EnableOrganizationsRootSessionsRequest,
+) -> ApiResult<EnableOrganizationsRootSessionsResponse> {
+    no_organization(ctx).map(|()| EnableOrganizationsRootSessionsResponse::default())
+}
+
+/// DisableOrganizationsRootSessions.
+pub fn disable_organizations_root_sessions(
+    ctx: &Ctx,
+    _input: DisableOrganizationsRootSessionsRequest,
+) -> ApiResult<DisableOrganizationsRootSessionsResponse> {
+    no_organization(ctx).map(|()| DisableOrganizationsRootSessionsResponse::default())
 }

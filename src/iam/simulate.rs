@@ -183,7 +183,11 @@ impl Simulation<'_> {
     ) -> ApiResult<SimulatePolicyResponse> {
         let results = self.run(actions, &resources_or_star(resources));
         let (items, marker) = managed::offset_page(results, marker, max_items)?;
-        Ok(SimulatePolicyResponse { evaluation_results: Some(items), is_truncated: Some(marker.is_some()), marker })
+        Ok(SimulatePolicyResponse {
+            evaluation_results: Some(items),
+            is_truncated: Some(marker.is_some()),
+            marker,
+        })
     }
 }
 
@@ -330,7 +334,12 @@ pub fn simulate_principal_policy(
             resource_owner: input.resource_owner.clone(),
             context: context_of(input.context_entries.as_deref()),
         };
-        sim.respond(&input.action_names, input.resource_arns.clone(), input.marker.as_deref(), input.max_items)
+        sim.respond(
+            &input.action_names,
+            input.resource_arns.clone(),
+            input.marker.as_deref(),
+            input.max_items,
+        )
     })
 }
 
@@ -377,7 +386,12 @@ pub fn simulate_custom_policy(ctx: &Ctx, input: SimulateCustomPolicyRequest) -> 
             resource_owner: input.resource_owner.clone(),
             context: context_of(input.context_entries.as_deref()),
         };
-        sim.respond(&input.action_names, input.resource_arns.clone(), input.marker.as_deref(), input.max_items)
+        sim.respond(
+            &input.action_names,
+            input.resource_arns.clone(),
+            input.marker.as_deref(),
+            input.max_items,
+        )
     })
 }
 

@@ -1,6 +1,6 @@
-//! Account-level rows: the account alias.
+//! Account-level rows: the account alias and settings.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 /// The account aliases (IAM allows one).
 pub fn aliases(c: &Connection) -> rusqlite::Result<Vec<String>> {
@@ -22,4 +22,20 @@ pub fn delete_alias(c: &Connection, alias: &str) -> rusqlite::Result<bool> {
     Ok(c.prepare_cached("DELETE FROM account_aliases WHERE alias = ?1")?
         .execute([alias])?
         > 0)
+}
+
+/// An account setting (e.g. `GlobalEndpointTokenVersion`).
+pub fn setting(c: &Connection, name: &str) -> rusqlite::Result<Option<String>> {
+    c.prepare_cached("SELECT value FROM account_settings WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
+        .optional()
+}
+
+/// Stores an account setting.
+pub fn set_setting(c: &Connection, name: &str, value: &str) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "INSERT INTO account_settings (name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([name, value])?;
+    Ok(())
 }

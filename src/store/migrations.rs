@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
         seq INTEGER PRIMARY KEY AUTOINCREMENT);
     CREATE TABLE password_policy (id INTEGER PRIMARY KEY CHECK (id = 1), doc TEXT NOT NULL);
     CREATE TABLE account_aliases (alias TEXT PRIMARY KEY);
+    CREATE TABLE account_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE tags (
         kind TEXT NOT NULL, owner TEXT NOT NULL, key TEXT NOT NULL, key_lc TEXT NOT NULL,
         value TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (kind, owner, key_lc));
@@ -109,6 +110,7 @@ const TABLES: &[&str] = &[
     "policies",
     "tags",
     "account_aliases",
+    "account_settings",
     "password_policy",
     "password_history",
     "login_profiles",

@@ -184,3 +184,22 @@ async fn summary_counts_follow_state() {
     assert_eq!(m.get(&K::Users), Some(&2));
     assert_eq!(m.get(&K::Groups), Some(&1));
 }
+
+#[tokio::test]
+async fn standalone_account_has_no_organization_and_keeps_sts_preferences() {
+    let s = crate::common::Server::start().await;
+    let iam = s.iam();
+    let err = iam.list_organizations_features().send().await.unwrap_err();
+    assert_eq!(crate::common::code(&err), "OrganizationNotFoundException");
+    iam.set_security_token_service_preferences()
+        .global_endpoint_token_version(aws_sdk_iam::types::GlobalEndpointTokenVersion::V2Token)
+        .send()
+        .await
+        .unwrap();
+    let summary = iam.get_account_summary().send().await.unwrap();
+    let map = summary.summary_map().unwrap();
+    assert_eq!(
+        map.get(&aws_sdk_iam::types::SummaryKeyType::GlobalEndpointTokenVersion),
+        Some(&2)
+    );
+}

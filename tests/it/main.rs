@@ -2,8 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod access_keys;
-mod advisor;
 mod account;
+mod advisor;
 mod attachments;
 mod authorization_details;
 mod common;

@@ -276,9 +276,10 @@ impl Model {
         Ok(seen)
     }
 
-    /// The `ErrorTrait` of an exception shape, defaulted as the brief asks when absent.
+    /// The `ErrorTrait` of an exception shape. Without an explicit code, AWS (and botocore's Query
+    /// parser) use the shape name itself, `Exception` suffix included.
     pub fn error_of(&self, shape: &str) -> Result<ErrorTrait, String> {
-        let base = shape.strip_suffix("Exception").unwrap_or(shape).to_owned();
+        let base = shape.to_owned();
         Ok(match &self.shape(shape)?.kind {
             Kind::Structure { error: Some(e), .. } => ErrorTrait {
                 code: if e.code.is_empty() { base } else { e.code.clone() },
