@@ -9,7 +9,7 @@ from conftest import error_of, signed_request
 
 # An operation localiam does not implement yet, expected to answer 501 NotImplemented.
 # UPDATE THIS when it lands: pick another operation that is still unimplemented.
-UNIMPLEMENTED_OP = ("list_service_specific_credentials", {})
+UNIMPLEMENTED_OP = ("list_delegation_requests", {})
 
 
 def test_no_such_entity(iam):
