@@ -1,11 +1,13 @@
 //! The running service: configuration, store and caches shared by every request.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::Arc;
 
 use crate::config::Config;
+use crate::throttle::Throttle;
+
+/// How long a recorded use (key last used, service last accessed) may lag behind the real one.
+const RECORD_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 use crate::identity::{Credential, KeyCache};
 use crate::store::Store;
 
@@ -20,7 +22,9 @@ pub struct App {
     /// Access key id → credential, checked against the store generation.
     pub(crate) credentials: KeyCache,
     /// Last time each key's use was written, to keep last-used tracking off the hot path.
-    pub(crate) key_touches: Mutex<HashMap<String, (Instant, String, String)>>,
+    pub(crate) key_touches: Throttle,
+    /// Access Advisor activity writes, at most once a minute per principal/action/region.
+    pub(crate) activity: Throttle,
     /// Parsed policies per principal, checked against the store generation.
     pub(crate) policies: crate::authz::PolicyCache,
     /// Seconds added to the system clock (tests move time forward to expire sessions).
@@ -36,7 +40,8 @@ impl App {
             store,
             signing_keys: crate::sigv4::KeyCache::default(),
             credentials: KeyCache::default(),
-            key_touches: Mutex::new(HashMap::new()),
+            key_touches: Throttle::new(RECORD_EVERY),
+            activity: Throttle::new(RECORD_EVERY),
             policies: crate::authz::PolicyCache::default(),
             clock_offset: AtomicI64::new(0),
         }))

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
 
 use crate::app::App;
 use crate::error::ApiResult;
@@ -217,32 +216,20 @@ pub fn lookup(app: &App, key_id: &str) -> ApiResult<Option<Arc<Credential>>> {
     Ok(found)
 }
 
-/// How long a key's last-used record may lag behind its real use.
-const TOUCH_EVERY: Duration = Duration::from_secs(60);
-
 /// Records that `key_id` signed a request for `service` in `region` (throttled).
 pub fn touch_key(app: &App, key_id: &str, service: &str, region: &str) {
-    let now = Instant::now();
-    {
-        let touches = app.key_touches.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((t, s, r)) = touches.get(key_id) {
-            if now.duration_since(*t) < TOUCH_EVERY && s == service && r == region {
-                return;
+    app.key_touches.run(key_id, &format!("{service}|{region}"), || {
+        let when = crate::store::now_iso();
+        // Last-used data is not a user-visible write: it must not invalidate caches.
+        match app
+            .store
+            .touch(|c| access_keys::touch(c, key_id, &when, service, region))
+        {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not record key use");
+                false
             }
         }
-    }
-    let when = crate::store::now_iso();
-    // Last-used data is not a user-visible write: it must not invalidate caches.
-    let res = app
-        .store
-        .touch(|c| access_keys::touch(c, key_id, &when, service, region));
-    if let Err(e) = res {
-        tracing::warn!(error = %e, "could not record key use");
-        return;
-    }
-    let mut touches = app.key_touches.lock().unwrap_or_else(|p| p.into_inner());
-    if touches.len() >= CACHE_LIMIT {
-        touches.clear();
-    }
-    touches.insert(key_id.to_string(), (now, service.to_string(), region.to_string()));
+    });
 }

@@ -19,6 +19,7 @@ pub mod server;
 pub mod sigv4;
 pub mod store;
 pub mod sts;
+pub mod throttle;
 pub mod wire;
 
 use std::future::Future;

@@ -1,9 +1,7 @@
 //! Access Advisor: records which user or role used which action, and reports, per service the
 //! entity's policies allow, when it was last used (computed when the job is generated).
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::collections::BTreeSet;
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -23,9 +21,6 @@ use crate::store::{groups, roles, users};
 
 use super::policies::offset_page;
 
-/// A principal's use of one action is written at most this often.
-const RECORD_EVERY: Duration = Duration::from_secs(60);
-const THROTTLE_LIMIT: usize = 10_000;
 /// Services whose actions are reported one by one at ACTION_LEVEL.
 const TRACKED: &[&str] = &["iam", "sts"];
 
@@ -44,38 +39,24 @@ pub fn record_use(ctx: &Ctx) {
     let Some((service, action)) = ctx.op.action().split_once(':') else {
         return;
     };
-    static LAST: OnceLock<Mutex<HashMap<String, Instant>>> = OnceLock::new();
-    // Keyed by the app too: tests run several servers in one process.
-    let key = format!(
-        "{:p}|{kind}|{id}|{service}|{action}|{}",
-        std::sync::Arc::as_ptr(&ctx.app),
-        ctx.region
-    );
-    let now = Instant::now();
-    let throttle = LAST.get_or_init(Mutex::default);
-    {
-        let map = throttle.lock().unwrap_or_else(|p| p.into_inner());
-        if map.get(&key).is_some_and(|t| now.duration_since(*t) < RECORD_EVERY) {
-            return;
+    let key = format!("{kind}|{id}|{service}|{action}|{}", ctx.region);
+    ctx.app.activity.run(&key, "", || {
+        let row = ActivityRow {
+            principal_kind: kind.to_string(),
+            principal_id: id.to_string(),
+            service: service.to_string(),
+            action: action.to_string(),
+            region: ctx.region.clone(),
+            last: ctx.now_iso(),
+        };
+        match ctx.app.store.touch(|c| activity::record(c, &row)) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not record activity");
+                false
+            }
         }
-    }
-    let row = ActivityRow {
-        principal_kind: kind.to_string(),
-        principal_id: id.to_string(),
-        service: service.to_string(),
-        action: action.to_string(),
-        region: ctx.region.clone(),
-        last: ctx.now_iso(),
-    };
-    if let Err(e) = ctx.app.store.touch(|c| activity::record(c, &row)) {
-        tracing::warn!(error = %e, "could not record activity");
-        return;
-    }
-    let mut map = throttle.lock().unwrap_or_else(|p| p.into_inner());
-    if map.len() >= THROTTLE_LIMIT {
-        map.clear();
-    }
-    map.insert(key, now);
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
