@@ -225,6 +225,9 @@ impl Handler for Handlers {
         enable_organizations_root_sessions(i::EnableOrganizationsRootSessionsRequest) -> i::EnableOrganizationsRootSessionsResponse => account::enable_organizations_root_sessions;
         disable_organizations_root_sessions(i::DisableOrganizationsRootSessionsRequest) -> i::DisableOrganizationsRootSessionsResponse => account::disable_organizations_root_sessions;
 
+        get_account_properties(i::GetAccountPropertiesRequest) -> i::GetAccountPropertiesResponse => account::get_account_properties;
+        put_account_properties(i::PutAccountPropertiesRequest) -> i::PutAccountPropertiesResponse => account::put_account_properties;
+
         // STS.
         get_caller_identity(s::GetCallerIdentityRequest) -> s::GetCallerIdentityResponse => crate::sts::get_caller_identity;
         assume_role(s::AssumeRoleRequest) -> s::AssumeRoleResponse => crate::sts::assume_role;

@@ -171,3 +171,52 @@ pub fn disable_organizations_root_sessions(
 ) -> ApiResult<DisableOrganizationsRootSessionsResponse> {
     no_organization(ctx).map(|()| DisableOrganizationsRootSessionsResponse::default())
 }
+
+/// Account properties live beside other settings under this prefix.
+const PROPERTY: &str = "property:";
+
+/// GetAccountProperties: the `Namespace/PropertyName` pairs set with PutAccountProperties.
+pub fn get_account_properties(
+    ctx: &Ctx,
+    _input: GetAccountPropertiesRequest,
+) -> ApiResult<GetAccountPropertiesResponse> {
+    ctx.app.store.read(|c| {
+        ctx.authorize(c, "*")?;
+        let properties = account::settings_with_prefix(c, PROPERTY)?
+            .into_iter()
+            .map(|(k, v)| (k.trim_start_matches(PROPERTY).to_string(), v))
+            .collect();
+        Ok(GetAccountPropertiesResponse {
+            properties: Some(properties),
+        })
+    })
+}
+
+/// PutAccountProperties: keys are `Namespace/PropertyName`, all in one namespace per request.
+pub fn put_account_properties(
+    ctx: &Ctx,
+    input: PutAccountPropertiesRequest,
+) -> ApiResult<PutAccountPropertiesResponse> {
+    let mut namespaces = input
+        .properties
+        .iter()
+        .map(|(k, _)| k.split_once('/').map(|(ns, _)| ns));
+    if namespaces.clone().any(|ns| ns.is_none()) {
+        return Err(errors::invalid_input(
+            "Property keys must have the form Namespace/PropertyName.",
+        ));
+    }
+    let first = namespaces.next().flatten();
+    if namespaces.any(|ns| ns != first) {
+        return Err(errors::invalid_input(
+            "All properties in a single request must belong to the same namespace.",
+        ));
+    }
+    ctx.app.store.write(|tx| {
+        ctx.authorize(tx, "*")?;
+        for (k, v) in &input.properties {
+            account::set_setting(tx, &format!("{PROPERTY}{k}"), v)?;
+        }
+        Ok(PutAccountPropertiesResponse {})
+    })
+}

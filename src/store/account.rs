@@ -39,3 +39,12 @@ pub fn set_setting(c: &Connection, name: &str, value: &str) -> rusqlite::Result<
     .execute([name, value])?;
     Ok(())
 }
+
+/// Every setting whose name starts with `prefix`, by name.
+pub fn settings_with_prefix(c: &Connection, prefix: &str) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut st = c.prepare_cached(
+        "SELECT name, value FROM account_settings WHERE substr(name, 1, length(?1)) = ?1 ORDER BY name",
+    )?;
+    let rows = st.query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}

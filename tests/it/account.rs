@@ -203,3 +203,27 @@ async fn standalone_account_has_no_organization_and_keeps_sts_preferences() {
         Some(&2)
     );
 }
+
+#[tokio::test]
+async fn account_properties_round_trip_within_one_namespace() {
+    let s = crate::common::Server::start().await;
+    let iam = s.iam();
+    iam.put_account_properties()
+        .properties("RoleManager/Enabled", "true")
+        .properties("RoleManager/MaxRoles", "10")
+        .send()
+        .await
+        .unwrap();
+    let got = iam.get_account_properties().send().await.unwrap();
+    let props = got.properties().unwrap();
+    assert_eq!(props.get("RoleManager/Enabled").map(String::as_str), Some("true"));
+    assert_eq!(props.get("RoleManager/MaxRoles").map(String::as_str), Some("10"));
+    let err = iam
+        .put_account_properties()
+        .properties("RoleManager/Enabled", "false")
+        .properties("Other/Thing", "1")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(crate::common::code(&err), "InvalidInput");
+}
