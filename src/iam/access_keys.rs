@@ -27,7 +27,7 @@ pub fn create_access_key(ctx: &Ctx, input: CreateAccessKeyRequest) -> ApiResult<
             ));
         }
         let row = AccessKeyRow {
-            id: ids::access_key_id(),
+            id: ids::access_key_id(ctx.account()),
             user_id: u.id.clone(),
             secret: ids::secret_access_key(),
             status: "Active".to_string(),

@@ -115,7 +115,7 @@ fn issue_role_session(
         source_identity: None,
         scope_documents: Vec::new(),
     };
-    let issued = super::sessions::issue(c, &session, now)?;
+    let issued = super::sessions::issue(c, ctx.account(), &session, now)?;
     roles::touch(c, &role.id, &ctx.now_iso(), &ctx.region)?;
     let principal = Principal::Session(Box::new(session));
     let user = AssumedRoleUser {

@@ -25,14 +25,17 @@ pub fn get_caller_identity(ctx: &Ctx, _input: GetCallerIdentityRequest) -> ApiRe
     })
 }
 
-/// GetAccessKeyInfo: the account that owns a key. Keys issued here belong to this account;
-/// AWS answers for any well-formed key id, so unknown ids do too.
-pub fn get_access_key_info(ctx: &Ctx, _input: GetAccessKeyInfoRequest) -> ApiResult<GetAccessKeyInfoResponse> {
+/// GetAccessKeyInfo: the account a key id names. Like AWS's, the key ids issued here carry their
+/// account in their bits, so any well-formed `AKIA`/`ASIA` id answers, ours or not.
+pub fn get_access_key_info(ctx: &Ctx, input: GetAccessKeyInfoRequest) -> ApiResult<GetAccessKeyInfoResponse> {
     ctx.app.store.read(|c| {
         ctx.authorize(c, "*")?;
-        Ok(GetAccessKeyInfoResponse {
-            account: Some(ctx.account().to_string()),
-        })
+        let account = if input.access_key_id == ctx.app.config.root_access_key_id {
+            ctx.account().to_string()
+        } else {
+            crate::store::ids::account_of_key(&input.access_key_id).unwrap_or_else(|| ctx.account().to_string())
+        };
+        Ok(GetAccessKeyInfoResponse { account: Some(account) })
     })
 }
 
@@ -187,7 +190,7 @@ pub fn assume_role(ctx: &Ctx, input: AssumeRoleRequest) -> ApiResult<AssumeRoleR
             source_identity: input.source_identity.clone(),
             scope_documents: Vec::new(),
         };
-        let issued = sessions::issue(tx, &session, now)?;
+        let issued = sessions::issue(tx, ctx.account(), &session, now)?;
         crate::store::roles::touch(tx, &role.id, &ctx.now_iso(), &ctx.region)?;
         let principal = Principal::Session(Box::new(session));
         Ok(AssumeRoleResponse {
@@ -268,7 +271,7 @@ pub fn get_session_token(ctx: &Ctx, input: GetSessionTokenRequest) -> ApiResult<
             source_identity: None,
             scope_documents: Vec::new(),
         };
-        let issued = sessions::issue(tx, &session, now)?;
+        let issued = sessions::issue(tx, ctx.account(), &session, now)?;
         Ok(GetSessionTokenResponse {
             credentials: Some(credentials(issued)),
             ..GetSessionTokenResponse::default()
@@ -314,7 +317,7 @@ pub fn get_federation_token(ctx: &Ctx, input: GetFederationTokenRequest) -> ApiR
             source_identity: None,
             scope_documents: Vec::new(),
         };
-        let issued = sessions::issue(tx, &session, now)?;
+        let issued = sessions::issue(tx, ctx.account(), &session, now)?;
         let principal = Principal::Session(Box::new(session));
         Ok(GetFederationTokenResponse {
             credentials: Some(credentials(issued)),
@@ -362,7 +365,7 @@ pub fn get_scoped_credentials(
             session.expires = expires;
         }
         let count = i32::try_from(session.scope_documents.len()).unwrap_or(i32::MAX);
-        let issued = sessions::issue(tx, &session, now)?;
+        let issued = sessions::issue(tx, ctx.account(), &session, now)?;
         let principal = Principal::Session(Box::new(session));
         Ok(GetScopedCredentialsResponse {
             credentials: Some(credentials(issued)),

@@ -48,7 +48,7 @@ fn new_token() -> String {
 }
 
 /// Stores a new session for `session` and returns its credentials.
-pub fn issue(c: &Connection, session: &Session, now: i64) -> ApiResult<Issued> {
+pub fn issue(c: &Connection, account: &str, session: &Session, now: i64) -> ApiResult<Issued> {
     let (kind, subject, name) = match &session.subject {
         SessionSubject::Role { role, session_name } => ("role", role.id.clone(), session_name.clone()),
         SessionSubject::User(u) => ("user", u.id.clone(), String::new()),
@@ -67,7 +67,7 @@ pub fn issue(c: &Connection, session: &Session, now: i64) -> ApiResult<Issued> {
         scope: session.scope_documents.clone(),
     };
     let row = SessionRow {
-        access_key_id: ids::temp_access_key_id(),
+        access_key_id: ids::temp_access_key_id(account),
         secret: ids::secret_access_key(),
         token: new_token(),
         expires: session.expires,

@@ -83,6 +83,27 @@ async fn access_key_info_names_the_account() {
     let (key, _) = s.user_with_key("u").await;
     let out = s.sts().get_access_key_info().access_key_id(&key).send().await.unwrap();
     assert_eq!(out.account(), Some("123456789012"));
+    // Key ids carry their account, so another account's key names that account (AWS's example).
+    let out = s
+        .sts()
+        .get_access_key_info()
+        .access_key_id("ASIAY34FZKBOKMUTVV7A")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.account(), Some("609629065308"));
+}
+
+#[tokio::test]
+async fn key_ids_encode_a_custom_account() {
+    let config = localiam::config::Config {
+        account_id: "000011112222".to_string(),
+        ..Default::default()
+    };
+    let s = Server::start_with(config).await;
+    let (key, _) = s.user_with_key("u").await;
+    let out = s.sts().get_access_key_info().access_key_id(&key).send().await.unwrap();
+    assert_eq!(out.account(), Some("000011112222"));
 }
 
 #[tokio::test]
