@@ -11,7 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::identity::{Principal, SessionSubject};
 use crate::policy::{self, AuthzRequest, Decision, PolicyKind, PolicyRef, PolicySet, RequestContext};
 use crate::store::policies::{self as policy_store, Entity};
-use crate::store::{groups, tags};
+use crate::store::tags;
 
 /// The parsed policies that apply to one principal.
 pub struct PrincipalPolicies {
@@ -24,7 +24,7 @@ pub struct PrincipalPolicies {
 /// Per-principal policy sets, valid for one store generation.
 #[derive(Default)]
 pub struct PolicyCache {
-    sets: RwLock<HashMap<String, (u64, Arc<PrincipalPolicies>)>>,
+    sets: crate::cache::GenerationCache<PrincipalPolicies>,
     documents: RwLock<HashMap<String, Arc<policy::Policy>>>,
 }
 
@@ -115,7 +115,7 @@ pub fn evaluate(
             Principal::User(u) => (Some(entity_policies(ctx, c, Entity::User, &u.id)?), None),
             Principal::Session(s) => match &s.subject {
                 SessionSubject::Role { role, .. } => {
-                    parent_arn = Some(ctx.iam_arn(&format!("role{}{}", role.path, role.name)));
+                    parent_arn = Some(ctx.iam_arn(&crate::iam::roles::resource(role)));
                     (Some(entity_policies(ctx, c, Entity::Role, &role.id)?), Some(s.as_ref()))
                 }
                 SessionSubject::User(u) | SessionSubject::Federated { user: u, .. } => {
@@ -344,22 +344,19 @@ fn entity_policies(ctx: &Ctx, c: &Connection, kind: Entity, id: &str) -> ApiResu
     let cache = &ctx.app.policies;
     let generation = ctx.app.store.generation();
     let key = format!("{}:{id}", kind.as_str());
-    if let Some((g, set)) = cache.sets.read().unwrap_or_else(|p| p.into_inner()).get(&key) {
-        if *g == generation {
-            return Ok(set.clone());
-        }
+    if let Some(set) = cache.sets.get(&key, generation) {
+        return Ok(set);
     }
     let mut identity = Vec::new();
-    collect_entity(cache, c, kind, id, &mut identity)?;
+    for (holder_kind, holder_id) in crate::iam::entities::policy_holders(c, kind, id)? {
+        collect_entity(cache, c, holder_kind, &holder_id, &mut identity)?;
+    }
     let (boundary_id, tag_kind) = if kind == Entity::Role {
         (
             crate::store::roles::by_id(c, id)?.and_then(|r| r.boundary),
             tags::Kind::Role,
         )
     } else {
-        for g in groups::for_user(c, id, None, usize::MAX >> 2)? {
-            collect_entity(cache, c, Entity::Group, &g.id, &mut identity)?;
-        }
         (
             crate::store::users::by_id(c, id)?.and_then(|u| u.boundary),
             tags::Kind::User,
@@ -375,11 +372,7 @@ fn entity_policies(ctx: &Ctx, c: &Connection, kind: Entity, id: &str) -> ApiResu
         boundary,
         tags,
     });
-    let mut sets = cache.sets.write().unwrap_or_else(|p| p.into_inner());
-    if sets.len() >= CACHE_LIMIT {
-        sets.clear();
-    }
-    sets.insert(key, (generation, set.clone()));
+    cache.sets.insert(&key, generation, set.clone());
     Ok(set)
 }
 
@@ -419,5 +412,5 @@ fn managed(cache: &PolicyCache, c: &Connection, policy_id: &str) -> ApiResult<Op
     let key = format!("{}:{}", p.id, v.version);
     Ok(cache
         .parsed(&key, &v.document)
-        .map(|doc| (format!("policy{}{}", p.path, p.name), doc)))
+        .map(|doc| (crate::iam::policies::customer_resource(&p), doc)))
 }

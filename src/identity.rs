@@ -1,7 +1,6 @@
 //! Who is calling: the principal behind an access key, and the cache that finds it quickly.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use crate::app::App;
 use crate::error::ApiResult;
@@ -163,12 +162,7 @@ pub struct Credential {
 }
 
 /// Access key id → credential, valid for one store generation.
-#[derive(Default)]
-pub struct KeyCache {
-    entries: RwLock<HashMap<String, (u64, Arc<Credential>)>>,
-}
-
-const CACHE_LIMIT: usize = 10_000;
+pub type KeyCache = crate::cache::GenerationCache<Credential>;
 
 /// Finds the credential for `key_id`, from the cache when no write happened since it was filled.
 pub fn lookup(app: &App, key_id: &str) -> ApiResult<Option<Arc<Credential>>> {
@@ -181,16 +175,8 @@ pub fn lookup(app: &App, key_id: &str) -> ApiResult<Option<Arc<Credential>>> {
         })));
     }
     let generation = app.store.generation();
-    if let Some((g, c)) = app
-        .credentials
-        .entries
-        .read()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(key_id)
-    {
-        if *g == generation {
-            return Ok(Some(c.clone()));
-        }
+    if let Some(cred) = app.credentials.get(key_id, generation) {
+        return Ok(Some(cred));
     }
     let found = app.store.read(|c| {
         let Some(key) = access_keys::by_id(c, key_id)? else {
@@ -207,11 +193,7 @@ pub fn lookup(app: &App, key_id: &str) -> ApiResult<Option<Arc<Credential>>> {
         })))
     })?;
     if let Some(cred) = &found {
-        let mut map = app.credentials.entries.write().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= CACHE_LIMIT {
-            map.clear();
-        }
-        map.insert(key_id.to_string(), (generation, cred.clone()));
+        app.credentials.insert(key_id, generation, cred.clone());
     }
     Ok(found)
 }

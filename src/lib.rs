@@ -5,6 +5,7 @@
 pub mod api;
 pub mod app;
 pub mod authz;
+pub mod cache;
 pub mod catalog;
 pub mod config;
 pub mod context;

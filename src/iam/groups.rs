@@ -22,10 +22,7 @@ pub fn resource(g: &GroupRow) -> String {
 
 /// The ARN authorized for a group name: the real one if it exists.
 pub fn resource_arn(ctx: &Ctx, c: &Connection, name: &str) -> ApiResult<String> {
-    Ok(match store::by_name(c, name)? {
-        Some(g) => ctx.iam_arn(&resource(&g)),
-        None => ctx.iam_arn(&format!("group/{name}")),
-    })
+    super::entities::arn(ctx, c, crate::store::policies::Entity::Group, name)
 }
 
 /// The API shape of a group.

@@ -49,7 +49,7 @@ impl PolicyRef {
     /// ARN in the request's partition.
     pub fn arn(&self, ctx: &Ctx) -> String {
         match self {
-            PolicyRef::Customer(p) => ctx.iam_arn(&format!("policy{}{}", p.path, p.name)),
+            PolicyRef::Customer(p) => ctx.iam_arn(&customer_resource(p)),
             PolicyRef::Aws(p) => format!("arn:{}:iam::aws:{}", ctx.partition, p.resource()),
         }
     }
@@ -63,6 +63,11 @@ impl PolicyRef {
             PolicyRef::Aws(p) => Ok(p.document.clone()),
         }
     }
+}
+
+/// `policy/PATH/NAME` of a customer managed policy, the ARN's resource part.
+pub fn customer_resource(p: &PolicyRow) -> String {
+    format!("policy{}{}", p.path, p.name)
 }
 
 /// Splits a policy ARN into (account, `policy/PATH/NAME`) when it is shaped like one.
@@ -94,7 +99,7 @@ pub fn find(ctx: &Ctx, c: &Connection, arn: &str) -> ApiResult<Option<PolicyRef>
     }
     let name = resource.rsplit('/').next().unwrap_or(resource);
     Ok(store::by_name(c, name)?
-        .filter(|p| format!("policy{}{}", p.path, p.name) == resource)
+        .filter(|p| customer_resource(p) == resource)
         .map(PolicyRef::Customer))
 }
 

@@ -31,10 +31,7 @@ pub fn resource(r: &RoleRow) -> String {
 
 /// The ARN authorized for a role name: the real one when it exists, else `role/NAME`.
 pub fn resource_arn(ctx: &Ctx, c: &Connection, name: &str) -> ApiResult<String> {
-    Ok(match store::by_name(c, name)? {
-        Some(r) => ctx.iam_arn(&resource(&r)),
-        None => ctx.iam_arn(&format!("role/{name}")),
-    })
+    super::entities::arn(ctx, c, crate::store::policies::Entity::Role, name)
 }
 
 /// Whether a role is service-linked (created by CreateServiceLinkedRole).

@@ -42,14 +42,8 @@ fn inputs(docs: Option<&[String]>, label: &str, kind: &'static str) -> ApiResult
 
 /// Every identity policy of an entity (and, for a user, of its groups), labelled as AWS labels them.
 fn entity_sources(c: &Connection, kind: Entity, id: &str, excluded: &[PolicyIdentifier]) -> ApiResult<Vec<Source>> {
-    let mut holders = vec![(kind, id.to_string())];
-    if kind == Entity::User {
-        for g in crate::store::groups::for_user(c, id, None, usize::MAX >> 2)? {
-            holders.push((Entity::Group, g.id));
-        }
-    }
     let mut out = Vec::new();
-    for (k, hid) in holders {
+    for (k, hid) in super::entities::policy_holders(c, kind, id)? {
         for (name, doc) in policy_store::inlines(c, k, &hid)? {
             if excluded.iter().any(|e| {
                 e.inline_policy_identifier

@@ -18,10 +18,7 @@ pub fn load(c: &Connection, name: &str) -> ApiResult<UserRow> {
 
 /// The ARN IAM authorizes against: the real one when the user exists, else `user/NAME`.
 pub fn resource_arn(ctx: &Ctx, c: &Connection, name: &str) -> ApiResult<String> {
-    Ok(match store::by_name(c, name)? {
-        Some(u) => ctx.iam_arn(&super::user_resource(&u)),
-        None => ctx.iam_arn(&format!("user/{name}")),
-    })
+    super::entities::arn(ctx, c, crate::store::policies::Entity::User, name)
 }
 
 /// The API shape of a user; tags only where IAM returns them (GetUser).

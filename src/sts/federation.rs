@@ -53,17 +53,6 @@ fn claim_strings(v: &serde_json::Value) -> Vec<String> {
     }
 }
 
-/// Looks up the role named by an ARN in this account.
-fn role_by_arn(ctx: &Ctx, c: &Connection, arn: &str) -> ApiResult<Option<roles::RoleRow>> {
-    let resource = arn.splitn(6, ':').nth(5).unwrap_or_default();
-    let account = arn.split(':').nth(4).unwrap_or_default();
-    if account != ctx.account() {
-        return Ok(None);
-    }
-    let name = resource.rsplit('/').next().unwrap_or_default();
-    Ok(roles::by_name(c, name)?.filter(|r| format!("role{}{}", r.path, r.name) == resource))
-}
-
 /// Evaluates only the role's trust policy for a federated caller.
 fn trust_allows(
     role: &roles::RoleRow,
@@ -165,7 +154,7 @@ pub fn assume_role_with_web_identity(
             }
         }
         let denied = || crate::authz::access_denied("anonymous", "sts:AssumeRoleWithWebIdentity", &input.role_arn, "");
-        let role = role_by_arn(ctx, tx, &input.role_arn)?.ok_or_else(denied)?;
+        let role = super::role_by_arn(ctx, tx, &input.role_arn)?.ok_or_else(denied)?;
         let mut context = RequestContext::new();
         context.insert_all(&format!("{host}:aud"), audiences.clone());
         context.insert(&format!("{host}:sub"), subject.as_str());
@@ -299,7 +288,7 @@ pub fn assume_role_with_saml(ctx: &Ctx, input: AssumeRoleWithSAMLRequest) -> Api
             ));
         }
         let denied = || crate::authz::access_denied("anonymous", "sts:AssumeRoleWithSAML", &input.role_arn, "");
-        let role = role_by_arn(ctx, tx, &input.role_arn)?.ok_or_else(denied)?;
+        let role = super::role_by_arn(ctx, tx, &input.role_arn)?.ok_or_else(denied)?;
         let session_name = assertion
             .session_name
             .clone()

@@ -97,23 +97,24 @@ pub(crate) fn duration(requested: Option<i32>, default: i64, max: i64, what: &st
     Ok(d)
 }
 
-/// Splits `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME` into (account, path, name).
-fn parse_role_arn(arn: &str) -> Option<(&str, String, &str)> {
-    let rest = arn.strip_prefix("arn:")?;
-    let mut parts = rest.splitn(5, ':');
-    let (_partition, service, _region, account, resource) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
-    if service != "iam" {
-        return None;
+/// The role an `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME` names in this account, if it exists.
+pub(crate) fn role_by_arn(ctx: &Ctx, c: &Connection, arn: &str) -> ApiResult<Option<crate::store::roles::RoleRow>> {
+    let mut parts = arn.splitn(6, ':');
+    let (Some("arn"), Some(_partition), Some("iam"), Some(_region), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return Ok(None);
+    };
+    if account != ctx.account() {
+        return Ok(None);
     }
-    let path_name = resource.strip_prefix("role")?;
-    let (path, name) = path_name.rsplit_once('/')?;
-    Some((account, format!("{path}/"), name))
+    let name = resource.rsplit('/').next().unwrap_or_default();
+    Ok(crate::store::roles::by_name(c, name)?.filter(|r| crate::iam::roles::resource(r) == resource))
 }
 
 /// AssumeRole: the trust policy and the caller's own policies decide; the session carries the
@@ -130,13 +131,7 @@ pub fn assume_role(ctx: &Ctx, input: AssumeRoleRequest) -> ApiResult<AssumeRoleR
                 "Roles may not be assumed by root accounts.",
             ));
         }
-        let role = match parse_role_arn(&input.role_arn) {
-            Some((account, path, name)) if account == ctx.account() => {
-                crate::store::roles::by_name(tx, name)?.filter(|r| r.path == path)
-            }
-            _ => None,
-        };
-        let Some(role) = role else { return Err(denied()) };
+        let role = role_by_arn(ctx, tx, &input.role_arn)?.ok_or_else(denied)?;
         let mfa = caller_mfa(ctx, tx, input.serial_number.as_deref(), input.token_code.as_deref())?;
         let mut extra: Vec<(String, Vec<String>)> =
             vec![("sts:RoleSessionName".into(), vec![input.role_session_name.clone()])];
