@@ -22,6 +22,7 @@ pub mod store;
 pub mod sts;
 pub mod throttle;
 pub mod wire;
+pub mod xmldsig;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -115,11 +115,11 @@ def fresh_state(server_url):
 
 @pytest.fixture
 def make_client(server_url):
-    """make_client('iam'|'sts', key=..., secret=..., **config) -> boto3 client."""
-    def make(service, key=ROOT_KEY, secret=ROOT_SECRET, config=None):
+    """make_client('iam'|'sts', key=..., secret=..., config=..., token=...) -> boto3 client."""
+    def make(service, key=ROOT_KEY, secret=ROOT_SECRET, config=None, token=None):
         return boto3.session.Session().client(
             service, endpoint_url=server_url, region_name=REGION,
-            aws_access_key_id=key, aws_secret_access_key=secret,
+            aws_access_key_id=key, aws_secret_access_key=secret, aws_session_token=token,
             config=CLIENT_CONFIG.merge(config) if config else CLIENT_CONFIG)
     return make
 

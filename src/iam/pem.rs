@@ -66,8 +66,8 @@ fn asn1_time(tag: u8, content: &[u8]) -> Option<String> {
     Some(format!("{year:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{se:02}Z"))
 }
 
-/// The notAfter of a DER X.509 certificate.
-pub fn cert_not_after(der: &[u8]) -> Option<String> {
+/// The fields of a DER X.509 certificate's TBSCertificate from `validity` on.
+fn cert_from_validity(der: &[u8]) -> Option<&[u8]> {
     let (0x30, cert, _) = tlv(der)? else { return None };
     let (0x30, tbs, _) = tlv(cert)? else { return None };
     let (mut tag, _, mut rest) = tlv(tbs)?;
@@ -79,10 +79,25 @@ pub fn cert_not_after(der: &[u8]) -> Option<String> {
     }
     let (_, _, rest) = tlv(rest)?; // signature algorithm
     let (_, _, rest) = tlv(rest)?; // issuer
-    let (0x30, validity, _) = tlv(rest)? else { return None };
+    Some(rest)
+}
+
+/// The notAfter of a DER X.509 certificate.
+pub fn cert_not_after(der: &[u8]) -> Option<String> {
+    let (0x30, validity, _) = tlv(cert_from_validity(der)?)? else {
+        return None;
+    };
     let (_, _, after_not_before) = tlv(validity)?;
     let (tag, content, _) = tlv(after_not_before)?;
     asn1_time(tag, content)
+}
+
+/// The DER SubjectPublicKeyInfo (whole element) of a DER X.509 certificate.
+pub fn cert_spki(der: &[u8]) -> Option<&[u8]> {
+    let (_, _, rest) = tlv(cert_from_validity(der)?)?; // validity
+    let (_, _, spki_on) = tlv(rest)?; // subject
+    let (0x30, _, after) = tlv(spki_on)? else { return None };
+    spki_on.get(..spki_on.len() - after.len())
 }
 
 /// The notAfter of the first certificate in a PEM text, or None when it is not a PEM certificate.

@@ -3,10 +3,11 @@
 //!
 //! Verified offline: the token's shape, issuer (a registered OIDC provider or a well-known one),
 //! audience (a registered client id), expiry, and the role's trust policy with the provider's
-//! condition keys. Not verified: the JWT signature (it would need the provider's JWKS over the
-//! network) and the SAML XML signature (it would need XML-DSig canonicalisation).
+//! condition keys; for SAML also the XML signature against the provider metadata's certificates
+//! (`saml.rs`). Not verified: the JWT signature (it would need the provider's JWKS over the
+//! network).
 
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rusqlite::Connection;
 
@@ -17,6 +18,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::identity::{Principal, Session, SessionSubject};
 use crate::policy::{self, AuthzRequest, CallerKind, Decision, PolicyKind, PolicyRef, PolicySet, RequestContext};
 use crate::store::{providers, roles};
+
+use super::saml;
 
 /// Providers STS trusts without an IAM OIDC provider resource.
 const WELL_KNOWN: &[&str] = &[
@@ -196,88 +199,13 @@ pub fn assume_role_with_web_identity(
     })
 }
 
-/// What a SAML assertion says, as far as AssumeRoleWithSAML needs it.
-#[derive(Default)]
-struct Assertion {
-    issuer: String,
-    subject: String,
-    subject_type: String,
-    audience: String,
-    roles: Vec<(String, String)>,
-    session_name: Option<String>,
-    not_on_or_after: Option<String>,
-}
-
-fn parse_assertion(b64: &str) -> ApiResult<Assertion> {
-    use quick_xml::events::Event;
-    let malformed = || errors::malformed_policy_document("Invalid SAML Response");
-    let xml = STANDARD.decode(b64.trim()).map_err(|_| malformed())?;
-    let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
-    let mut out = Assertion::default();
-    let mut path: Vec<String> = Vec::new();
-    let mut attribute: Option<String> = None;
-    let mut buf = Vec::new();
-    loop {
-        match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e)) => {
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                for a in e.attributes().flatten() {
-                    let key = String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned();
-                    let value = a.unescape_value().map(|v| v.into_owned()).unwrap_or_default();
-                    match (name.as_str(), key.as_str()) {
-                        ("Attribute", "Name") => attribute = Some(value),
-                        ("NameID", "Format") => {
-                            out.subject_type = value.rsplit(':').next().unwrap_or_default().to_string()
-                        }
-                        ("SubjectConfirmationData" | "Conditions", "NotOnOrAfter") => out.not_on_or_after = Some(value),
-                        _ => {}
-                    }
-                }
-                path.push(name);
-            }
-            Ok(Event::End(_)) if path.pop().as_deref() == Some("Attribute") => attribute = None,
-            Ok(Event::Text(t)) => {
-                let text = t.unescape().map(|v| v.trim().to_string()).unwrap_or_default();
-                match path.last().map(String::as_str) {
-                    Some("Issuer") if out.issuer.is_empty() => out.issuer = text,
-                    Some("NameID") => out.subject = text,
-                    Some("Audience") => out.audience = text,
-                    Some("AttributeValue") => match attribute.as_deref() {
-                        Some("https://aws.amazon.com/SAML/Attributes/Role") => {
-                            let mut arns: Vec<&str> = text.split(',').map(str::trim).collect();
-                            arns.sort_by_key(|a| a.contains(":saml-provider/"));
-                            if let [role, provider] = arns.as_slice() {
-                                out.roles.push((role.to_string(), provider.to_string()));
-                            }
-                        }
-                        Some("https://aws.amazon.com/SAML/Attributes/RoleSessionName") => out.session_name = Some(text),
-                        _ => {}
-                    },
-                    _ => {}
-                }
-            }
-            Ok(Event::Eof) => break,
-            Err(_) => return Err(malformed()),
-            _ => {}
-        }
-        buf.clear();
-    }
-    Ok(out)
-}
-
 /// AssumeRoleWithSAML.
 pub fn assume_role_with_saml(ctx: &Ctx, input: AssumeRoleWithSAMLRequest) -> ApiResult<AssumeRoleWithSAMLResponse> {
-    let assertion = parse_assertion(&input.saml_assertion)?;
-    if let Some(limit) = &assertion.not_on_or_after {
-        if limit.as_str() <= ctx.now_iso().as_str() {
-            return Err(errors::expired_token("Response is expired"));
-        }
-    }
     ctx.app.store.write(|tx| {
         let provider_name = input.principal_arn.rsplit('/').next().unwrap_or_default();
-        if providers::saml(tx, provider_name)?.is_none() {
-            return Err(errors::invalid_identity_token("SAML provider not found"));
-        }
+        let provider = providers::saml(tx, provider_name)?
+            .ok_or_else(|| errors::invalid_identity_token("SAML provider not found"))?;
+        let assertion = saml::read_response(&input.saml_assertion, &saml::signing_keys(&provider.metadata), ctx.now)?;
         if !assertion
             .roles
             .iter()
@@ -298,6 +226,8 @@ pub fn assume_role_with_saml(ctx: &Ctx, input: AssumeRoleWithSAMLRequest) -> Api
         context.insert("saml:iss", assertion.issuer.as_str());
         context.insert("saml:sub", assertion.subject.as_str());
         context.insert("saml:sub_type", assertion.subject_type.as_str());
+        let name_qualifier = saml::name_qualifier(&assertion.issuer, ctx.account(), provider_name);
+        context.insert("saml:namequalifier", name_qualifier.as_str());
         if !trust_allows(
             &role,
             &input.principal_arn,
@@ -325,6 +255,7 @@ pub fn assume_role_with_saml(ctx: &Ctx, input: AssumeRoleWithSAMLRequest) -> Api
             subject_type: Some(assertion.subject_type.clone()),
             issuer: Some(assertion.issuer.clone()),
             audience: Some(assertion.audience.clone()),
+            name_qualifier: Some(name_qualifier),
             ..AssumeRoleWithSAMLResponse::default()
         })
     })
@@ -354,21 +285,5 @@ mod tests {
         let claims = jwt_claims(&format!("e30.{payload}.sig")).unwrap();
         assert_eq!(claim_strings(&claims["aud"]), vec!["a", "b"]);
         assert!(jwt_claims("not-a-jwt").is_err());
-    }
-
-    #[test]
-    fn saml_roles_are_found() {
-        let xml = r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"><saml:Issuer>https://idp.example.com</saml:Issuer><saml:Assertion><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">jane</saml:NameID></saml:Subject><saml:AttributeStatement><saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/Role"><saml:AttributeValue>arn:aws:iam::123456789012:saml-provider/idp,arn:aws:iam::123456789012:role/r</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion></samlp:Response>"#;
-        let a = parse_assertion(&STANDARD.encode(xml)).unwrap();
-        assert_eq!(a.issuer, "https://idp.example.com");
-        assert_eq!(a.subject, "jane");
-        assert_eq!(a.subject_type, "persistent");
-        assert_eq!(
-            a.roles,
-            vec![(
-                "arn:aws:iam::123456789012:role/r".to_string(),
-                "arn:aws:iam::123456789012:saml-provider/idp".to_string()
-            )]
-        );
     }
 }

@@ -1,6 +1,7 @@
 //! STS operations: caller identity, temporary credentials for roles, users and federated users.
 
 pub mod federation;
+pub mod saml;
 pub mod sessions;
 
 use rusqlite::Connection;

@@ -18,6 +18,7 @@ mod persistence;
 mod policies;
 mod providers;
 mod roles;
+mod saml;
 mod sessions;
 mod sigv4;
 mod simulate;
