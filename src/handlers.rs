@@ -228,6 +228,10 @@ impl Handler for Handlers {
         get_account_properties(i::GetAccountPropertiesRequest) -> i::GetAccountPropertiesResponse => account::get_account_properties;
         put_account_properties(i::PutAccountPropertiesRequest) -> i::PutAccountPropertiesResponse => account::put_account_properties;
 
+        // Outbound web identity federation.
+        enable_outbound_web_identity_federation() -> i::EnableOutboundWebIdentityFederationResponse => crate::iam::outbound_federation::enable_outbound_web_identity_federation;
+        disable_outbound_web_identity_federation() -> () => crate::iam::outbound_federation::disable_outbound_web_identity_federation;
+        get_outbound_web_identity_federation_info() -> i::GetOutboundWebIdentityFederationInfoResponse => crate::iam::outbound_federation::get_outbound_web_identity_federation_info;
         // STS.
         get_caller_identity(s::GetCallerIdentityRequest) -> s::GetCallerIdentityResponse => crate::sts::get_caller_identity;
         assume_role(s::AssumeRoleRequest) -> s::AssumeRoleResponse => crate::sts::assume_role;
@@ -238,5 +242,6 @@ impl Handler for Handlers {
         decode_authorization_message(s::DecodeAuthorizationMessageRequest) -> s::DecodeAuthorizationMessageResponse => crate::sts::federation::decode_authorization_message;
         get_scoped_credentials(s::GetScopedCredentialsRequest) -> s::GetScopedCredentialsResponse => crate::sts::get_scoped_credentials;
         get_access_key_info(s::GetAccessKeyInfoRequest) -> s::GetAccessKeyInfoResponse => crate::sts::get_access_key_info;
+        get_web_identity_token(s::GetWebIdentityTokenRequest) -> s::GetWebIdentityTokenResponse => crate::sts::web_identity_token::get_web_identity_token;
     }
 }

@@ -16,6 +16,7 @@ pub mod instance_profiles;
 pub mod login_profiles;
 pub mod messages;
 pub mod mfa;
+pub mod outbound_federation;
 pub mod password_policy;
 pub mod pem;
 pub mod policies;

@@ -25,6 +25,16 @@ pub(super) fn handle(app: &App, head: &Head, body: &[u8]) -> Reply {
     }
 }
 
+/// `GET /.well-known/…`: the outbound federation issuer's discovery documents, unsigned; `None` for
+/// any other request.
+pub(super) fn well_known(app: &App, head: &Head) -> Option<Reply> {
+    if head.method != "GET" {
+        return None;
+    }
+    let host = head.headers.iter().find(|(k, _)| k == "host").map(|(_, v)| v.as_str());
+    crate::sts::web_identity_token::well_known(app, &head.path, host).map(|(status, body)| Reply::json(status, body))
+}
+
 fn error(e: &ApiError) -> Reply {
     let (status, body) = super::errors::render(e, Service::Iam, "localiam-admin");
     Reply::xml(status, body)

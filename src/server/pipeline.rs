@@ -71,6 +71,8 @@ pub(super) async fn handle(app: Arc<App>, req: Request<Incoming>, remote: Socket
             Ok(body) => super::admin::handle(&app, &head, &body),
             Err(e) => error_reply(&e, Service::Iam, &request_id),
         }
+    } else if let Some(reply) = super::admin::well_known(&app, &head) {
+        reply
     } else {
         let outcome = match body {
             // An in-memory store never waits on a disk: its queries are microseconds of CPU, cheaper

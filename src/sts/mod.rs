@@ -3,6 +3,7 @@
 pub mod federation;
 pub mod saml;
 pub mod sessions;
+pub mod web_identity_token;
 
 use rusqlite::Connection;
 

@@ -25,4 +25,5 @@ mod simulate;
 mod smoke;
 mod sts;
 mod users;
+mod web_identity_token;
 mod wire;
