@@ -66,13 +66,15 @@ pub fn check_with(
     resource: &str,
     extra: &[(String, Vec<String>)],
 ) -> ApiResult<()> {
-    if !ctx.app.config.enforce || ctx.principal.is_root() || matches!(ctx.principal, Principal::Anonymous) {
+    let unlimited_root = ctx.principal.is_root() && !scoped_root(&ctx.principal);
+    if !ctx.app.config.enforce || unlimited_root || matches!(ctx.principal, Principal::Anonymous) {
         return Ok(());
     }
     if let Principal::Session(s) = &ctx.principal {
-        // Credentials from GetSessionToken without MFA, and federation tokens, cannot call IAM.
+        // Credentials from GetSessionToken without MFA, and federation tokens, cannot call IAM;
+        // credentials bought with a delegation trade-in token are not GetSessionToken's.
         let blocked = match s.subject {
-            SessionSubject::User(_) => !s.mfa,
+            SessionSubject::User(_) => !s.mfa && !delegated_key(ctx, c)?,
             SessionSubject::Federated { .. } => true,
             _ => false,
         };
@@ -124,6 +126,7 @@ pub fn evaluate(
                     }
                     (Some(entity_policies(ctx, c, Entity::User, &u.id)?), Some(s.as_ref()))
                 }
+                SessionSubject::Root if scoped_root(&ctx.principal) => (Some(root_policies(ctx)?), Some(s.as_ref())),
                 SessionSubject::Root => (None, Some(s.as_ref())),
             },
             Principal::Root | Principal::Anonymous => (None, None),
@@ -226,6 +229,33 @@ pub fn evaluate(
     Ok(outcome)
 }
 
+/// A root session narrowed by scope-down policies (GetScopedCredentials, delegated access): it is
+/// evaluated like any principal, with root's unlimited permissions as its identity policy.
+fn scoped_root(p: &Principal) -> bool {
+    matches!(p, Principal::Session(s) if matches!(s.subject, SessionSubject::Root) && !s.scope_documents.is_empty())
+}
+
+fn root_policies(ctx: &Ctx) -> ApiResult<Arc<PrincipalPolicies>> {
+    let all = ctx
+        .app
+        .policies
+        .parsed("root:allow-all", ALLOW_ALL)
+        .ok_or_else(ApiError::internal)?;
+    Ok(Arc::new(PrincipalPolicies {
+        identity: vec![("root".to_string(), all)],
+        boundary: None,
+        tags: Vec::new(),
+    }))
+}
+
+/// Whether the request is signed with credentials from GetDelegatedAccessToken.
+fn delegated_key(ctx: &Ctx, c: &Connection) -> ApiResult<bool> {
+    match ctx.access_key_id.as_deref() {
+        Some(key) => Ok(crate::store::delegation::is_delegated_key(c, key)?),
+        None => Ok(false),
+    }
+}
+
 /// A session's context keys (MFA, token time, session tags, source identity) and its session
 /// policies; empty when the session has none.
 fn session_layer(
@@ -296,6 +326,9 @@ fn resource_tags(ctx: &Ctx, c: &Connection, resource: &str) -> ApiResult<Vec<(St
         None => Ok(Vec::new()),
     }
 }
+
+/// Root's permissions, as an identity policy.
+const ALLOW_ALL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
 
 /// A session policy that allows nothing: used when session policies leave no permission.
 const ALLOW_NOTHING: &str =

@@ -232,6 +232,18 @@ impl Handler for Handlers {
         enable_outbound_web_identity_federation() -> i::EnableOutboundWebIdentityFederationResponse => crate::iam::outbound_federation::enable_outbound_web_identity_federation;
         disable_outbound_web_identity_federation() -> () => crate::iam::outbound_federation::disable_outbound_web_identity_federation;
         get_outbound_web_identity_federation_info() -> i::GetOutboundWebIdentityFederationInfoResponse => crate::iam::outbound_federation::get_outbound_web_identity_federation_info;
+
+        // Temporary delegation.
+        create_delegation_request(i::CreateDelegationRequestRequest) -> i::CreateDelegationRequestResponse => crate::iam::delegation::create_delegation_request;
+        get_delegation_request(i::GetDelegationRequestRequest) -> i::GetDelegationRequestResponse => crate::iam::delegation::get_delegation_request;
+        list_delegation_requests(i::ListDelegationRequestsRequest) -> i::ListDelegationRequestsResponse => crate::iam::delegation::list_delegation_requests;
+        associate_delegation_request(i::AssociateDelegationRequestRequest) -> () => crate::iam::delegation::associate_delegation_request;
+        update_delegation_request(i::UpdateDelegationRequestRequest) -> () => crate::iam::delegation::update_delegation_request;
+        accept_delegation_request(i::AcceptDelegationRequestRequest) -> () => crate::iam::delegation::accept_delegation_request;
+        reject_delegation_request(i::RejectDelegationRequestRequest) -> () => crate::iam::delegation::reject_delegation_request;
+        send_delegation_token(i::SendDelegationTokenRequest) -> () => crate::iam::delegation::send_delegation_token;
+        get_human_readable_summary(i::GetHumanReadableSummaryRequest) -> i::GetHumanReadableSummaryResponse => crate::iam::delegation::get_human_readable_summary;
+
         // STS.
         get_caller_identity(s::GetCallerIdentityRequest) -> s::GetCallerIdentityResponse => crate::sts::get_caller_identity;
         assume_role(s::AssumeRoleRequest) -> s::AssumeRoleResponse => crate::sts::assume_role;
@@ -242,6 +254,7 @@ impl Handler for Handlers {
         decode_authorization_message(s::DecodeAuthorizationMessageRequest) -> s::DecodeAuthorizationMessageResponse => crate::sts::federation::decode_authorization_message;
         get_scoped_credentials(s::GetScopedCredentialsRequest) -> s::GetScopedCredentialsResponse => crate::sts::get_scoped_credentials;
         get_access_key_info(s::GetAccessKeyInfoRequest) -> s::GetAccessKeyInfoResponse => crate::sts::get_access_key_info;
+        get_delegated_access_token(s::GetDelegatedAccessTokenRequest) -> s::GetDelegatedAccessTokenResponse => crate::sts::delegated_access::get_delegated_access_token;
         get_web_identity_token(s::GetWebIdentityTokenRequest) -> s::GetWebIdentityTokenResponse => crate::sts::web_identity_token::get_web_identity_token;
     }
 }

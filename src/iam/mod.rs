@@ -9,6 +9,7 @@ pub mod authorization_details;
 pub mod boundaries;
 pub mod certificates;
 pub mod credential_report;
+pub mod delegation;
 pub mod entities;
 pub mod groups;
 pub mod inline_policies;

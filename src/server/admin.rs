@@ -21,6 +21,13 @@ pub(super) fn handle(app: &App, head: &Head, body: &[u8]) -> Reply {
             },
             Err(e) => error(&e),
         },
+        ("GET", path) if path.starts_with("/_localiam/delegation-tokens/") => {
+            let id = path.trim_start_matches("/_localiam/delegation-tokens/");
+            match require_root(app, head, body).and_then(|()| crate::iam::delegation::admin_token(app, id)) {
+                Ok(json) => Reply::json(200, json),
+                Err(e) => error(&e),
+            }
+        }
         _ => error(&ApiError::new("NotFound", 404, true, "No such localiam endpoint.")),
     }
 }

@@ -87,10 +87,23 @@ const MIGRATIONS: &[&str] = &[
         created TEXT NOT NULL, expires TEXT);
     CREATE INDEX user_credentials_user ON user_credentials(user_id, kind);
     ",
+    // 2: IAM temporary delegation requests, their trade-in tokens and the credentials bought with them.
+    "
+    CREATE TABLE delegation_requests (
+        id TEXT PRIMARY KEY, workflow_id TEXT NOT NULL UNIQUE, state TEXT NOT NULL, owner_account_id TEXT,
+        owner_id TEXT, approver_id TEXT, acceptor TEXT, requestor_id TEXT NOT NULL, requestor_name TEXT NOT NULL,
+        description TEXT NOT NULL, request_message TEXT, template_arn TEXT NOT NULL, parameters TEXT NOT NULL,
+        permission_policy TEXT NOT NULL, redirect_url TEXT, notification_channel TEXT NOT NULL,
+        session_duration INTEGER NOT NULL, only_send_by_owner INTEGER NOT NULL, notes TEXT, rejection_reason TEXT,
+        created INTEGER NOT NULL, updated INTEGER NOT NULL, expires INTEGER NOT NULL, token TEXT UNIQUE,
+        token_expires INTEGER, session_key TEXT UNIQUE);
+    CREATE INDEX delegation_requests_owner ON delegation_requests(owner_id, created);
+    ",
 ];
 
 /// Tables emptied by a reset, children first.
 const TABLES: &[&str] = &[
+    "delegation_requests",
     "user_credentials",
     "server_certificates",
     "advisor_jobs",

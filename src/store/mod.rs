@@ -6,6 +6,7 @@ pub mod account;
 pub mod activity;
 pub mod certificates;
 pub mod credentials;
+pub mod delegation;
 pub mod groups;
 pub mod ids;
 pub mod instance_profiles;

@@ -8,6 +8,7 @@ mod attachments;
 mod authorization_details;
 mod common;
 mod credentials;
+mod delegation;
 mod enforcement;
 mod groups;
 mod inline_policies;
