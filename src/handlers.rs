@@ -172,6 +172,7 @@ impl Handler for Handlers {
         add_client_id_to_open_id_connect_provider(i::AddClientIDToOpenIDConnectProviderRequest) -> () => crate::iam::providers::add_client_id_to_open_id_connect_provider;
         remove_client_id_from_open_id_connect_provider(i::RemoveClientIDFromOpenIDConnectProviderRequest) -> () => crate::iam::providers::remove_client_id_from_open_id_connect_provider;
         update_open_id_connect_provider_thumbprint(i::UpdateOpenIDConnectProviderThumbprintRequest) -> () => crate::iam::providers::update_open_id_connect_provider_thumbprint;
+        update_open_id_connect_provider(i::UpdateOpenIDConnectProviderRequest) -> () => crate::iam::oidc_context::update_open_id_connect_provider;
         tag_open_id_connect_provider(i::TagOpenIDConnectProviderRequest) -> () => crate::iam::providers::tag_open_id_connect_provider;
         untag_open_id_connect_provider(i::UntagOpenIDConnectProviderRequest) -> () => crate::iam::providers::untag_open_id_connect_provider;
         list_open_id_connect_provider_tags(i::ListOpenIDConnectProviderTagsRequest) -> i::ListOpenIDConnectProviderTagsResponse => crate::iam::providers::list_open_id_connect_provider_tags;
@@ -183,6 +184,8 @@ impl Handler for Handlers {
         tag_saml_provider(i::TagSAMLProviderRequest) -> () => crate::iam::providers::tag_saml_provider;
         untag_saml_provider(i::UntagSAMLProviderRequest) -> () => crate::iam::providers::untag_saml_provider;
         list_saml_provider_tags(i::ListSAMLProviderTagsRequest) -> i::ListSAMLProviderTagsResponse => crate::iam::providers::list_saml_provider_tags;
+        get_role_template_version(i::GetRoleTemplateVersionRequest) -> i::GetRoleTemplateVersionResponse => crate::iam::role_templates::get_role_template_version;
+        acquire_role(i::AcquireRoleRequest) -> i::AcquireRoleResponse => crate::iam::role_templates::acquire_role;
         get_account_authorization_details(i::GetAccountAuthorizationDetailsRequest) -> i::GetAccountAuthorizationDetailsResponse => crate::iam::authorization_details::get_account_authorization_details;
 
         // Credential report and Access Advisor (helper).
@@ -192,6 +195,8 @@ impl Handler for Handlers {
         get_service_last_accessed_details(i::GetServiceLastAccessedDetailsRequest) -> i::GetServiceLastAccessedDetailsResponse => crate::iam::access_advisor::get_service_last_accessed_details;
         get_service_last_accessed_details_with_entities(i::GetServiceLastAccessedDetailsWithEntitiesRequest) -> i::GetServiceLastAccessedDetailsWithEntitiesResponse => crate::iam::access_advisor::get_service_last_accessed_details_with_entities;
         list_policies_granting_service_access(i::ListPoliciesGrantingServiceAccessRequest) -> i::ListPoliciesGrantingServiceAccessResponse => crate::iam::access_advisor::list_policies_granting_service_access;
+        generate_organizations_access_report(i::GenerateOrganizationsAccessReportRequest) -> i::GenerateOrganizationsAccessReportResponse => crate::iam::access_advisor::generate_organizations_access_report;
+        get_organizations_access_report(i::GetOrganizationsAccessReportRequest) -> i::GetOrganizationsAccessReportResponse => crate::iam::access_advisor::get_organizations_access_report;
 
         // Certificates, SSH keys, service credentials (helper).
         upload_server_certificate(i::UploadServerCertificateRequest) -> i::UploadServerCertificateResponse => crate::iam::certificates::upload_server_certificate;
@@ -254,6 +259,7 @@ impl Handler for Handlers {
         decode_authorization_message(s::DecodeAuthorizationMessageRequest) -> s::DecodeAuthorizationMessageResponse => crate::sts::federation::decode_authorization_message;
         get_scoped_credentials(s::GetScopedCredentialsRequest) -> s::GetScopedCredentialsResponse => crate::sts::get_scoped_credentials;
         get_access_key_info(s::GetAccessKeyInfoRequest) -> s::GetAccessKeyInfoResponse => crate::sts::get_access_key_info;
+        assume_root(s::AssumeRootRequest) -> s::AssumeRootResponse => crate::sts::assume_root::assume_root;
         get_delegated_access_token(s::GetDelegatedAccessTokenRequest) -> s::GetDelegatedAccessTokenResponse => crate::sts::delegated_access::get_delegated_access_token;
         get_web_identity_token(s::GetWebIdentityTokenRequest) -> s::GetWebIdentityTokenResponse => crate::sts::web_identity_token::get_web_identity_token;
     }

@@ -553,3 +553,39 @@ pub fn list_policies_granting_service_access(
         })
     })
 }
+
+/// GenerateOrganizationsAccessReport. IAM answers it only in an organization's management
+/// account and denies at once an entity path in an organization the caller does not manage; a
+/// standalone account manages none, so after the caller's own IAM permission (on
+/// `access-report/ENTITY_PATH`, with `iam:OrganizationsPolicyId`) every path is refused that way.
+pub fn generate_organizations_access_report(
+    ctx: &Ctx,
+    input: GenerateOrganizationsAccessReportRequest,
+) -> ApiResult<GenerateOrganizationsAccessReportResponse> {
+    let resource = ctx.iam_arn(&format!("access-report/{}", input.entity_path));
+    let keys: Vec<(String, Vec<String>)> = input
+        .organizations_policy_id
+        .iter()
+        .map(|id| ("iam:OrganizationsPolicyId".to_string(), vec![id.clone()]))
+        .collect();
+    ctx.app.store.read(|c| ctx.authorize_with(c, &resource, &keys))?;
+    Err(crate::error::ApiError::new(
+        "AccessDenied",
+        403,
+        true,
+        format!(
+            "User: {} is not authorized to perform: {} on resource: {resource}",
+            ctx.caller_arn(),
+            ctx.op.action()
+        ),
+    ))
+}
+
+/// GetOrganizationsAccessReport: no report can have been generated in a standalone account.
+pub fn get_organizations_access_report(
+    ctx: &Ctx,
+    input: GetOrganizationsAccessReportRequest,
+) -> ApiResult<GetOrganizationsAccessReportResponse> {
+    ctx.app.store.read(|c| ctx.authorize(c, "*"))?;
+    Err(errors::no_such_entity(format!("No such job: {}", input.job_id)))
+}

@@ -73,8 +73,19 @@ fn not_found(kind: &str, arn: &str) -> crate::error::ApiError {
 }
 
 fn load_oidc(ctx: &Ctx, c: &Connection, arn: &str) -> ApiResult<OidcRow> {
+    find_oidc(ctx, c, arn)?.ok_or_else(|| oidc_not_found(arn))
+}
+
+/// The OIDC provider an ARN names: `Ok(None)` when it is one of this account's provider ARNs but
+/// no such provider exists, an error when the ARN is malformed or names another account.
+pub fn find_oidc(ctx: &Ctx, c: &Connection, arn: &str) -> ApiResult<Option<OidcRow>> {
     let tail = arn_tail(ctx, arn, "oidc-provider")?;
-    store::oidc(c, tail)?.ok_or_else(|| not_found("oidc-provider", arn))
+    Ok(store::oidc(c, tail)?)
+}
+
+/// NoSuchEntity for an OIDC provider ARN.
+pub fn oidc_not_found(arn: &str) -> crate::error::ApiError {
+    not_found("oidc-provider", arn)
 }
 
 fn oidc_arn(ctx: &Ctx, suffix: &str) -> String {
@@ -128,6 +139,10 @@ pub fn create_open_id_connect_provider(
     ctx.app.store.write(|tx| {
         ctx.authorize_with(tx, &arn, &super::tags::request_keys(&new_tags))?;
         super::tags::check_request(&new_tags)?;
+        let propagation = super::oidc_context::for_create(
+            input.context_provider.as_ref(),
+            input.identity_center_instance_arn.as_deref(),
+        )?;
         if !input.url.starts_with("https://") || suffix.is_empty() {
             return Err(errors::invalid_input(
                 "Invalid Open ID Connect Provider URL: the URL must begin with https://",
@@ -155,6 +170,7 @@ pub fn create_open_id_connect_provider(
         check_oidc_lists(&row)?;
         store::put_oidc(tx, &row)?;
         tag_store::put(tx, Kind::OidcProvider, &suffix, &new_tags)?;
+        super::oidc_context::store(tx, &suffix, &propagation)?;
         Ok(CreateOpenIDConnectProviderResponse {
             open_id_connect_provider_arn: Some(arn.clone()),
             tags: api_tags(new_tags.clone()),
@@ -170,13 +186,18 @@ pub fn get_open_id_connect_provider(
     ctx.app.store.read(|c| {
         ctx.authorize(c, &input.open_id_connect_provider_arn)?;
         let p = load_oidc(ctx, c, &input.open_id_connect_provider_arn)?;
+        let propagation = super::oidc_context::load(c, &p.arn_suffix)?;
         Ok(GetOpenIDConnectProviderResponse {
             url: Some(p.arn_suffix.clone()),
             client_id_list: Some(p.client_ids.clone()),
             thumbprint_list: Some(p.thumbprints.clone()),
             create_date: Some(p.created.clone()),
             tags: api_tags(tag_store::list(c, Kind::OidcProvider, &p.arn_suffix)?),
-            ..GetOpenIDConnectProviderResponse::default()
+            context_provider: propagation.context_provider(),
+            // The identity store is resolved from the instance by IAM Identity Center, which this
+            // endpoint does not emulate, so IdentityStoreArn is never returned.
+            identity_center_instance_arn: propagation.identity_center_instance_arn(),
+            identity_store_arn: None,
         })
     })
 }
@@ -213,6 +234,7 @@ pub fn delete_open_id_connect_provider(ctx: &Ctx, input: DeleteOpenIDConnectProv
         };
         if store::delete_oidc(tx, tail)? {
             tag_store::clear(tx, Kind::OidcProvider, tail)?;
+            super::oidc_context::clear(tx, tail)?;
         }
         Ok(())
     })

@@ -76,10 +76,10 @@ fn api_tags(tags: Vec<(String, String)>) -> Option<Vec<Tag>> {
     (!tags.is_empty()).then(|| tags.into_iter().map(|(key, value)| Tag { key, value }).collect())
 }
 
-/// The Role shape. `full` adds what only GetRole-like answers carry (tags, last use, boundary);
-/// ListRoles and embedded roles omit them, as IAM does.
+/// The Role shape. `full` adds what only GetRole-like answers carry (tags, last use, boundary,
+/// source template); ListRoles and embedded roles omit them, as IAM does.
 pub fn to_api(ctx: &Ctx, c: &Connection, r: &RoleRow, full: bool) -> ApiResult<Role> {
-    let (tags, boundary, last_used) = if full {
+    let (tags, boundary, last_used, source) = if full {
         (
             api_tags(tag_store::list(c, Kind::Role, &r.id)?),
             super::boundary_to_api(ctx, c, r.boundary.as_deref())?,
@@ -87,9 +87,10 @@ pub fn to_api(ctx: &Ctx, c: &Connection, r: &RoleRow, full: bool) -> ApiResult<R
                 last_used_date: Some(when.clone()),
                 region: Some(region.clone()),
             }),
+            super::role_templates::source(c, &r.id)?,
         )
     } else {
-        (None, None, None)
+        (None, None, None, None)
     };
     Ok(Role {
         path: r.path.clone(),
@@ -103,6 +104,7 @@ pub fn to_api(ctx: &Ctx, c: &Connection, r: &RoleRow, full: bool) -> ApiResult<R
         permissions_boundary: boundary,
         tags,
         role_last_used: last_used,
+        source_role_template: source,
         ..Role::default()
     })
 }
@@ -249,6 +251,7 @@ pub fn delete_role(ctx: &Ctx, input: DeleteRoleRequest) -> ApiResult<()> {
             return Err(messages::delete_conflict("remove roles from instance profile"));
         }
         tag_store::clear(tx, Kind::Role, &r.id)?;
+        super::role_templates::forget(tx, &r.id)?;
         store::delete(tx, &r.id)?;
         Ok(())
     })

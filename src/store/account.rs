@@ -48,3 +48,10 @@ pub fn settings_with_prefix(c: &Connection, prefix: &str) -> rusqlite::Result<Ve
     let rows = st.query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }
+
+/// Deletes an account setting; returns whether it existed.
+pub fn delete_setting(c: &Connection, name: &str) -> rusqlite::Result<bool> {
+    Ok(c.prepare_cached("DELETE FROM account_settings WHERE name = ?1")?
+        .execute([name])?
+        > 0)
+}

@@ -1,5 +1,6 @@
 //! STS operations: caller identity, temporary credentials for roles, users and federated users.
 
+pub mod assume_root;
 pub mod delegated_access;
 pub mod federation;
 pub mod saml;

@@ -15,6 +15,7 @@ mod inline_policies;
 mod instance_profiles;
 mod login_profiles;
 mod mfa;
+mod misc_ops;
 mod persistence;
 mod policies;
 mod providers;
