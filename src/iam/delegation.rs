@@ -420,59 +420,50 @@ fn for_change(
     Ok(row)
 }
 
-/// AssociateDelegationRequest: the caller becomes the owner (UNASSIGNED → ASSIGNED).
-pub fn associate_delegation_request(ctx: &Ctx, input: AssociateDelegationRequestRequest) -> ApiResult<()> {
+/// One state change: authorize and load the request (owners may when `owner_default`), check it may
+/// leave its state (`from`; `what` words the change for the error), apply `edit`, move it to `to`.
+fn change_state(
+    ctx: &Ctx,
+    id: &str,
+    owner_default: bool,
+    (from, to, what): (&[&str], &str, &str),
+    edit: impl FnOnce(&mut DelegationRow, i64) -> ApiResult<()>,
+) -> ApiResult<()> {
     let now = ctx.now.unix_timestamp();
     ctx.app.store.write(|tx| {
-        let mut row = for_change(
-            ctx,
-            tx,
-            &input.delegation_request_id,
-            false,
-            &["UNASSIGNED"],
-            "associate",
-        )?;
+        let mut row = for_change(ctx, tx, id, owner_default, from, what)?;
+        edit(&mut row, now)?;
+        transition(&mut row, to, now);
+        store::save(tx, &row)?;
+        Ok(())
+    })
+}
+
+/// AssociateDelegationRequest: the caller becomes the owner (UNASSIGNED → ASSIGNED).
+pub fn associate_delegation_request(ctx: &Ctx, input: AssociateDelegationRequestRequest) -> ApiResult<()> {
+    let moves = (&["UNASSIGNED"][..], "ASSIGNED", "associate");
+    change_state(ctx, &input.delegation_request_id, false, moves, |row, _| {
         row.owner_id = Some(ctx.caller_arn());
         row.owner_account_id = Some(ctx.account().to_string());
-        transition(&mut row, "ASSIGNED", now);
-        store::save(tx, &row)?;
         Ok(())
     })
 }
 
 /// UpdateDelegationRequest: adds notes and forwards the request for approval (→ PENDING_APPROVAL).
 pub fn update_delegation_request(ctx: &Ctx, input: UpdateDelegationRequestRequest) -> ApiResult<()> {
-    let now = ctx.now.unix_timestamp();
-    ctx.app.store.write(|tx| {
-        let mut row = for_change(
-            ctx,
-            tx,
-            &input.delegation_request_id,
-            true,
-            &["ASSIGNED", "PENDING_APPROVAL"],
-            "update",
-        )?;
+    let moves = (&["ASSIGNED", "PENDING_APPROVAL"][..], "PENDING_APPROVAL", "update");
+    change_state(ctx, &input.delegation_request_id, true, moves, |row, _| {
         if input.notes.is_some() {
             row.notes = input.notes.clone();
         }
-        transition(&mut row, "PENDING_APPROVAL", now);
-        store::save(tx, &row)?;
         Ok(())
     })
 }
 
 /// AcceptDelegationRequest: records the caller as the identity the credentials will act as.
 pub fn accept_delegation_request(ctx: &Ctx, input: AcceptDelegationRequestRequest) -> ApiResult<()> {
-    let now = ctx.now.unix_timestamp();
-    ctx.app.store.write(|tx| {
-        let mut row = for_change(
-            ctx,
-            tx,
-            &input.delegation_request_id,
-            false,
-            &["ASSIGNED", "PENDING_APPROVAL"],
-            "accept",
-        )?;
+    let moves = (&["ASSIGNED", "PENDING_APPROVAL"][..], "ACCEPTED", "accept");
+    change_state(ctx, &input.delegation_request_id, false, moves, |row, _| {
         if ctx.principal.is_root() && row.session_duration > ROOT_MAX_SESSION {
             return Err(ApiError::new(
                 "AccessDenied",
@@ -487,27 +478,15 @@ pub fn accept_delegation_request(ctx: &Ctx, input: AcceptDelegationRequestReques
         let acceptor = Acceptor::of(ctx);
         row.approver_id = Some(acceptor.arn.clone());
         row.acceptor = Some(serde_json::to_string(&acceptor).map_err(|_| ApiError::internal())?);
-        transition(&mut row, "ACCEPTED", now);
-        store::save(tx, &row)?;
         Ok(())
     })
 }
 
 /// RejectDelegationRequest: final; the notes become the rejection reason.
 pub fn reject_delegation_request(ctx: &Ctx, input: RejectDelegationRequestRequest) -> ApiResult<()> {
-    let now = ctx.now.unix_timestamp();
-    ctx.app.store.write(|tx| {
-        let mut row = for_change(
-            ctx,
-            tx,
-            &input.delegation_request_id,
-            false,
-            &["ASSIGNED", "PENDING_APPROVAL", "ACCEPTED"],
-            "reject",
-        )?;
+    let moves = (&["ASSIGNED", "PENDING_APPROVAL", "ACCEPTED"][..], "REJECTED", "reject");
+    change_state(ctx, &input.delegation_request_id, false, moves, |row, _| {
         row.rejection_reason = input.notes.clone();
-        transition(&mut row, "REJECTED", now);
-        store::save(tx, &row)?;
         Ok(())
     })
 }
@@ -515,17 +494,9 @@ pub fn reject_delegation_request(ctx: &Ctx, input: RejectDelegationRequestReques
 /// SendDelegationToken: releases the trade-in token (ACCEPTED → FINALIZED) and starts the
 /// delegation period.
 pub fn send_delegation_token(ctx: &Ctx, input: SendDelegationTokenRequest) -> ApiResult<()> {
-    let now = ctx.now.unix_timestamp();
-    ctx.app.store.write(|tx| {
-        let mut row = for_change(
-            ctx,
-            tx,
-            &input.delegation_request_id,
-            false,
-            &["ACCEPTED"],
-            "send the token of",
-        )?;
-        if row.only_send_by_owner && !is_owner(ctx, &row) {
+    let moves = (&["ACCEPTED"][..], "FINALIZED", "send the token of");
+    change_state(ctx, &input.delegation_request_id, false, moves, |row, now| {
+        if row.only_send_by_owner && !is_owner(ctx, row) {
             return Err(denied(
                 ctx,
                 &arn(ctx, &row.id),
@@ -534,23 +505,13 @@ pub fn send_delegation_token(ctx: &Ctx, input: SendDelegationTokenRequest) -> Ap
         }
         row.token = Some(random_token());
         row.token_expires = Some(now + row.session_duration);
-        transition(&mut row, "FINALIZED", now);
-        store::save(tx, &row)?;
         Ok(())
     })
 }
 
 /// The request id in `arn:PARTITION:iam::ACCOUNT:delegation-request/ID`, if `arn` is one of ours.
 fn request_id_of<'a>(ctx: &Ctx, entity_arn: &'a str) -> ApiResult<Option<&'a str>> {
-    let mut parts = entity_arn.splitn(6, ':');
-    let (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let Some((_, account, resource)) = super::split_arn(entity_arn) else {
         return Err(errors::invalid_input(format!(
             "EntityArn {entity_arn} is not a valid IAM ARN."
         )));

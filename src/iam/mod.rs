@@ -52,6 +52,25 @@ pub fn user_or_caller(ctx: &Ctx, c: &Connection, name: Option<&str>) -> ApiResul
     }
 }
 
+/// Splits an IAM ARN `arn:PARTITION:iam::ACCOUNT:RESOURCE` into (partition, account, resource);
+/// `None` for anything else (another service, a region, too few parts).
+pub fn split_arn(arn: &str) -> Option<(&str, &str, &str)> {
+    let mut parts = arn.splitn(6, ':');
+    match (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) {
+        (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) => {
+            Some((partition, account, resource))
+        }
+        _ => None,
+    }
+}
+
 /// `user/PATH/NAME` for a user, used in ARNs.
 pub fn user_resource(u: &UserRow) -> String {
     format!("user{}{}", u.path, u.name)

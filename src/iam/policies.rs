@@ -72,17 +72,7 @@ pub fn customer_resource(p: &PolicyRow) -> String {
 
 /// Splits a policy ARN into (account, `policy/PATH/NAME`) when it is shaped like one.
 fn split_arn(arn: &str) -> Option<(&str, &str)> {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return None;
-    };
+    let (_, account, resource) = super::split_arn(arn)?;
     resource.starts_with("policy/").then_some((account, resource))
 }
 

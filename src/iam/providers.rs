@@ -44,15 +44,7 @@ fn tags_page(
 
 /// The resource tail of one of this account's provider ARNs (`kind/TAIL`), or an error.
 fn arn_tail<'a>(ctx: &Ctx, arn: &'a str, kind: &str) -> ApiResult<&'a str> {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let Some((_, account, resource)) = super::split_arn(arn) else {
         return Err(errors::invalid_input(format!("ARN {arn} is not valid.")));
     };
     let Some(tail) = resource.strip_prefix(kind).and_then(|r| r.strip_prefix('/')) else {

@@ -132,12 +132,7 @@ fn in_partition(arn: &str, partition: &str) -> String {
 }
 
 fn is_template_arn(arn: &str) -> bool {
-    let mut parts = arn.splitn(6, ':');
-    matches!(
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next()),
-        (Some("arn"), Some(p), Some("iam"), Some(""), Some(a), Some(r))
-            if !p.is_empty() && !a.is_empty() && r.starts_with("role-template/")
-    )
+    super::split_arn(arn).is_some_and(|(p, a, r)| !p.is_empty() && !a.is_empty() && r.starts_with("role-template/"))
 }
 
 /// The template version an ARN and optional minor version name.

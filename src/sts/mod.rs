@@ -103,15 +103,7 @@ pub(crate) fn duration(requested: Option<i32>, default: i64, max: i64, what: &st
 
 /// The role an `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME` names in this account, if it exists.
 pub(crate) fn role_by_arn(ctx: &Ctx, c: &Connection, arn: &str) -> ApiResult<Option<crate::store::roles::RoleRow>> {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_partition), Some("iam"), Some(_region), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let Some((_, account, resource)) = crate::iam::split_arn(arn) else {
         return Ok(None);
     };
     if account != ctx.account() {
