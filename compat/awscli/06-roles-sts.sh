@@ -208,6 +208,24 @@ expect_eq "$AWS_READONLY" "$(jp "RoleDetailList[?RoleName=='deploy'] | [0].Attac
 expect_eq "deploy-profile" "$(jp "RoleDetailList[?RoleName=='deploy'] | [0].InstanceProfileList[].InstanceProfileName")" "deploy's instance profiles"
 expect_eq "$EXTERNAL_ID" "$(jp "RoleDetailList[?RoleName=='deploy'] | [0].AssumeRolePolicyDocument.Statement[0].Condition.StringEquals.\"sts:ExternalId\"")" "decoded trust policy in the details"
 
+step "SAML federation: a response signed by the IdP in the provider's metadata"
+SAML_DIR="$COMPAT_ROOT/tests/fixtures/saml"
+SAML_TRUST="{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\"arn:aws:iam::$ACCOUNT:saml-provider/idp\"},\"Action\":\"sts:AssumeRoleWithSAML\",\"Condition\":{\"StringEquals\":{\"SAML:aud\":\"https://signin.aws.amazon.com/saml\"}}}]}"
+expect_ok aws iam create-saml-provider --name idp --saml-metadata-document "file://$SAML_DIR/metadata.xml"
+expect_ok aws iam create-role --role-name saml-role --assume-role-policy-document "$SAML_TRUST"
+SAML_ARGS=(--role-arn "arn:aws:iam::$ACCOUNT:role/saml-role" --principal-arn "arn:aws:iam::$ACCOUNT:saml-provider/idp")
+query AssumedRoleUser.Arn aws sts assume-role-with-saml "${SAML_ARGS[@]}" \
+    --saml-assertion "$(base64 -w0 "$SAML_DIR/assertion-signed.xml")"
+expect_eq "arn:aws:sts::$ACCOUNT:assumed-role/saml-role/jane" "$OUT" "assume-role-with-saml"
+expect_error InvalidIdentityToken aws sts assume-role-with-saml "${SAML_ARGS[@]}" \
+    --saml-assertion "$(sed 's/jane@example.com/root@example.com/' "$SAML_DIR/assertion-signed.xml" | base64 -w0)"
+expect_ok aws iam update-saml-provider --saml-provider-arn "arn:aws:iam::$ACCOUNT:saml-provider/idp" \
+    --saml-metadata-document "file://$SAML_DIR/other-metadata.xml"
+expect_error InvalidIdentityToken aws sts assume-role-with-saml "${SAML_ARGS[@]}" \
+    --saml-assertion "$(base64 -w0 "$SAML_DIR/assertion-signed.xml")"
+expect_ok aws iam delete-role --role-name saml-role
+expect_ok aws iam delete-saml-provider --saml-provider-arn "arn:aws:iam::$ACCOUNT:saml-provider/idp"
+
 step "cleanup"
 expect_ok aws iam remove-role-from-instance-profile --instance-profile-name deploy-profile --role-name deploy
 expect_ok aws iam delete-instance-profile --instance-profile-name deploy-profile
