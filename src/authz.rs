@@ -301,7 +301,7 @@ fn session_layer(
     // A federated session without session policies has no permissions, and session policies
     // that resolved to nothing leave the intersection empty: either way nothing is allowed.
     let federated = matches!(s.subject, SessionSubject::Federated { .. });
-    if session_policies.is_empty() && (s.has_session_policies || federated) {
+    if session_policies.is_empty() && (s.has_session_policies() || federated) {
         let nothing = policy::parse_policy(ALLOW_NOTHING, PolicyKind::Identity).map_err(|_| ApiError::internal())?;
         session_policies.push(("session-policy".to_string(), Arc::new(nothing)));
     }

@@ -59,14 +59,36 @@ pub struct Session {
     pub policy_documents: Vec<String>,
     /// Managed policy ids passed as `PolicyArns`.
     pub policy_ids: Vec<String>,
-    /// Whether session policies were passed at all (GetFederationToken without any grants nothing).
-    pub has_session_policies: bool,
     /// Session tags.
     pub tags: Vec<(String, String)>,
     /// `SourceIdentity`, if set.
     pub source_identity: Option<String>,
     /// Scope-down policies from GetScopedCredentials: each must also allow.
     pub scope_documents: Vec<String>,
+}
+
+impl Session {
+    /// A session acting as `subject` from `issued` to `expires` (Unix seconds), without MFA,
+    /// session policies, tags or source identity.
+    pub fn new(subject: SessionSubject, issued: i64, expires: i64) -> Session {
+        Session {
+            subject,
+            mfa: false,
+            issued,
+            expires,
+            policy_documents: Vec::new(),
+            policy_ids: Vec::new(),
+            tags: Vec::new(),
+            source_identity: None,
+            scope_documents: Vec::new(),
+        }
+    }
+
+    /// Whether session policies were passed at all: if none of them resolves any more, the
+    /// session is left with no permissions rather than the role's.
+    pub fn has_session_policies(&self) -> bool {
+        !self.policy_documents.is_empty() || !self.policy_ids.is_empty()
+    }
 }
 
 impl Principal {

@@ -25,6 +25,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::identity::{Principal, Session, SessionSubject};
 use crate::store::delegation::{self as store, effective_state, DelegationRow};
 use crate::store::{format_time, page};
+use crate::sts::sessions::Snapshot;
 
 /// An unclaimed request lives one day.
 const UNASSIGNED_LIFETIME: i64 = 86_400;
@@ -103,62 +104,27 @@ fn reachable(ctx: &Ctx, resource_arn: &str, row: Option<&DelegationRow>) -> ApiR
 }
 
 /// The principal that accepted a request, recorded at acceptance: the identity (and the session
-/// state) the delegated credentials act as.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// state) the delegated credentials act as, in the form the sessions table stores sessions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Acceptor {
-    /// `root`, `user`, `role` or `federated`.
-    kind: String,
-    /// User or role id.
-    id: String,
-    /// Role session name or federated user name.
-    name: String,
     /// The principal's ARN at acceptance.
     pub(crate) arn: String,
-    mfa: bool,
-    policies: Vec<String>,
-    policy_ids: Vec<String>,
-    has_policies: bool,
-    tags: Vec<(String, String)>,
-    source_identity: Option<String>,
-    scope: Vec<String>,
+    /// Who it was and its session state (long-term users and root as bare sessions of themselves).
+    #[serde(flatten)]
+    snapshot: Snapshot,
 }
 
 impl Acceptor {
     fn of(ctx: &Ctx) -> Acceptor {
-        let arn = ctx.caller_arn();
-        match &ctx.principal {
-            Principal::User(u) => Acceptor {
-                kind: "user".into(),
-                id: u.id.clone(),
-                arn,
-                ..Acceptor::default()
-            },
-            Principal::Session(s) => {
-                let (kind, id, name) = match &s.subject {
-                    SessionSubject::Role { role, session_name } => ("role", role.id.clone(), session_name.clone()),
-                    SessionSubject::User(u) => ("user", u.id.clone(), String::new()),
-                    SessionSubject::Root => ("root", String::new(), String::new()),
-                    SessionSubject::Federated { user, name } => ("federated", user.id.clone(), name.clone()),
-                };
-                Acceptor {
-                    kind: kind.into(),
-                    id,
-                    name,
-                    arn,
-                    mfa: s.mfa,
-                    policies: s.policy_documents.clone(),
-                    policy_ids: s.policy_ids.clone(),
-                    has_policies: s.has_session_policies,
-                    tags: s.tags.clone(),
-                    source_identity: s.source_identity.clone(),
-                    scope: s.scope_documents.clone(),
-                }
-            }
-            Principal::Root | Principal::Anonymous => Acceptor {
-                kind: "root".into(),
-                arn,
-                ..Acceptor::default()
-            },
+        let now = ctx.now.unix_timestamp();
+        let session = match &ctx.principal {
+            Principal::Session(s) => s.as_ref().clone(),
+            Principal::User(u) => Session::new(SessionSubject::User(u.clone()), now, now),
+            Principal::Root | Principal::Anonymous => Session::new(SessionSubject::Root, now, now),
+        };
+        Acceptor {
+            arn: ctx.caller_arn(),
+            snapshot: Snapshot::of(&session),
         }
     }
 
@@ -177,41 +143,7 @@ impl Acceptor {
         expires: i64,
         permission_policy: &str,
     ) -> ApiResult<Option<Session>> {
-        let subject = match self.kind.as_str() {
-            "root" => SessionSubject::Root,
-            "user" => match crate::store::users::by_id(c, &self.id)? {
-                Some(u) => SessionSubject::User(u),
-                None => return Ok(None),
-            },
-            "role" => match crate::store::roles::by_id(c, &self.id)? {
-                Some(role) => SessionSubject::Role {
-                    role,
-                    session_name: self.name.clone(),
-                },
-                None => return Ok(None),
-            },
-            _ => match crate::store::users::by_id(c, &self.id)? {
-                Some(user) => SessionSubject::Federated {
-                    user,
-                    name: self.name.clone(),
-                },
-                None => return Ok(None),
-            },
-        };
-        let mut scope = self.scope.clone();
-        scope.push(permission_policy.to_string());
-        Ok(Some(Session {
-            subject,
-            mfa: self.mfa,
-            issued,
-            expires,
-            policy_documents: self.policies.clone(),
-            policy_ids: self.policy_ids.clone(),
-            has_session_policies: self.has_policies,
-            tags: self.tags.clone(),
-            source_identity: self.source_identity.clone(),
-            scope_documents: scope,
-        }))
+        self.snapshot.session(c, issued, expires, Some(permission_policy))
     }
 }
 

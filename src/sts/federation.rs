@@ -92,20 +92,14 @@ fn issue_role_session(
     let now = ctx.now.unix_timestamp();
     let seconds = super::duration(duration, 3600, role.max_session, "MaxSessionDuration")?;
     let (docs, ids, packed) = super::session_policies(ctx, c, inline, arns)?;
+    let subject = SessionSubject::Role {
+        role: role.clone(),
+        session_name: session_name.to_string(),
+    };
     let session = Session {
-        subject: SessionSubject::Role {
-            role: role.clone(),
-            session_name: session_name.to_string(),
-        },
-        mfa: false,
-        issued: now,
-        expires: now + seconds,
-        has_session_policies: !docs.is_empty() || !ids.is_empty(),
         policy_documents: docs,
         policy_ids: ids,
-        tags: Vec::new(),
-        source_identity: None,
-        scope_documents: Vec::new(),
+        ..Session::new(subject, now, now + seconds)
     };
     let issued = super::sessions::issue(c, ctx.account(), &session, now)?;
     roles::touch(c, &role.id, &ctx.now_iso(), &ctx.region)?;

@@ -166,20 +166,17 @@ pub fn assume_role(ctx: &Ctx, input: AssumeRoleRequest) -> ApiResult<AssumeRoleR
         let max = if chained { 3600 } else { role.max_session };
         let seconds = duration(input.duration_seconds, 3600, max, "MaxSessionDuration")?;
         let (docs, ids, packed) = session_policies(ctx, tx, input.policy.as_deref(), input.policy_arns.as_deref())?;
+        let subject = SessionSubject::Role {
+            role: role.clone(),
+            session_name: input.role_session_name.clone(),
+        };
         let session = Session {
-            subject: SessionSubject::Role {
-                role: role.clone(),
-                session_name: input.role_session_name.clone(),
-            },
             mfa,
-            issued: now,
-            expires: now + seconds,
-            has_session_policies: !docs.is_empty() || !ids.is_empty(),
             policy_documents: docs,
             policy_ids: ids,
             tags,
             source_identity: input.source_identity.clone(),
-            scope_documents: Vec::new(),
+            ..Session::new(subject, now, now + seconds)
         };
         let issued = sessions::issue(tx, ctx.account(), &session, now)?;
         crate::store::roles::touch(tx, &role.id, &ctx.now_iso(), &ctx.region)?;
@@ -251,16 +248,8 @@ pub fn get_session_token(ctx: &Ctx, input: GetSessionTokenRequest) -> ApiResult<
         let seconds = duration(input.duration_seconds, 43_200, max, "maximum session duration")?;
         let mfa = caller_mfa(ctx, tx, input.serial_number.as_deref(), input.token_code.as_deref())?;
         let session = Session {
-            subject,
             mfa,
-            issued: now,
-            expires: now + seconds,
-            policy_documents: Vec::new(),
-            policy_ids: Vec::new(),
-            has_session_policies: false,
-            tags: Vec::new(),
-            source_identity: None,
-            scope_documents: Vec::new(),
+            ..Session::new(subject, now, now + seconds)
         };
         let issued = sessions::issue(tx, ctx.account(), &session, now)?;
         Ok(GetSessionTokenResponse {
@@ -288,15 +277,11 @@ pub fn get_federation_token(ctx: &Ctx, input: GetFederationTokenRequest) -> ApiR
         ctx.authorize(tx, &resource)?;
         let seconds = duration(input.duration_seconds, 43_200, 129_600, "maximum session duration")?;
         let (docs, ids, packed) = session_policies(ctx, tx, input.policy.as_deref(), input.policy_arns.as_deref())?;
+        let subject = SessionSubject::Federated {
+            user: user.clone(),
+            name: input.name.clone(),
+        };
         let session = Session {
-            subject: SessionSubject::Federated {
-                user: user.clone(),
-                name: input.name.clone(),
-            },
-            mfa: false,
-            issued: now,
-            expires: now + seconds,
-            has_session_policies: !docs.is_empty() || !ids.is_empty(),
             policy_documents: docs,
             policy_ids: ids,
             tags: input
@@ -305,8 +290,7 @@ pub fn get_federation_token(ctx: &Ctx, input: GetFederationTokenRequest) -> ApiR
                 .flatten()
                 .map(|t| (t.key.clone(), t.value.clone()))
                 .collect(),
-            source_identity: None,
-            scope_documents: Vec::new(),
+            ..Session::new(subject, now, now + seconds)
         };
         let issued = sessions::issue(tx, ctx.account(), &session, now)?;
         let principal = Principal::Session(Box::new(session));

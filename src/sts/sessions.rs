@@ -13,19 +13,93 @@ use crate::identity::{Credential, Principal, Session, SessionSubject};
 use crate::store::sessions::{self as store, SessionRow};
 use crate::store::{ids, roles, users};
 
-/// The stored description of a session (the `doc` column).
+/// A session as stored: who it acts as (kind, user or role id, session or federated user name)
+/// and its state. The `sessions` table keeps it in its `doc` column; a delegation request keeps the
+/// accepting principal's in the same form.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct Doc {
+pub struct Snapshot {
+    /// `role`, `user`, `root` or `federated` (left empty in the table, which has a column for it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    kind: String,
+    /// The user or role id (empty for root; left empty in the table, which has a column for it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    id: String,
     name: String,
     mfa: bool,
     issued: i64,
     policies: Vec<String>,
     policy_ids: Vec<String>,
-    has_policies: bool,
     tags: Vec<(String, String)>,
     source_identity: Option<String>,
     #[serde(default)]
     scope: Vec<String>,
+}
+
+impl Snapshot {
+    /// Records `session`.
+    pub fn of(session: &Session) -> Snapshot {
+        let (kind, id, name) = match &session.subject {
+            SessionSubject::Role { role, session_name } => ("role", role.id.clone(), session_name.clone()),
+            SessionSubject::User(u) => ("user", u.id.clone(), String::new()),
+            SessionSubject::Root => ("root", String::new(), String::new()),
+            SessionSubject::Federated { user, name } => ("federated", user.id.clone(), name.clone()),
+        };
+        Snapshot {
+            kind: kind.to_string(),
+            id,
+            name,
+            mfa: session.mfa,
+            issued: session.issued,
+            policies: session.policy_documents.clone(),
+            policy_ids: session.policy_ids.clone(),
+            tags: session.tags.clone(),
+            source_identity: session.source_identity.clone(),
+            scope: session.scope_documents.clone(),
+        }
+    }
+
+    /// Reads the session back against the current user or role, with `issued`/`expires` as given
+    /// and `extra_scope` added to its scope-down policies; `None` when the user or role is gone.
+    pub fn session(
+        &self,
+        c: &Connection,
+        issued: i64,
+        expires: i64,
+        extra_scope: Option<&str>,
+    ) -> ApiResult<Option<Session>> {
+        let subject = match self.kind.as_str() {
+            "role" => match roles::by_id(c, &self.id)? {
+                Some(role) => SessionSubject::Role {
+                    role,
+                    session_name: self.name.clone(),
+                },
+                None => return Ok(None),
+            },
+            "user" => match users::by_id(c, &self.id)? {
+                Some(u) => SessionSubject::User(u),
+                None => return Ok(None),
+            },
+            "federated" => match users::by_id(c, &self.id)? {
+                Some(user) => SessionSubject::Federated {
+                    user,
+                    name: self.name.clone(),
+                },
+                None => return Ok(None),
+            },
+            _ => SessionSubject::Root,
+        };
+        let mut scope_documents = self.scope.clone();
+        scope_documents.extend(extra_scope.map(str::to_string));
+        Ok(Some(Session {
+            mfa: self.mfa,
+            policy_documents: self.policies.clone(),
+            policy_ids: self.policy_ids.clone(),
+            tags: self.tags.clone(),
+            source_identity: self.source_identity.clone(),
+            scope_documents,
+            ..Session::new(subject, issued, expires)
+        }))
+    }
 }
 
 /// Freshly issued credentials.
@@ -49,29 +123,16 @@ fn new_token() -> String {
 
 /// Stores a new session for `session` and returns its credentials.
 pub fn issue(c: &Connection, account: &str, session: &Session, now: i64) -> ApiResult<Issued> {
-    let (kind, subject, name) = match &session.subject {
-        SessionSubject::Role { role, session_name } => ("role", role.id.clone(), session_name.clone()),
-        SessionSubject::User(u) => ("user", u.id.clone(), String::new()),
-        SessionSubject::Root => ("root", String::new(), String::new()),
-        SessionSubject::Federated { user, name } => ("federated", user.id.clone(), name.clone()),
-    };
-    let doc = Doc {
-        name,
-        mfa: session.mfa,
-        issued: session.issued,
-        policies: session.policy_documents.clone(),
-        policy_ids: session.policy_ids.clone(),
-        has_policies: session.has_session_policies,
-        tags: session.tags.clone(),
-        source_identity: session.source_identity.clone(),
-        scope: session.scope_documents.clone(),
-    };
+    let mut doc = Snapshot::of(session);
+    // The table has columns for who the session acts as.
+    let kind = std::mem::take(&mut doc.kind);
+    let subject = std::mem::take(&mut doc.id);
     let row = SessionRow {
         access_key_id: ids::temp_access_key_id(account),
         secret: ids::secret_access_key(),
         token: new_token(),
         expires: session.expires,
-        kind: kind.to_string(),
+        kind,
         subject,
         doc: serde_json::to_string(&doc).map_err(|_| crate::error::ApiError::internal())?,
     };
@@ -91,39 +152,11 @@ pub fn credential(c: &Connection, key_id: &str) -> ApiResult<Option<Arc<Credenti
     let Some(row) = store::get(c, key_id)? else {
         return Ok(None);
     };
-    let doc: Doc = serde_json::from_str(&row.doc).unwrap_or_default();
-    let subject = match row.kind.as_str() {
-        "role" => match roles::by_id(c, &row.subject)? {
-            Some(role) => SessionSubject::Role {
-                role,
-                session_name: doc.name.clone(),
-            },
-            None => return Ok(None),
-        },
-        "user" => match users::by_id(c, &row.subject)? {
-            Some(u) => SessionSubject::User(u),
-            None => return Ok(None),
-        },
-        "federated" => match users::by_id(c, &row.subject)? {
-            Some(user) => SessionSubject::Federated {
-                user,
-                name: doc.name.clone(),
-            },
-            None => return Ok(None),
-        },
-        _ => SessionSubject::Root,
-    };
-    let session = Session {
-        subject,
-        mfa: doc.mfa,
-        issued: doc.issued,
-        expires: row.expires,
-        policy_documents: doc.policies,
-        policy_ids: doc.policy_ids,
-        has_session_policies: doc.has_policies,
-        tags: doc.tags,
-        source_identity: doc.source_identity,
-        scope_documents: doc.scope,
+    let mut doc: Snapshot = serde_json::from_str(&row.doc).unwrap_or_default();
+    doc.kind = row.kind;
+    doc.id = row.subject;
+    let Some(session) = doc.session(c, doc.issued, row.expires, None)? else {
+        return Ok(None);
     };
     Ok(Some(Arc::new(Credential {
         secret: row.secret,
