@@ -105,6 +105,21 @@ impl Server {
         (k.access_key_id, k.secret_access_key)
     }
 
+    /// Creates a user with an access key and, when given, one inline policy; returns (key id, secret).
+    pub async fn user_with_policy(&self, name: &str, policy: Option<&str>) -> (String, String) {
+        let keys = self.user_with_key(name).await;
+        if let Some(doc) = policy {
+            let iam = self.iam();
+            let put = iam
+                .put_user_policy()
+                .user_name(name)
+                .policy_name("p")
+                .policy_document(doc);
+            put.send().await.unwrap();
+        }
+        keys
+    }
+
     /// Sends a form body signed with `key`/`secret` for `service`; returns (status, body).
     pub async fn raw_signed(&self, service: &str, key: &str, secret: &str, body: &str) -> (u16, String) {
         let req = sign_request(&self.url(), service, key, secret, body.as_bytes(), None);
@@ -197,12 +212,17 @@ pub async fn send(addr: SocketAddr, req: http::Request<Vec<u8>>) -> (u16, String
     (status, String::from_utf8_lossy(&body).into_owned())
 }
 
+/// The text of the first `<tag>` element of an XML body (`""` when there is none).
+pub fn xml_field<'a>(xml: &'a str, tag: &str) -> &'a str {
+    xml.split(&format!("<{tag}>"))
+        .nth(1)
+        .and_then(|x| x.split(&format!("</{tag}>")).next())
+        .unwrap_or("")
+}
+
 /// The `<Code>` of an error body.
 pub fn error_code(body: &str) -> &str {
-    body.split("<Code>")
-        .nth(1)
-        .and_then(|s| s.split("</Code>").next())
-        .unwrap_or("")
+    xml_field(body, "Code")
 }
 
 /// The error code of an SDK error (`""` when the service sent none).
@@ -311,6 +331,14 @@ pub fn json(s: &str) -> serde_json::Value {
 pub fn allow(action: &str, resource: &str) -> String {
     format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"{action}","Resource":"{resource}"}}]}}"#
+    )
+}
+
+/// A one-statement identity policy allowing all of `actions` on `resource`.
+pub fn allow_actions(actions: &[&str], resource: &str) -> String {
+    let list = actions.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(",");
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":[{list}],"Resource":"{resource}"}}]}}"#
     )
 }
 

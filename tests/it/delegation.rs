@@ -4,19 +4,12 @@ use std::time::{Duration, SystemTime};
 
 use aws_sdk_iam::types::{DelegationPermission, PolicyParameter, PolicyParameterTypeEnum};
 
-use crate::common::{allow, code, error_code, send, sign_custom, url_encode, Server};
+use crate::common::{allow, code, error_code, send, sign_custom, url_encode, xml_field, Server};
 
 const ACCOUNT: &str = "123456789012";
 const CHANNEL: &str = "arn:aws:sns:us-east-1:123456789012:partner-topic";
 /// A template with a `string` and a `stringList` placeholder.
 const TEMPLATE: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:ListUsers","iam:{{ExtraActions}}"],"Resource":"*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::{{BucketName}}/*"}]}"#;
-
-fn text<'a>(body: &'a str, tag: &str) -> &'a str {
-    body.split(&format!("<{tag}>"))
-        .nth(1)
-        .and_then(|s| s.split(&format!("</{tag}>")).next())
-        .unwrap_or("")
-}
 
 /// Creates the template policy; returns its ARN.
 async fn template(s: &Server) -> String {
@@ -270,14 +263,14 @@ async fn full_lifecycle_issues_scoped_credentials_once() {
 
     let (st, body) = trade_in(&s, &token, SystemTime::now()).await;
     assert_eq!(st, 200, "{body}");
-    assert_eq!(text(&body, "AssumedPrincipal"), admin_arn);
+    assert_eq!(xml_field(&body, "AssumedPrincipal"), admin_arn);
     let (key, secret, session) = (
-        text(&body, "AccessKeyId").to_string(),
-        text(&body, "SecretAccessKey").to_string(),
-        text(&body, "SessionToken").to_string(),
+        xml_field(&body, "AccessKeyId").to_string(),
+        xml_field(&body, "SecretAccessKey").to_string(),
+        xml_field(&body, "SessionToken").to_string(),
     );
     assert!(key.starts_with("ASIA"), "{key}");
-    let exp = text(&body, "Expiration");
+    let exp = xml_field(&body, "Expiration");
     let exp = time::OffsetDateTime::parse(exp, &time::format_description::well_known::Rfc3339).unwrap();
     let left = exp.unix_timestamp() - time::OffsetDateTime::now_utc().unix_timestamp();
     assert!((3590..=3600).contains(&left), "{left}");
@@ -343,11 +336,7 @@ async fn reject_path_and_invalid_transitions() {
         .unwrap_err();
     assert_eq!(code(&err), "ConcurrentModification");
 
-    iam.associate_delegation_request()
-        .delegation_request_id(&id)
-        .send()
-        .await
-        .unwrap();
+    associate(&iam, &id).await;
     let err = iam
         .associate_delegation_request()
         .delegation_request_id(&id)
@@ -391,16 +380,8 @@ async fn reject_path_and_invalid_transitions() {
 
     // An accepted request can still be rejected before its token is sent.
     let id2 = create(&s, &tpl, "workflow-0003", 900).await;
-    iam.associate_delegation_request()
-        .delegation_request_id(&id2)
-        .send()
-        .await
-        .unwrap();
-    iam.accept_delegation_request()
-        .delegation_request_id(&id2)
-        .send()
-        .await
-        .unwrap();
+    associate(&iam, &id2).await;
+    accept(&iam, &id2).await;
     iam.reject_delegation_request()
         .delegation_request_id(&id2)
         .send()
@@ -537,11 +518,7 @@ async fn owners_have_default_permissions_and_others_need_policies() {
         .await
         .unwrap_err();
     assert_eq!(code(&err), "AccessDenied");
-    bob.associate_delegation_request()
-        .delegation_request_id(&id)
-        .send()
-        .await
-        .unwrap();
+    associate(&bob, &id).await;
     // The owner may read, summarize and update its request without any policy for it.
     assert_eq!(state(&bob, &id).await, "ASSIGNED");
     bob.get_human_readable_summary()
@@ -587,11 +564,7 @@ async fn owners_have_default_permissions_and_others_need_policies() {
         .send()
         .await
         .unwrap();
-    bob.send_delegation_token()
-        .delegation_request_id(&id)
-        .send()
-        .await
-        .unwrap();
+    send_token(&bob, &id).await;
     assert_eq!(state(&bob, &id).await, "FINALIZED");
 
     // Summary errors.
@@ -619,11 +592,7 @@ async fn root_acceptance_is_limited_to_four_hours_and_scoped() {
     let tpl = template(&s).await;
     let iam = s.iam();
     let long = create(&s, &tpl, "workflow-long", 14_401).await;
-    iam.associate_delegation_request()
-        .delegation_request_id(&long)
-        .send()
-        .await
-        .unwrap();
+    associate(&iam, &long).await;
     let err = iam
         .accept_delegation_request()
         .delegation_request_id(&long)
@@ -633,30 +602,18 @@ async fn root_acceptance_is_limited_to_four_hours_and_scoped() {
     assert_eq!(code(&err), "AccessDenied");
 
     let id = create(&s, &tpl, "workflow-root", 14_400).await;
-    iam.associate_delegation_request()
-        .delegation_request_id(&id)
-        .send()
-        .await
-        .unwrap();
-    iam.accept_delegation_request()
-        .delegation_request_id(&id)
-        .send()
-        .await
-        .unwrap();
-    iam.send_delegation_token()
-        .delegation_request_id(&id)
-        .send()
-        .await
-        .unwrap();
+    associate(&iam, &id).await;
+    accept(&iam, &id).await;
+    send_token(&iam, &id).await;
     let (_, body) = fetch_token(&s, &id, SystemTime::now()).await;
     let (st, body) = trade_in(&s, &token_of(&body), SystemTime::now()).await;
     assert_eq!(st, 200, "{body}");
     let root_arn = format!("arn:aws:iam::{ACCOUNT}:root");
-    assert_eq!(text(&body, "AssumedPrincipal"), root_arn);
+    assert_eq!(xml_field(&body, "AssumedPrincipal"), root_arn);
     let (key, secret, session) = (
-        text(&body, "AccessKeyId").to_string(),
-        text(&body, "SecretAccessKey").to_string(),
-        text(&body, "SessionToken").to_string(),
+        xml_field(&body, "AccessKeyId").to_string(),
+        xml_field(&body, "SecretAccessKey").to_string(),
+        xml_field(&body, "SessionToken").to_string(),
     );
     let me = s
         .sts_as(&key, &secret, Some(&session))
@@ -680,11 +637,7 @@ async fn list_pages_through_owned_requests() {
     let mut ids = Vec::new();
     for i in 0..3 {
         let id = create(&s, &tpl, &format!("workflow-page-{i}"), 900).await;
-        iam.associate_delegation_request()
-            .delegation_request_id(&id)
-            .send()
-            .await
-            .unwrap();
+        associate(&iam, &id).await;
         ids.push(id);
     }
     let mut seen = Vec::new();
@@ -720,11 +673,7 @@ async fn requests_tokens_and_credentials_expire() {
     let iam = s.iam();
     let unclaimed = create(&s, &tpl, "workflow-exp-1", 900).await;
     let rejected = create(&s, &tpl, "workflow-exp-2", 900).await;
-    iam.associate_delegation_request()
-        .delegation_request_id(&rejected)
-        .send()
-        .await
-        .unwrap();
+    associate(&iam, &rejected).await;
     iam.reject_delegation_request()
         .delegation_request_id(&rejected)
         .send()
@@ -733,21 +682,9 @@ async fn requests_tokens_and_credentials_expire() {
     let sent = create(&s, &tpl, "workflow-exp-3", 900).await;
     let traded = create(&s, &tpl, "workflow-exp-4", 900).await;
     for id in [&sent, &traded] {
-        iam.associate_delegation_request()
-            .delegation_request_id(id)
-            .send()
-            .await
-            .unwrap();
-        iam.accept_delegation_request()
-            .delegation_request_id(id)
-            .send()
-            .await
-            .unwrap();
-        iam.send_delegation_token()
-            .delegation_request_id(id)
-            .send()
-            .await
-            .unwrap();
+        associate(&iam, id).await;
+        accept(&iam, id).await;
+        send_token(&iam, id).await;
     }
     let (_, body) = fetch_token(&s, &sent, SystemTime::now()).await;
     let sent_token = token_of(&body);
@@ -755,9 +692,9 @@ async fn requests_tokens_and_credentials_expire() {
     let (st, body) = trade_in(&s, &token_of(&body), SystemTime::now()).await;
     assert_eq!(st, 200, "{body}");
     let sts = s.sts_as(
-        text(&body, "AccessKeyId"),
-        text(&body, "SecretAccessKey"),
-        Some(text(&body, "SessionToken")),
+        xml_field(&body, "AccessKeyId"),
+        xml_field(&body, "SecretAccessKey"),
+        Some(xml_field(&body, "SessionToken")),
     );
     sts.get_caller_identity().send().await.unwrap();
 
@@ -776,11 +713,11 @@ async fn requests_tokens_and_credentials_expire() {
     // An unclaimed request lives one day.
     let (st, body) = root_query(&s, "iam", &get(&unclaimed), at(offset)).await;
     assert_eq!(st, 200, "{body}");
-    assert_eq!(text(&body, "State"), "UNASSIGNED");
+    assert_eq!(xml_field(&body, "State"), "UNASSIGNED");
     app.advance_clock(86_400 - 901);
     offset = 86_400;
     let (_, body) = root_query(&s, "iam", &get(&unclaimed), at(offset)).await;
-    assert_eq!(text(&body, "State"), "EXPIRED");
+    assert_eq!(xml_field(&body, "State"), "EXPIRED");
     let associate = format!("Action=AssociateDelegationRequest&Version=2010-05-08&DelegationRequestId={unclaimed}");
     let (st, body) = root_query(&s, "iam", &associate, at(offset)).await;
     assert_eq!(st, 409, "{body}");
@@ -788,11 +725,11 @@ async fn requests_tokens_and_credentials_expire() {
 
     // A rejected request expires seven days after the rejection.
     let (_, body) = root_query(&s, "iam", &get(&rejected), at(offset)).await;
-    assert_eq!(text(&body, "State"), "REJECTED");
+    assert_eq!(xml_field(&body, "State"), "REJECTED");
     app.advance_clock(6 * 86_400);
     offset += 6 * 86_400;
     let (_, body) = root_query(&s, "iam", &get(&rejected), at(offset)).await;
-    assert_eq!(text(&body, "State"), "EXPIRED");
+    assert_eq!(xml_field(&body, "State"), "EXPIRED");
     let (_, body) = root_query(&s, "iam", &get(&sent), at(offset)).await;
-    assert_eq!(text(&body, "State"), "EXPIRED");
+    assert_eq!(xml_field(&body, "State"), "EXPIRED");
 }

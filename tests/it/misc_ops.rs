@@ -4,7 +4,7 @@
 
 use aws_sdk_iam::types::ReplacementValueEntry;
 
-use crate::common::{code, error_code, message, status, Server};
+use crate::common::{allow_actions, code, error_code, message, status, Server};
 
 mod role_templates;
 
@@ -14,30 +14,6 @@ const BACKUP: &str = "arn:aws:iam::aws:role-template/backup.amazonaws.com/AWSBac
 const ROTATION: &str =
     "arn:aws:iam::aws:role-template/secretsmanager.amazonaws.com/AWSSecretsManagerRotationRoleTemplate:1";
 const INSTANCE: &str = "arn:aws:sso:::instance/ssoins-1234567890abcdef";
-
-fn allow(actions: &[&str], resource: &str) -> String {
-    let actions: Vec<String> = actions.iter().map(|a| format!("\"{a}\"")).collect();
-    format!(
-        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":[{}],"Resource":"{resource}"}}]}}"#,
-        actions.join(",")
-    )
-}
-
-/// A user with an access key and (optionally) one inline policy.
-async fn user(s: &Server, name: &str, policy: Option<String>) -> (String, String) {
-    let keys = s.user_with_key(name).await;
-    if let Some(doc) = policy {
-        s.iam()
-            .put_user_policy()
-            .user_name(name)
-            .policy_name("p")
-            .policy_document(doc)
-            .send()
-            .await
-            .unwrap();
-    }
-    keys
-}
 
 fn values(pairs: &[(&str, &[&str])]) -> std::collections::HashMap<String, ReplacementValueEntry> {
     pairs
@@ -200,7 +176,7 @@ async fn oidc_update_rejections() {
         "{body}"
     );
 
-    let (key, secret) = user(&s, "nobody", None).await;
+    let (key, secret) = s.user_with_policy("nobody", None).await;
     let (st, body) = update(&s, &key, &secret, &arn, "&RemoveContextProvider=true").await;
     assert_eq!((st, error_code(&body)), (403, "AccessDenied"), "{body}");
     assert!(body.contains("iam:UpdateOpenIDConnectProvider"), "{body}");
@@ -209,7 +185,7 @@ async fn oidc_update_rejections() {
     let scoped = format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"iam:UpdateOpenIDConnectProvider","Resource":"*","Condition":{{"StringEquals":{{"iam:RequestIdentityCenterInstanceArn":"{INSTANCE}"}}}}}}]}}"#
     );
-    let (key, secret) = user(&s, "scoped", Some(scoped)).await;
+    let (key, secret) = s.user_with_policy("scoped", Some(&scoped)).await;
     let (st, body) = update(&s, &key, &secret, &arn, CP).await;
     assert_eq!((st, error_code(&body)), (403, "AccessDenied"), "{body}");
     let (st, body) = update(
@@ -261,7 +237,7 @@ async fn organizations_access_report_in_a_standalone_account() {
     assert_eq!((code(&err).as_str(), status(&err)), ("NoSuchEntity", 404));
 
     // Without permission the caller's own policies answer first, with the usual explanation.
-    let (key, secret) = user(&s, "nobody", None).await;
+    let (key, secret) = s.user_with_policy("nobody", None).await;
     let as_user = s.iam_as(&key, &secret);
     let err = as_user
         .generate_organizations_access_report()
@@ -285,7 +261,7 @@ async fn organizations_access_report_in_a_standalone_account() {
 
     // With permission (scoped by iam:OrganizationsPolicyId) the standalone answer is the same.
     let scoped = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GenerateOrganizationsAccessReport","Resource":"*","Condition":{"StringEquals":{"iam:OrganizationsPolicyId":"p-policy123"}}}]}"#;
-    let (key, secret) = user(&s, "reporter", Some(scoped.to_string())).await;
+    let (key, secret) = s.user_with_policy("reporter", Some(scoped)).await;
     let as_reporter = s.iam_as(&key, &secret);
     let err = as_reporter
         .generate_organizations_access_report()
@@ -339,7 +315,9 @@ async fn assume_root_in_a_standalone_account() {
         ("AccessDenied".to_string(), denied(&root))
     );
     // With sts:AssumeRoot allowed there is still no centralized root access to use.
-    let (key, secret) = user(&s, "admin", Some(allow(&["sts:AssumeRoot"], "*"))).await;
+    let (key, secret) = s
+        .user_with_policy("admin", Some(&allow_actions(&["sts:AssumeRoot"], "*")))
+        .await;
     let admin = s.sts_as(&key, &secret, None);
     let admin_arn = format!("arn:aws:iam::{ACCOUNT}:user/admin");
     assert_eq!(
@@ -357,7 +335,7 @@ async fn assume_root_in_a_standalone_account() {
         ("AccessDenied".to_string(), denied(&admin_arn))
     );
     // Without permission: the same bare answer.
-    let (key, secret) = user(&s, "nobody", None).await;
+    let (key, secret) = s.user_with_policy("nobody", None).await;
     let nobody_arn = format!("arn:aws:iam::{ACCOUNT}:user/nobody");
     assert_eq!(
         assume_root(&s.sts_as(&key, &secret, None), ACCOUNT, AUDIT, None).await,

@@ -1,7 +1,7 @@
 //! STS temporary credentials: AssumeRole with trust policies, session policies, expiry,
 //! GetSessionToken and GetFederationToken.
 
-use crate::common::{allow, code, Server};
+use crate::common::{allow, code, xml_field, Server};
 
 const ACCOUNT: &str = "123456789012";
 
@@ -344,13 +344,6 @@ async fn scoped(s: &Server, key: &str, secret: &str, token: Option<&str>, params
     crate::common::send(s.addr, req).await
 }
 
-fn field<'a>(xml: &'a str, tag: &str) -> &'a str {
-    xml.split(&format!("<{tag}>"))
-        .nth(1)
-        .and_then(|x| x.split(&format!("</{tag}>")).next())
-        .unwrap_or("")
-}
-
 #[tokio::test]
 async fn scoped_credentials_narrow_a_role_session() {
     let s = Server::start().await;
@@ -382,15 +375,15 @@ async fn scoped_credentials_narrow_a_role_session() {
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(field(&body, "ScopedPoliciesCount"), "1");
+    assert_eq!(xml_field(&body, "ScopedPoliciesCount"), "1");
     assert_eq!(
-        field(&body, "Arn"),
+        xml_field(&body, "Arn"),
         format!("arn:aws:sts::{ACCOUNT}:assumed-role/deploy/wide")
     );
     let iam = s.iam_as_session(
-        field(&body, "AccessKeyId"),
-        field(&body, "SecretAccessKey"),
-        field(&body, "SessionToken"),
+        xml_field(&body, "AccessKeyId"),
+        xml_field(&body, "SecretAccessKey"),
+        xml_field(&body, "SessionToken"),
     );
     iam.get_user().user_name("ci").send().await.unwrap();
     let err = iam.list_users().send().await.unwrap_err();

@@ -23,10 +23,7 @@ fn sign_at(s: &Server, key: &str, secret: &str, body: &str, when: SystemTime) ->
 }
 
 fn message(body: &str) -> &str {
-    body.split("<Message>")
-        .nth(1)
-        .and_then(|s| s.split("</Message>").next())
-        .unwrap_or("")
+    crate::common::xml_field(body, "Message")
 }
 
 #[tokio::test]

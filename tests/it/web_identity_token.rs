@@ -5,7 +5,7 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 
-use crate::common::{allow, code, error_code, send, sign_request, url_encode, Server};
+use crate::common::{allow, allow_actions, code, error_code, send, sign_request, url_encode, xml_field, Server};
 
 const ACCOUNT: &str = "123456789012";
 
@@ -19,15 +19,8 @@ async fn get_token(s: &Server, key: &str, secret: &str, token: Option<&str>, par
     .await
 }
 
-fn field<'a>(xml: &'a str, tag: &str) -> &'a str {
-    xml.split(&format!("<{tag}>"))
-        .nth(1)
-        .and_then(|x| x.split(&format!("</{tag}>")).next())
-        .unwrap_or("")
-}
-
 fn message(xml: &str) -> String {
-    field(xml, "Message")
+    xml_field(xml, "Message")
         .replace("&apos;", "'")
         .replace("&quot;", "\"")
         .replace("&amp;", "&")
@@ -37,25 +30,6 @@ fn message(xml: &str) -> String {
 async fn enable(s: &Server) -> String {
     let out = s.iam().enable_outbound_web_identity_federation().send().await.unwrap();
     out.issuer_identifier.unwrap()
-}
-
-/// A user with a key whose only policy is `policy`.
-async fn user_with_policy(s: &Server, name: &str, policy: &str) -> (String, String) {
-    let keys = s.user_with_key(name).await;
-    s.iam()
-        .put_user_policy()
-        .user_name(name)
-        .policy_name("p")
-        .policy_document(policy)
-        .send()
-        .await
-        .unwrap();
-    keys
-}
-
-fn allow_actions(actions: &[&str]) -> String {
-    let list = actions.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(",");
-    format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":[{list}],"Resource":"*"}}]}}"#)
 }
 
 /// Fetches the discovery document and the JWKS it points at, as a relying party would.
@@ -150,8 +124,8 @@ async fn enable_disable_and_info_lifecycle() {
 async fn user_tokens_verify_against_the_published_jwks() {
     let s = Server::start().await;
     let issuer = enable(&s).await;
-    let policy = allow_actions(&["sts:GetWebIdentityToken", "sts:TagGetWebIdentityToken"]);
-    let (k, sk) = user_with_policy(&s, "app", &policy).await;
+    let policy = allow_actions(&["sts:GetWebIdentityToken", "sts:TagGetWebIdentityToken"], "*");
+    let (k, sk) = s.user_with_policy("app", Some(&policy)).await;
     s.iam()
         .tag_user()
         .user_name("app")
@@ -186,7 +160,7 @@ async fn user_tokens_verify_against_the_published_jwks() {
         );
         let (status, body) = get_token(&s, &k, &sk, None, &params).await;
         assert_eq!(status, 200, "{body}");
-        let token = field(&body, "WebIdentityToken");
+        let token = xml_field(&body, "WebIdentityToken");
         assert_eq!(jsonwebtoken::decode_header(token).unwrap().kid.as_deref(), Some(kid));
         let claims = verify(token, &jwks, alg, &issuer, "https://api.example.com");
         assert_eq!(claims["iss"], Value::String(issuer.clone()));
@@ -202,7 +176,7 @@ async fn user_tokens_verify_against_the_published_jwks() {
         assert_eq!(aws["principal_tags"], serde_json::json!({"team": "data"}));
         assert_eq!(aws["request_tags"], serde_json::json!({"job": "nightly"}));
         assert!(aws.get("org_id").is_none());
-        let expiration = field(&body, "Expiration");
+        let expiration = xml_field(&body, "Expiration");
         let parsed = time::OffsetDateTime::parse(expiration, &time::format_description::well_known::Rfc3339).unwrap();
         assert_eq!(parsed.unix_timestamp(), exp);
     }
@@ -233,7 +207,9 @@ async fn user_tokens_verify_against_the_published_jwks() {
 #[tokio::test]
 async fn refusals_and_validation() {
     let s = Server::start().await;
-    let (k, sk) = user_with_policy(&s, "app", &allow("sts:GetWebIdentityToken", "*")).await;
+    let (k, sk) = s
+        .user_with_policy("app", Some(&allow("sts:GetWebIdentityToken", "*")))
+        .await;
     let ok = "&Audience.member.1=aud&SigningAlgorithm=RS256";
 
     // Off until enabled.
@@ -279,7 +255,7 @@ async fn refusals_and_validation() {
 
     // Condition keys: the policy can pin the algorithm and the lifetime.
     let pinned = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:GetWebIdentityToken","Resource":"*","Condition":{"StringEquals":{"sts:SigningAlgorithm":"ES384"},"NumericLessThanEquals":{"sts:DurationSeconds":"300"},"ForAllValues:StringEquals":{"sts:IdentityTokenAudience":["aud"]}}}]}"#;
-    let (k3, sk3) = user_with_policy(&s, "pinned", pinned).await;
+    let (k3, sk3) = s.user_with_policy("pinned", Some(pinned)).await;
     let es = "&Audience.member.1=aud&SigningAlgorithm=ES384&DurationSeconds=300";
     assert_eq!(get_token(&s, &k3, &sk3, None, es).await.0, 200);
     for params in [
@@ -292,8 +268,8 @@ async fn refusals_and_validation() {
     }
 
     // Request tags are what can push the claims past the size STS signs.
-    let policy = allow_actions(&["sts:GetWebIdentityToken", "sts:TagGetWebIdentityToken"]);
-    let (k4, sk4) = user_with_policy(&s, "tagger", &policy).await;
+    let policy = allow_actions(&["sts:GetWebIdentityToken", "sts:TagGetWebIdentityToken"], "*");
+    let (k4, sk4) = s.user_with_policy("tagger", Some(&policy)).await;
     let tags: String = (1..=50)
         .map(|i| {
             format!(
@@ -346,7 +322,7 @@ async fn role_sessions_get_tokens_for_the_role() {
         .send()
         .await
         .unwrap();
-    let (k, sk) = user_with_policy(&s, "ci", &allow("sts:AssumeRole", "*")).await;
+    let (k, sk) = s.user_with_policy("ci", Some(&allow("sts:AssumeRole", "*"))).await;
     let out = s
         .sts_as(&k, &sk, None)
         .assume_role()
@@ -376,7 +352,13 @@ async fn role_sessions_get_tokens_for_the_role() {
     .await;
     assert_eq!(status, 200, "{body}");
     let (_, jwks) = discover(&s).await;
-    let claims = verify(field(&body, "WebIdentityToken"), &jwks, Algorithm::RS256, &issuer, "x");
+    let claims = verify(
+        xml_field(&body, "WebIdentityToken"),
+        &jwks,
+        Algorithm::RS256,
+        &issuer,
+        "x",
+    );
     // AWS puts the role's ARN (not the assumed-role session ARN) in sub and principal_id.
     assert_eq!(claims["sub"], Value::String(role_arn.clone()));
     assert_eq!(role_arn, format!("arn:aws:iam::{ACCOUNT}:role/svc/worker"));

@@ -2,8 +2,8 @@
 
 use aws_sdk_iam::types::Tag;
 
-use super::{allow, user, values, ACCOUNT, BACKUP, POWER, ROTATION};
-use crate::common::{code, message, status, Server};
+use super::{values, ACCOUNT, BACKUP, POWER, ROTATION};
+use crate::common::{allow_actions, code, message, status, Server};
 
 #[tokio::test]
 async fn get_role_template_version() {
@@ -65,7 +65,7 @@ async fn get_role_template_version() {
         .unwrap_err();
     assert_eq!(code(&err), "InvalidInput");
 
-    let (key, secret) = user(&s, "nobody", None).await;
+    let (key, secret) = s.user_with_policy("nobody", None).await;
     let err = s
         .iam_as(&key, &secret)
         .get_role_template_version()
@@ -74,7 +74,9 @@ async fn get_role_template_version() {
         .await
         .unwrap_err();
     assert_eq!((code(&err).as_str(), status(&err)), ("AccessDenied", 403));
-    let (key, secret) = user(&s, "reader", Some(allow(&["iam:GetRoleTemplateVersion"], POWER))).await;
+    let (key, secret) = s
+        .user_with_policy("reader", Some(&allow_actions(&["iam:GetRoleTemplateVersion"], POWER)))
+        .await;
     s.iam_as(&key, &secret)
         .get_role_template_version()
         .template_arn(POWER)
@@ -398,7 +400,7 @@ async fn acquire_role_rejections() {
 async fn acquire_role_needs_each_underlying_permission() {
     let s = Server::start().await;
     let lambda: &[(&str, &[&str])] = &[("RoleName", &["svc"]), ("AWSServiceName", &["lambda.amazonaws.com"])];
-    let (key, secret) = user(&s, "nobody", None).await;
+    let (key, secret) = s.user_with_policy("nobody", None).await;
     let err = acquire(&s.iam_as(&key, &secret), POWER, lambda).await.unwrap_err();
     assert!(
         err.starts_with("AccessDenied:") && err.contains("iam:GetRoleTemplateVersion"),
@@ -409,7 +411,7 @@ async fn acquire_role_needs_each_underlying_permission() {
     let partial = format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"iam:GetRoleTemplateVersion","Resource":"{POWER}"}},{{"Effect":"Allow","Action":"iam:CreateRole","Resource":"*","Condition":{{"ArnEquals":{{"iam:RoleTemplateARN":"{POWER}"}}}}}}]}}"#
     );
-    let (key, secret) = user(&s, "partial", Some(partial)).await;
+    let (key, secret) = s.user_with_policy("partial", Some(&partial)).await;
     let err = acquire(&s.iam_as(&key, &secret), POWER, lambda).await.unwrap_err();
     assert!(
         err.starts_with("AccessDenied:") && err.contains("iam:AttachRolePolicy"),
@@ -423,7 +425,7 @@ async fn acquire_role_needs_each_underlying_permission() {
     let full = format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"iam:GetRoleTemplateVersion","Resource":"{POWER}"}},{{"Effect":"Allow","Action":["iam:CreateRole","iam:AttachRolePolicy","iam:GetRole"],"Resource":"*","Condition":{{"ArnEquals":{{"iam:RoleTemplateARN":"{POWER}"}}}}}}]}}"#
     );
-    let (key, secret) = user(&s, "builder", Some(full)).await;
+    let (key, secret) = s.user_with_policy("builder", Some(&full)).await;
     let as_builder = s.iam_as(&key, &secret);
     let id = acquire(&as_builder, POWER, lambda)
         .await
