@@ -569,15 +569,11 @@ pub fn generate_organizations_access_report(
         .map(|id| ("iam:OrganizationsPolicyId".to_string(), vec![id.clone()]))
         .collect();
     ctx.app.store.read(|c| ctx.authorize_with(c, &resource, &keys))?;
-    Err(crate::error::ApiError::new(
-        "AccessDenied",
-        403,
-        true,
-        format!(
-            "User: {} is not authorized to perform: {} on resource: {resource}",
-            ctx.caller_arn(),
-            ctx.op.action()
-        ),
+    Err(crate::authz::access_denied(
+        &ctx.caller_arn(),
+        ctx.op.action(),
+        &resource,
+        "",
     ))
 }
 

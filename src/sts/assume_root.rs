@@ -53,17 +53,7 @@ pub fn assume_root(ctx: &Ctx, input: AssumeRootRequest) -> ApiResult<AssumeRootR
         ));
     }
     let resource = format!("arn:{}:iam::{account}:root", ctx.partition);
-    let denied = || {
-        ApiError::new(
-            "AccessDenied",
-            403,
-            true,
-            format!(
-                "User: {} is not authorized to perform: sts:AssumeRoot on resource: {resource}",
-                ctx.caller_arn()
-            ),
-        )
-    };
+    let denied = || crate::authz::access_denied(&ctx.caller_arn(), "sts:AssumeRoot", &resource, "");
     // The root user cannot call AssumeRoot at all (as documented); everyone else needs
     // sts:AssumeRoot on the target's root user, scoped by sts:TaskPolicyArn.
     if !ctx.principal.is_root() {
