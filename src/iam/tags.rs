@@ -13,15 +13,18 @@ pub fn pairs<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(Str
     tags.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
+/// Whether two of the keys are the same, ignoring case (tag keys are case insensitive).
+pub fn has_duplicate_keys(new: &[(String, String)]) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    new.iter().any(|(k, _)| !seen.insert(k.to_lowercase()))
+}
+
 /// Rejects duplicate keys (ignoring case) within one request.
 pub fn check_request(new: &[(String, String)]) -> ApiResult<()> {
-    let mut seen = std::collections::HashSet::new();
-    for (k, _) in new {
-        if !seen.insert(k.to_lowercase()) {
-            return Err(errors::invalid_input(
-                "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
-            ));
-        }
+    if has_duplicate_keys(new) {
+        return Err(errors::invalid_input(
+            "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
+        ));
     }
     if new.len() > TAGS_PER_RESOURCE {
         return Err(too_many());

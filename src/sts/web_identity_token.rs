@@ -255,8 +255,7 @@ fn validate(input: &GetWebIdentityTokenRequest, tags: &[(String, String)]) -> Ap
             "Scope can be specified only when SubjectMode is OriginIdentity and exactly one Audience is requested.",
         ));
     }
-    let mut seen = std::collections::HashSet::new();
-    if tags.iter().any(|(k, _)| !seen.insert(k.to_lowercase())) {
+    if crate::iam::tags::has_duplicate_keys(tags) {
         return Err(ApiError::sender(
             "InvalidParameterValue",
             "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
