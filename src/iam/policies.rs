@@ -127,9 +127,9 @@ pub fn by_id(c: &Connection, id: &str) -> ApiResult<Option<PolicyRef>> {
     Ok(store::by_id(c, id)?.map(PolicyRef::Customer))
 }
 
-/// Validates an identity policy document and its size for a managed policy.
+/// Validates a managed policy's document (identity rules, Version 2012-10-17) and its size.
 pub fn check_document(doc: &str) -> ApiResult<()> {
-    crate::policy::parse_policy(doc, crate::policy::PolicyKind::Identity)
+    crate::policy::parse_policy(doc, crate::policy::PolicyKind::Managed)
         .map_err(|e| errors::malformed_policy_document(e.message))?;
     if crate::policy::policy_size(doc) > quotas::POLICY_SIZE {
         return Err(messages::quota_exceeded("PolicySize", quotas::POLICY_SIZE as i64));

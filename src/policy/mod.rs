@@ -1,11 +1,13 @@
 //! The IAM policy language: parsing, validation, matching and AWS's evaluation logic.
 //! Pure code: no I/O, no async, no global state.
 
+pub mod ast;
 pub mod authorizer;
 pub mod condition;
 pub mod document;
 pub mod eval;
 pub mod matching;
+mod resource_arn;
 pub mod validate;
 
 #[cfg(test)]
@@ -26,8 +28,11 @@ pub use validate::{Effect, Policy, PrincipalEntry, PrincipalSpec, Span, Statemen
 /// Which rules a policy document is validated against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PolicyKind {
-    /// Identity-based policy (user/group/role inline or managed): Principal prohibited.
+    /// Identity-based policy (inline, or any document evaluated as one): Principal prohibited.
     Identity,
+    /// A customer managed policy's document (CreatePolicy, CreatePolicyVersion): identity rules,
+    /// and `Version` must be `2012-10-17`.
+    Managed,
     /// Resource-based policy: Principal required, Resource optional, free-form Sids.
     ResourceBased,
     /// Role trust policy: Principal required, Resource prohibited.

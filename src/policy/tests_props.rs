@@ -161,7 +161,8 @@ fn strip_spans(p: &Policy) -> Vec<Statement> {
         .collect()
 }
 
-const KINDS: [PolicyKind; 6] = [
+const KINDS: [PolicyKind; 7] = [
+    PolicyKind::Managed,
     PolicyKind::Identity,
     PolicyKind::ResourceBased,
     PolicyKind::Trust,

@@ -1,29 +1,43 @@
-//! Document → typed AST, enforcing IAM's MalformedPolicyDocument rules.
+//! Policy text → typed AST, as IAM validates it: AWS's passes over the whole document, in
+//! AWS's order, each with AWS's MalformedPolicyDocument message.
 //!
-//! Messages confirmed verbatim from AWS error reports (GitHub issues quoting IAM responses):
-//! "Syntax errors in policy.", "Policy document should not specify a principal.",
-//! "Missing required field Principal", "Policy statement must contain actions.",
-//! "Policy statement must contain resources.", `Resource X must be in ARN format or "*".`,
-//! "Actions/Condition can contain only one colon.", "The policy failed legacy parsing",
-//! `Invalid principal in policy: "AWS":"..."`, and the "statement with no principals" text.
-//! Assumed (wording not confirmed): the Sid messages, "Missing required field Effect",
-//! "Has prohibited field Resource", "Vendor X is not valid", that an invalid Version yields
-//! "The policy failed legacy parsing", and that malformed condition values, unknown elements,
-//! bad Effect values and empty Statement lists yield "Syntax errors in policy.".
+//! 1. JSON and grammar ("Syntax errors in policy."): known elements only, `Version` one of the
+//!    two known strings, `Statement` a non-empty object or array, each statement with a
+//!    case-insensitive `Effect`, string-or-list actions and resources, condition blocks of known
+//!    operators (an unknown operator only with an empty block).
+//! 2. Managed policies only: `Version` must be `2012-10-17`.
+//! 3. Legacy parsing ("The policy failed legacy parsing"): `Effect` in its exact case, every date
+//!    condition value, and resources with `::` in too few fields or an empty service.
+//! 4. Sid uniqueness (empty Sids take no part), 5. actions present, 6. the first resource format
+//!    error, 7. action vendor prefixes, 8. resources present, 9. the rules of the policy kind
+//!    (principals).
+//!
+//! Sources: moto PR 2269 (getmoto/moto#2269; every case checked against AWS by its author) for the
+//! passes, their order and messages; Terraform's `aws_iam_policy_document`, which emits several
+//! `"Sid": ""` statements that AWS accepts; LocalStack's AWS-validated snapshot
+//! `test_create_role_with_malformed_assume_role_policy_document` for the trust policy's
+//! "This policy contains invalid Json"; AWS errors quoted in cfn-lint#1376 and Wolox/carthage_cache#22
+//! for the Sid character rule. docs/aws-messages.md lists which messages and orders are guesses.
 
 use std::collections::HashSet;
 
-use super::condition::{self, Clause};
-use super::document::{line_col, statement_spans, OneOrMany, RawDocument, RawPrincipal, RawStatement};
+use serde_json::{Map, Value};
+
+use super::condition::{self, BaseOp, Operator};
+use super::document::{line_col, statement_spans};
 use super::matching::{Mode, Pattern};
+use super::resource_arn;
 use super::{PolicyError, PolicyKind};
 
+pub use super::ast::{Effect, Policy, PrincipalEntry, PrincipalSpec, Span, Statement};
+
 pub(crate) const SYNTAX_ERROR: &str = "Syntax errors in policy.";
-pub(crate) const VENDOR_PREFIX: &str = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.";
+const INVALID_JSON: &str = "This policy contains invalid Json";
+const VERSION_REQUIRED: &str = "Policy document must be version 2012-10-17 or greater.";
+const VENDOR_PREFIX: &str = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.";
 const ONE_COLON: &str = "Actions/Condition can contain only one colon.";
 const NO_PRINCIPAL_ALLOWED: &str = "Policy document should not specify a principal.";
 const MISSING_PRINCIPAL: &str = "Missing required field Principal";
-const MISSING_EFFECT: &str = "Missing required field Effect";
 const PROHIBITED_RESOURCE: &str = "Has prohibited field Resource";
 const NO_ACTIONS: &str = "Policy statement must contain actions.";
 const NO_RESOURCES: &str = "Policy statement must contain resources.";
@@ -33,272 +47,328 @@ const SID_CHARS: &str =
     "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*";
 const EMPTY_PRINCIPALS: &str = "Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The passed in policy has a statement with no principals!";
 
-/// `Allow` or `Deny`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Effect {
-    /// `"Allow"`.
-    Allow,
-    /// `"Deny"`.
-    Deny,
-}
-
-/// One principal named in `Principal`/`NotPrincipal`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PrincipalEntry {
-    /// `"Principal": "*"`: everyone, including anonymous and service callers.
-    Any,
-    /// `{"AWS": "*"}`: any AWS identity.
-    AwsAny,
-    /// A whole account (`123456789012` or `arn:aws:iam::123456789012:root`).
-    Account(String),
-    /// A user, role, assumed-role session or federated-user ARN.
-    Arn(String),
-    /// `{"Service": "..."}`.
-    Service(String),
-    /// `{"Federated": "..."}`.
-    Federated(String),
-    /// `{"CanonicalUser": "..."}`.
-    CanonicalUser(String),
-}
-
-/// A statement's `Principal` (or `NotPrincipal` when `negated`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PrincipalSpec {
-    /// True for `NotPrincipal`.
-    pub negated: bool,
-    /// The listed principals.
-    pub entries: Vec<PrincipalEntry>,
-}
-
-/// Where a statement sits in the source text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Span {
-    /// Byte offset of the opening `{`.
-    pub byte_start: usize,
-    /// Byte offset just past the closing `}`.
-    pub byte_end: usize,
-    /// 1-based (line, column) of the opening `{`.
-    pub start: (u32, u32),
-    /// 1-based (line, column) of the closing `}`.
-    pub end: (u32, u32),
-}
-
-/// A validated statement.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Statement {
-    /// `Sid`, if any.
-    pub sid: Option<String>,
-    /// `Effect`.
-    pub effect: Effect,
-    /// `Principal`/`NotPrincipal`, if any.
-    pub principal: Option<PrincipalSpec>,
-    /// `Action` or `NotAction` patterns (lowercased).
-    pub actions: Vec<Pattern>,
-    /// True for `NotAction`.
-    pub not_action: bool,
-    /// `Resource`/`NotResource` patterns; `None` when the statement has neither (trust policies).
-    pub resources: Option<Vec<Pattern>>,
-    /// True for `NotResource`.
-    pub not_resource: bool,
-    /// Condition clauses (ANDed).
-    pub conditions: Vec<Clause>,
-    /// Source position.
-    pub span: Span,
-}
-
-/// A parsed, validated policy.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Policy {
-    /// `Version` as written.
-    pub version: Option<String>,
-    /// `Id` as written.
-    pub id: Option<String>,
-    /// Statements in document order.
-    pub statements: Vec<Statement>,
-    raw: RawDocument,
-}
-
-impl Policy {
-    /// The document re-serialized (compact JSON, element order preserved).
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(&self.raw).unwrap_or_default()
-    }
-
-    /// The serde model this policy was built from.
-    pub fn document(&self) -> &RawDocument {
-        &self.raw
-    }
-}
+const TOP_ELEMENTS: &[&str] = &["Version", "Id", "Statement"];
+const STATEMENT_ELEMENTS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
 
 fn err(msg: &str) -> PolicyError {
     PolicyError::new(msg)
 }
 
+/// A statement as a JSON object, with the accessors the passes share.
+struct Raw<'a>(&'a Map<String, Value>);
+
+impl<'a> Raw<'a> {
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.0.get(key)
+    }
+
+    fn str(&self, key: &str) -> Option<&'a str> {
+        self.get(key).and_then(Value::as_str)
+    }
+
+    /// `Action`/`NotAction` (or the resource pair) that is present, with whether it is the `Not` form.
+    fn either(&self, plain: &str, not: &str) -> Option<(&'a Value, bool)> {
+        match (self.get(plain), self.get(not)) {
+            (Some(v), _) => Some((v, false)),
+            (None, Some(v)) => Some((v, true)),
+            (None, None) => None,
+        }
+    }
+
+    /// The strings of a string-or-list element; nulls in a list are skipped as AWS skips them.
+    fn strings(v: &'a Value) -> impl Iterator<Item = &'a str> {
+        let list: &[Value] = match v {
+            Value::Array(a) => a,
+            single => std::slice::from_ref(single),
+        };
+        list.iter().filter_map(Value::as_str)
+    }
+}
+
 /// Parses and validates `text` as a policy of `kind`.
 pub fn parse(text: &str, kind: PolicyKind) -> Result<Policy, PolicyError> {
-    let raw: RawDocument = serde_json::from_str(text).map_err(|_| err(SYNTAX_ERROR))?;
-    let variables = match raw.version.as_deref() {
-        Some("2012-10-17") => true,
-        // Policy variables are plain text before 2012-10-17.
-        None | Some("2008-10-17") => false,
-        Some(_) => return Err(err(LEGACY)),
-    };
-    let raw_statements = match &raw.statement {
-        Some(s) if !s.as_slice().is_empty() => s.as_slice(),
-        _ => return Err(err(SYNTAX_ERROR)),
-    };
+    let doc: Value = serde_json::from_str(text).map_err(|_| {
+        err(if kind == PolicyKind::Trust {
+            INVALID_JSON
+        } else {
+            SYNTAX_ERROR
+        })
+    })?;
+    let statements = grammar(&doc).ok_or_else(|| err(SYNTAX_ERROR))?;
+    let version = doc.get("Version").and_then(Value::as_str);
+    if kind == PolicyKind::Managed && version != Some("2012-10-17") {
+        return Err(err(VERSION_REQUIRED));
+    }
+    let resource_error = legacy(&statements)?;
+    sids(&statements, kind)?;
+    for st in &statements {
+        match st.either("Action", "NotAction") {
+            Some((Value::Array(a), _)) if a.is_empty() => return Err(err(NO_ACTIONS)),
+            Some(_) => {}
+            None => return Err(err(NO_ACTIONS)),
+        }
+    }
+    if let Some(message) = resource_error {
+        return Err(PolicyError::new(message));
+    }
+    for st in &statements {
+        if let Some((v, _)) = st.either("Action", "NotAction") {
+            Raw::strings(v).try_for_each(action_prefix)?;
+        }
+    }
+    let variables = version == Some("2012-10-17");
     let spans = statement_spans(text);
-    let mut statements = Vec::with_capacity(raw_statements.len());
-    let mut sids = HashSet::new();
-    for (i, rs) in raw_statements.iter().enumerate() {
-        let mut st = statement(rs, kind, variables)?;
+    let mut out = Vec::with_capacity(statements.len());
+    for (i, st) in statements.iter().enumerate() {
+        let mut statement = build(st, kind, variables)?;
         if let Some(&(a, b)) = spans.get(i) {
-            st.span = Span {
+            statement.span = Span {
                 byte_start: a,
                 byte_end: b,
                 start: line_col(text, a),
                 end: line_col(text, b.saturating_sub(1)),
             };
         }
-        if let Some(sid) = &st.sid {
-            if !sids.insert(sid.clone()) {
-                return Err(err(SID_UNIQUE));
-            }
-        }
-        statements.push(st);
+        out.push(statement);
     }
     Ok(Policy {
-        version: raw.version.clone(),
-        id: raw.id.clone(),
-        statements,
-        raw,
+        version: version.map(str::to_string),
+        id: doc.get("Id").and_then(Value::as_str).map(str::to_string),
+        statements: out,
+        raw: doc,
     })
 }
 
-fn statement(rs: &RawStatement, kind: PolicyKind, variables: bool) -> Result<Statement, PolicyError> {
-    let effect = match rs.effect.as_deref() {
-        Some("Allow") => Effect::Allow,
-        Some("Deny") => Effect::Deny,
-        Some(_) => return Err(err(SYNTAX_ERROR)),
-        None => return Err(err(MISSING_EFFECT)),
-    };
-    let needs_principal = matches!(kind, PolicyKind::ResourceBased | PolicyKind::Trust);
-    let principal = match (&rs.principal, &rs.not_principal) {
-        (Some(_), Some(_)) => return Err(err(SYNTAX_ERROR)),
-        (Some(_), None) | (None, Some(_)) if !needs_principal => return Err(err(NO_PRINCIPAL_ALLOWED)),
-        (None, None) if needs_principal => return Err(err(MISSING_PRINCIPAL)),
-        (None, None) => None,
-        (Some(p), None) => Some(principal_spec(p, false)?),
-        (None, Some(p)) => Some(principal_spec(p, true)?),
-    };
-    let (actions, not_action) = match (&rs.action, &rs.not_action) {
-        (Some(_), Some(_)) => return Err(err(SYNTAX_ERROR)),
-        (Some(a), None) => (a, false),
-        (None, Some(a)) => (a, true),
-        (None, None) => return Err(err(NO_ACTIONS)),
-    };
-    if actions.as_slice().is_empty() {
-        return Err(err(NO_ACTIONS));
+/// Pass 1: the document's shape. `None` is "Syntax errors in policy.".
+fn grammar(doc: &Value) -> Option<Vec<Raw<'_>>> {
+    let top = doc.as_object()?;
+    if !top.keys().all(|k| TOP_ELEMENTS.contains(&k.as_str())) {
+        return None;
     }
-    let actions = actions
-        .as_slice()
-        .iter()
-        .map(|a| action(a))
-        .collect::<Result<Vec<_>, _>>()?;
-    let (resources, not_resource) = match (&rs.resource, &rs.not_resource) {
-        (Some(_), Some(_)) => return Err(err(SYNTAX_ERROR)),
-        (Some(_), _) | (_, Some(_)) if kind == PolicyKind::Trust => return Err(err(PROHIBITED_RESOURCE)),
-        (Some(r), None) => (Some(resources(r, variables)?), false),
-        (None, Some(r)) => (Some(resources(r, variables)?), true),
-        (None, None) if needs_principal => (None, false),
-        (None, None) => return Err(err(NO_RESOURCES)),
-    };
-    let conditions = match &rs.condition {
-        Some(block) => condition::parse_block(block, variables)?,
-        None => Vec::new(),
-    };
-    if let Some(sid) = &rs.sid {
-        // S3-style resource policies allow free-form Sids; IAM's own policy types do not.
-        if kind != PolicyKind::ResourceBased && !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(err(SID_CHARS));
+    if let Some(v) = top.get("Version") {
+        if !matches!(v.as_str(), Some("2012-10-17" | "2008-10-17")) {
+            return None;
         }
     }
+    if top.get("Id").is_some_and(|v| !v.is_string()) {
+        return None;
+    }
+    let statements: Vec<Raw<'_>> = match top.get("Statement")? {
+        Value::Object(o) => vec![Raw(o)],
+        Value::Array(a) if !a.is_empty() => a.iter().map(|v| v.as_object().map(Raw)).collect::<Option<_>>()?,
+        _ => return None,
+    };
+    statements.iter().all(statement_grammar).then_some(statements)
+}
+
+fn statement_grammar(st: &Raw<'_>) -> bool {
+    let string_or_list = |key: &str| match st.get(key) {
+        None | Some(Value::String(_)) => true,
+        Some(Value::Array(a)) => a.iter().all(|v| v.is_string() || v.is_null()),
+        Some(_) => false,
+    };
+    st.0.keys().all(|k| STATEMENT_ELEMENTS.contains(&k.as_str()))
+        && !(st.get("Action").is_some() && st.get("NotAction").is_some())
+        && !(st.get("Resource").is_some() && st.get("NotResource").is_some())
+        && !(st.get("Principal").is_some() && st.get("NotPrincipal").is_some())
+        && st
+            .str("Effect")
+            .is_some_and(|e| e.eq_ignore_ascii_case("allow") || e.eq_ignore_ascii_case("deny"))
+        && st.get("Sid").is_none_or(Value::is_string)
+        && ["Action", "NotAction", "Resource", "NotResource"]
+            .into_iter()
+            .all(string_or_list)
+        && ["Principal", "NotPrincipal"]
+            .into_iter()
+            .all(|k| st.get(k).is_none_or(principal_grammar))
+        && st.get("Condition").is_none_or(condition_grammar)
+}
+
+fn principal_grammar(p: &Value) -> bool {
+    match p {
+        Value::String(s) => s == "*",
+        Value::Object(map) => map.values().all(|v| match v {
+            Value::String(_) => true,
+            Value::Array(a) => a.iter().all(Value::is_string),
+            _ => false,
+        }),
+        _ => false,
+    }
+}
+
+/// A Condition block: operator → {key → scalar or list}. An operator IAM does not know is
+/// accepted only with an empty block (moto PR 2269: `{"a": {}}` is accepted, `{"a": {"b": "c"}}`
+/// is not). Keys need no vendor prefix (`{"StringEquals": {"a": "b"}}` is accepted).
+fn condition_grammar(block: &Value) -> bool {
+    let Some(block) = block.as_object() else {
+        return false;
+    };
+    block.iter().all(|(op, keys)| {
+        let Some(keys) = keys.as_object() else {
+            return false;
+        };
+        if !condition::is_known_operator(op) && !keys.is_empty() {
+            return false;
+        }
+        keys.values().all(|v| condition::raw_values(v).is_some())
+    })
+}
+
+/// Pass 3: legacy parsing. Returns the first resource format error, which AWS reports later
+/// (after the Sid and action checks); resources are legacy-checked until a format error is seen.
+fn legacy(statements: &[Raw<'_>]) -> Result<Option<String>, PolicyError> {
+    for st in statements {
+        if !matches!(st.str("Effect"), Some("Allow" | "Deny")) {
+            return Err(err(LEGACY));
+        }
+        let Some(Value::Object(block)) = st.get("Condition") else {
+            continue;
+        };
+        for (op, keys) in block {
+            let is_date = Operator::parse(op).is_some_and(|o| {
+                matches!(
+                    o.base,
+                    BaseOp::DateEquals
+                        | BaseOp::DateLessThan
+                        | BaseOp::DateLessThanEquals
+                        | BaseOp::DateGreaterThan
+                        | BaseOp::DateGreaterThanEquals
+                )
+            });
+            let Value::Object(keys) = keys else { continue };
+            if !is_date {
+                continue;
+            }
+            for v in keys.values() {
+                let all_dates =
+                    condition::raw_values(v).is_some_and(|vals| vals.iter().all(|d| condition::date_parses(d)));
+                if !all_dates {
+                    return Err(err(LEGACY));
+                }
+            }
+        }
+    }
+    let mut first_error = None;
+    for st in statements {
+        let Some((v, _)) = st.either("Resource", "NotResource") else {
+            continue;
+        };
+        for res in Raw::strings(v) {
+            if first_error.is_none() {
+                first_error = resource_arn::format_error(res);
+            }
+        }
+        if first_error.is_none() && Raw::strings(v).any(resource_arn::fails_legacy) {
+            return Err(err(LEGACY));
+        }
+    }
+    Ok(first_error)
+}
+
+/// Pass 4: Sid characters (IAM's own policy types) and uniqueness among non-empty Sids.
+/// Underscores are accepted: moto's AWS-checked corpus has Sids such as
+/// `BooleanConditionOperations_Strings_And_Booleans`; spaces and hyphens are refused (cfn-lint#1376).
+fn sids(statements: &[Raw<'_>], kind: PolicyKind) -> Result<(), PolicyError> {
+    let mut seen = HashSet::new();
+    for sid in statements.iter().filter_map(|st| st.str("Sid")) {
+        if kind != PolicyKind::ResourceBased && !sid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Err(err(SID_CHARS));
+        }
+        if !sid.is_empty() && !seen.insert(sid) {
+            return Err(err(SID_UNIQUE));
+        }
+    }
+    Ok(())
+}
+
+/// Pass 7: `vendor:action`, one colon, a vendor of letters, digits, `-`, `.` (and `_`).
+fn action_prefix(a: &str) -> Result<(), PolicyError> {
+    let mut parts = a.split(':');
+    let vendor = parts.next().unwrap_or("");
+    match (parts.next(), parts.next()) {
+        (None, _) if a != "*" => Err(err(VENDOR_PREFIX)),
+        (Some(_), Some(_)) => Err(err(ONE_COLON)),
+        _ if vendor != "*"
+            && !vendor
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')) =>
+        {
+            Err(PolicyError::new(format!("Vendor {vendor} is not valid")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Passes 8 and 9 for one statement, then its typed form.
+fn build(st: &Raw<'_>, kind: PolicyKind, variables: bool) -> Result<Statement, PolicyError> {
+    let needs_principal = matches!(kind, PolicyKind::ResourceBased | PolicyKind::Trust);
+    let resources = match st.either("Resource", "NotResource") {
+        Some(_) if kind == PolicyKind::Trust => return Err(err(PROHIBITED_RESOURCE)),
+        Some((Value::Array(a), _)) if a.is_empty() => return Err(err(NO_RESOURCES)),
+        Some((v, not)) => Some((compile(v, Mode::Arn, variables), not)),
+        None if needs_principal => None,
+        None => return Err(err(NO_RESOURCES)),
+    };
+    let principal = match st.either("Principal", "NotPrincipal") {
+        Some(_) if !needs_principal => return Err(err(NO_PRINCIPAL_ALLOWED)),
+        None if needs_principal => return Err(err(MISSING_PRINCIPAL)),
+        None => None,
+        Some((p, negated)) => Some(principal_spec(p, negated)?),
+    };
+    let (actions, not_action) = match st.either("Action", "NotAction") {
+        Some((v, not)) => (compile(v, Mode::Action, false), not),
+        None => (Vec::new(), false),
+    };
+    let conditions = match st.get("Condition") {
+        Some(Value::Object(block)) => condition::parse_block(block, variables),
+        _ => Vec::new(),
+    };
     Ok(Statement {
-        sid: rs.sid.clone(),
-        effect,
+        sid: st.str("Sid").map(str::to_string),
+        effect: if st.str("Effect") == Some("Deny") {
+            Effect::Deny
+        } else {
+            Effect::Allow
+        },
         principal,
         actions,
         not_action,
-        resources,
-        not_resource,
+        not_resource: resources.as_ref().is_some_and(|(_, not)| *not),
+        resources: resources.map(|(r, _)| r),
         conditions,
         span: Span::default(),
     })
 }
 
-fn action(a: &str) -> Result<Pattern, PolicyError> {
-    if a == "*" {
-        return Ok(Pattern::compile(a, Mode::Action, false));
-    }
-    let Some((vendor, name)) = a.split_once(':') else {
-        return Err(err(VENDOR_PREFIX));
-    };
-    if name.contains(':') {
-        return Err(err(ONE_COLON));
-    }
-    if vendor.is_empty()
-        || !vendor
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
-    {
-        return Err(PolicyError::new(format!("Vendor {vendor} is not valid")));
-    }
-    Ok(Pattern::compile(a, Mode::Action, false))
-}
-
-fn resources(r: &OneOrMany<String>, variables: bool) -> Result<Vec<Pattern>, PolicyError> {
-    if r.as_slice().is_empty() {
-        return Err(err(NO_RESOURCES));
-    }
-    r.as_slice()
-        .iter()
-        .map(|res| {
-            let arn_like = res.starts_with("arn:") && (res.matches(':').count() >= 5 || res.ends_with('*'));
-            if res == "*" || arn_like {
-                Ok(Pattern::compile(res, Mode::Arn, variables))
-            } else {
-                Err(PolicyError::new(format!(
-                    "Resource {res} must be in ARN format or \"*\"."
-                )))
-            }
-        })
-        .collect()
+fn compile(v: &Value, mode: Mode, variables: bool) -> Vec<Pattern> {
+    Raw::strings(v).map(|s| Pattern::compile(s, mode, variables)).collect()
 }
 
 fn invalid_principal(kind: &str, value: &str) -> PolicyError {
     PolicyError::new(format!("Invalid principal in policy: \"{kind}\":\"{value}\""))
 }
 
-fn principal_spec(p: &RawPrincipal, negated: bool) -> Result<PrincipalSpec, PolicyError> {
+fn principal_spec(p: &Value, negated: bool) -> Result<PrincipalSpec, PolicyError> {
     let mut entries = Vec::new();
     match p {
-        RawPrincipal::Wildcard(s) if s == "*" => entries.push(PrincipalEntry::Any),
-        RawPrincipal::Wildcard(_) => return Err(err(SYNTAX_ERROR)),
-        RawPrincipal::Map(map) => {
+        Value::Object(map) => {
             for (kind, values) in map {
-                let values: Vec<&str> = match values {
-                    serde_json::Value::String(s) => vec![s.as_str()],
-                    serde_json::Value::Array(a) => a
-                        .iter()
-                        .map(|v| v.as_str().ok_or_else(|| err(SYNTAX_ERROR)))
-                        .collect::<Result<_, _>>()?,
-                    _ => return Err(err(SYNTAX_ERROR)),
-                };
-                for v in values {
+                for v in Raw::strings(values) {
                     entries.push(principal_entry(kind, v)?);
                 }
             }
         }
+        _ => entries.push(PrincipalEntry::Any),
     }
     if entries.is_empty() {
         return Err(err(EMPTY_PRINCIPALS));

@@ -22,7 +22,7 @@ mod string;
 use serde_json::Value;
 
 use super::matching::Pattern;
-use super::{PolicyError, RequestContext};
+use super::RequestContext;
 
 /// Set qualifier in front of an operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +120,8 @@ pub struct Operator {
 }
 
 impl Operator {
-    /// Parses an operator name; names are case-sensitive as in AWS's grammar.
+    /// Parses an operator name; names are case-sensitive as in AWS's grammar. `Null` takes the
+    /// set qualifiers and `IfExists` like every operator (AWS accepts `ForAllValues:Null`).
     pub fn parse(name: &str) -> Option<Operator> {
         let (qualifier, rest) = if let Some(r) = name.strip_prefix("ForAllValues:") {
             (Qualifier::ForAllValues, r)
@@ -134,9 +135,6 @@ impl Operator {
             None => (rest, false),
         };
         let &(_, base, negated) = OPERATORS.iter().find(|(n, _, _)| *n == rest)?;
-        if base == BaseOp::Null && (if_exists || qualifier != Qualifier::None) {
-            return None;
-        }
         Some(Operator {
             qualifier,
             base,
@@ -180,67 +178,85 @@ pub struct Clause {
     pub values: Values,
 }
 
-fn syntax() -> PolicyError {
-    PolicyError::new(super::validate::SYNTAX_ERROR)
-}
-
 /// Stringifies a condition scalar; AWS accepts JSON strings, numbers and booleans.
-fn scalar(v: &Value) -> Result<String, PolicyError> {
+fn scalar(v: &Value) -> Option<String> {
     match v {
-        Value::String(s) => Ok(s.clone()),
-        Value::Number(n) => Ok(n.to_string()),
-        Value::Bool(b) => Ok(b.to_string()),
-        _ => Err(syntax()),
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
     }
 }
 
-/// Parses a statement's Condition block into clauses.
-pub fn parse_block(block: &serde_json::Map<String, Value>, variables: bool) -> Result<Vec<Clause>, PolicyError> {
+/// The values of one condition key as strings (a scalar or an array of scalars); `None` when
+/// the JSON shape is not one IAM's grammar allows.
+pub fn raw_values(raw: &Value) -> Option<Vec<String>> {
+    match raw {
+        Value::Array(a) => a.iter().map(scalar).collect(),
+        v => Some(vec![scalar(v)?]),
+    }
+}
+
+/// True when IAM's lenient date grammar reads `value` (see `date`).
+pub fn date_parses(value: &str) -> bool {
+    date::parse(value).is_some()
+}
+
+/// True for an operator name IAM knows (with its `ForAllValues:`/`ForAnyValue:` and `IfExists`
+/// forms).
+pub fn is_known_operator(name: &str) -> bool {
+    Operator::parse(name).is_some()
+}
+
+/// Compiles a statement's Condition block, already checked by `validate`, into clauses.
+///
+/// The block's shape was validated before this runs; what IAM accepts but cannot be compared
+/// (a number that does not parse, an unknown operator with an empty block, an empty value list)
+/// compiles to a clause that never matches, so nothing fails open.
+pub fn parse_block(block: &serde_json::Map<String, Value>, variables: bool) -> Vec<Clause> {
     let mut out = Vec::new();
     for (op_name, keys) in block {
-        // Unknown operators are rejected at write time so that nothing fails open later.
-        let operator = Operator::parse(op_name).ok_or_else(syntax)?;
-        let Value::Object(keys) = keys else {
-            return Err(syntax());
+        let (Some(operator), Value::Object(keys)) = (Operator::parse(op_name), keys) else {
+            continue;
         };
         for (key, raw) in keys {
-            if !key.contains(':') {
-                return Err(PolicyError::new(super::validate::VENDOR_PREFIX));
-            }
-            let raw_values: Vec<String> = match raw {
-                Value::Array(a) if a.is_empty() => return Err(syntax()),
-                Value::Array(a) => a.iter().map(scalar).collect::<Result<_, _>>()?,
-                v => vec![scalar(v)?],
-            };
-            let values = compile_values(operator.base, &raw_values, variables)?;
+            let raw_values = raw_values(raw).unwrap_or_default();
             out.push(Clause {
                 operator_name: op_name.clone(),
                 operator,
                 key: key.clone(),
                 key_lower: key.to_ascii_lowercase(),
-                values,
+                values: compile_values(operator.base, &raw_values, variables),
             });
         }
     }
-    Ok(out)
+    out
 }
 
-fn compile_values(base: BaseOp, raw: &[String], variables: bool) -> Result<Values, PolicyError> {
+fn compile_values(base: BaseOp, raw: &[String], variables: bool) -> Values {
     use BaseOp::*;
-    Ok(match base {
+    match base {
         StringEquals | StringEqualsIgnoreCase | StringLike => Values::Patterns(string::compile(base, raw, variables)),
         ArnLike => Values::Patterns(arn::compile(raw, variables)),
         NumericEquals | NumericLessThan | NumericLessThanEquals | NumericGreaterThan | NumericGreaterThanEquals => {
-            Values::Numbers(numeric::compile(raw).ok_or_else(syntax)?)
+            Values::Numbers(parsed(raw, numeric::compile))
         }
         DateEquals | DateLessThan | DateLessThanEquals | DateGreaterThan | DateGreaterThanEquals => {
-            Values::Dates(date::compile(raw).ok_or_else(syntax)?)
+            Values::Dates(parsed(raw, date::compile))
         }
         Bool => Values::Bools(bool::compile(raw, variables)),
-        BinaryEquals => Values::Binary(binary::compile(raw).ok_or_else(syntax)?),
-        IpAddress => Values::Ips(ip::compile(raw).ok_or_else(syntax)?),
-        Null => Values::Null(null::compile(raw).ok_or_else(syntax)?),
-    })
+        BinaryEquals => Values::Binary(parsed(raw, binary::compile)),
+        IpAddress => Values::Ips(parsed(raw, ip::compile)),
+        Null => Values::Null(parsed(raw, null::compile)),
+    }
+}
+
+/// The values that parse; the others are dropped, as they can never equal a context value.
+fn parsed<T>(raw: &[String], compile: impl Fn(&[String]) -> Option<Vec<T>>) -> Vec<T> {
+    raw.iter()
+        .filter_map(|r| compile(std::slice::from_ref(r)))
+        .flatten()
+        .collect()
 }
 
 impl Clause {
@@ -330,7 +346,7 @@ mod tests {
 
     fn clause(json: &str) -> Vec<Clause> {
         let v: serde_json::Map<String, Value> = serde_json::from_str(json).unwrap();
-        parse_block(&v, true).unwrap()
+        parse_block(&v, true)
     }
 
     fn eval(json: &str, ctx: &RequestContext) -> bool {
@@ -340,8 +356,8 @@ mod tests {
     #[test]
     fn operator_names() {
         assert!(Operator::parse("ForAnyValue:StringNotLikeIfExists").is_some());
-        assert!(Operator::parse("NullIfExists").is_none());
-        assert!(Operator::parse("ForAllValues:Null").is_none());
+        assert!(Operator::parse("ForAllValues:Null").is_some());
+        assert!(Operator::parse("ForAnyValue:Null").is_some());
         assert!(Operator::parse("stringequals").is_none());
         assert!(Operator::parse("StringEqualz").is_none());
     }
@@ -400,22 +416,19 @@ mod tests {
     }
 
     #[test]
-    fn rejects_bad_values() {
-        for bad in [
-            r#"{"StringEquals":"x"}"#,
+    fn values_that_do_not_parse_never_match() {
+        let mut ctx = RequestContext::new();
+        ctx.insert("aws:x", "1");
+        for never in [
             r#"{"StringEquals":{"aws:x":[]}}"#,
-            r#"{"StringEquals":{"aws:x":{"a":1}}}"#,
-            r#"{"StringEquals":{"aws:x":null}}"#,
             r#"{"NumericEquals":{"aws:x":"abc"}}"#,
             r#"{"DateEquals":{"aws:x":"yesterday"}}"#,
             r#"{"IpAddress":{"aws:x":"10.0.0.0/33"}}"#,
             r#"{"BinaryEquals":{"aws:x":"***"}}"#,
-            r#"{"Null":{"aws:x":"maybe"}}"#,
-            r#"{"Foo":{"aws:x":"a"}}"#,
-            r#"{"StringEquals":{"nokey":"a"}}"#,
         ] {
-            let v: serde_json::Map<String, Value> = serde_json::from_str(bad).unwrap();
-            assert!(parse_block(&v, true).is_err(), "{bad}");
+            assert!(!eval(never, &ctx), "{never}");
         }
+        // An unknown operator with an empty block contributes no clause.
+        assert!(clause(r#"{"Foo":{}}"#).is_empty());
     }
 }
