@@ -1,6 +1,6 @@
 //! Whole operations through the generated dispatcher (decode → handler → XML), without HTTP:
 //! ListPolicies over every AWS managed policy page, GetPolicyVersion of PowerUserAccess, GetUser,
-//! AssumeRole.
+//! GetRole, AssumeRole.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::sync::Arc;
@@ -91,6 +91,9 @@ fn bench(c: &mut Criterion) {
         "CreateRole",
         &[("RoleName", "bench-role"), ("AssumeRolePolicyDocument", trust)],
     );
+    c.bench_function("GetRole", |b| {
+        b.iter(|| black_box(call(&app, "GetRole", &[("RoleName", "bench-role")])))
+    });
     let user = app
         .store
         .read(|c| Ok(localiam::store::users::by_name(c, "bench-user")?))

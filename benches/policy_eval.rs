@@ -96,6 +96,24 @@ fn bench(c: &mut Criterion) {
     c.bench_function("parse PowerUserAccess", |b| {
         b.iter(|| black_box(policy::parse_policy(&docs[0], PolicyKind::Identity).unwrap()))
     });
+    // A customer policy as Terraform renders it: pretty-printed, lists everywhere, conditions.
+    let terraform = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "", "Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": ["arn:aws:s3:::tf-state"],
+     "Condition": {"StringLike": {"s3:prefix": ["env/${aws:username}/*", ""]}}},
+    {"Sid": "", "Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
+     "Resource": ["arn:aws:s3:::tf-state/env/*"]},
+    {"Sid": "", "Effect": "Allow", "Action": ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"],
+     "Resource": ["arn:aws:dynamodb:*:*:table/tf-locks"],
+     "Condition": {"DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}, "IpAddress": {"aws:SourceIp": ["10.0.0.0/8"]}}},
+    {"Sid": "DenyInsecure", "Effect": "Deny", "NotAction": ["iam:*"], "NotResource": ["arn:aws:s3:::tf-state"],
+     "Condition": {"Bool": {"aws:SecureTransport": ["false"]}}}
+  ]
+}"#;
+    c.bench_function("parse a Terraform-style customer policy", |b| {
+        b.iter(|| black_box(policy::parse_policy(black_box(terraform), PolicyKind::Identity).unwrap()))
+    });
 }
 
 criterion_group!(benches, bench);
