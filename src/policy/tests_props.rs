@@ -1,5 +1,5 @@
-//! Property tests: wildcard matcher vs a regex oracle, round-trips, and parser robustness,
-//! plus a timing check for `authorize`.
+//! Property tests: wildcard matcher vs a regex oracle, round-trips, and parser robustness.
+//! (Speed is measured by `benches/policy_eval.rs`, never asserted in a test.)
 
 use proptest::prelude::*;
 use regex::Regex;
@@ -220,52 +220,5 @@ proptest! {
                 let _ = context_keys(&p);
             }
         }
-    }
-}
-
-#[test]
-fn authorize_is_fast() {
-    let mut texts = Vec::new();
-    for i in 0..12 {
-        texts.push(format!(
-            r#"{{"Version":"2012-10-17","Statement":[
-              {{"Sid":"A{i}","Effect":"Allow","Action":["s3:Get*","ec2:Describe*","iam:List*"],"Resource":"arn:aws:s3:::bucket{i}/*"}},
-              {{"Sid":"B{i}","Effect":"Allow","Action":"iam:*AccessKey*","Resource":"arn:aws:iam::*:user/${{aws:username}}",
-                "Condition":{{"Bool":{{"aws:MultiFactorAuthPresent":"true"}},"IpAddress":{{"aws:SourceIp":"10.0.0.0/8"}}}}}},
-              {{"Sid":"D{i}","Effect":"Deny","NotAction":"iam:ChangePassword","Resource":"*",
-                "Condition":{{"StringNotEquals":{{"aws:RequestedRegion":["us-east-1","eu-west-1"]}}}}}}]}}"#
-        ));
-    }
-    let policies: Vec<Policy> = texts
-        .iter()
-        .map(|t| parse_policy(t, PolicyKind::Identity).unwrap())
-        .collect();
-    let set = PolicySet {
-        identity: policies.iter().map(|p| PolicyRef { id: "p", policy: p }).collect(),
-        ..PolicySet::default()
-    };
-    let mut ctx = RequestContext::new();
-    ctx.insert("aws:username", "alice");
-    ctx.insert("aws:MultiFactorAuthPresent", "true");
-    ctx.insert("aws:SourceIp", "10.1.2.3");
-    ctx.insert("aws:RequestedRegion", "us-east-1");
-    let req = AuthzRequest::new(
-        "arn:aws:iam::123456789012:user/alice",
-        "123456789012",
-        "iam:CreateAccessKey",
-        "arn:aws:iam::123456789012:user/alice",
-        &ctx,
-    );
-    assert_eq!(authorize(&req, &set).decision, Decision::Allow);
-    let n = 2000u32;
-    let start = std::time::Instant::now();
-    for _ in 0..n {
-        std::hint::black_box(authorize(std::hint::black_box(&req), &set));
-    }
-    let per_call = start.elapsed() / n;
-    eprintln!("authorize with 12 policies: {per_call:?} per call");
-    // Only optimised builds are held to the 20 µs budget.
-    if !cfg!(debug_assertions) {
-        assert!(per_call.as_micros() < 20, "{per_call:?}");
     }
 }
