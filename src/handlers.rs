@@ -11,13 +11,15 @@ use crate::iam::{
 };
 
 /// Writes one trait method per line: `op(Input) -> Output => rule::function;` (or `op() -> …`
-/// for operations without input), each passing the context (and input) to the rule function.
+/// for operations without input), each passing the context (and input) to the rule function
+/// after the parameter checks AWS makes before authorizing (`params`).
 macro_rules! delegate {
     ($($name:ident($($input:ty)?) -> $out:ty => $path:path;)*) => {
         $(delegate!(@one $name($($input)?) -> $out => $path);)*
     };
     (@one $name:ident($input:ty) -> $out:ty => $path:path) => {
         fn $name(&self, ctx: &Ctx, input: $input) -> ApiResult<$out> {
+            crate::params::check_arns(ctx.op.service(), &input.arn_members())?;
             $path(ctx, input)
         }
     };

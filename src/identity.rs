@@ -61,6 +61,8 @@ pub struct Session {
     pub policy_ids: Vec<String>,
     /// Session tags.
     pub tags: Vec<(String, String)>,
+    /// Keys of the session tags that pass on to sessions this one assumes (role chaining).
+    pub transitive_tag_keys: Vec<String>,
     /// `SourceIdentity`, if set.
     pub source_identity: Option<String>,
     /// Scope-down policies from GetScopedCredentials: each must also allow.
@@ -79,6 +81,7 @@ impl Session {
             policy_documents: Vec::new(),
             policy_ids: Vec::new(),
             tags: Vec::new(),
+            transitive_tag_keys: Vec::new(),
             source_identity: None,
             scope_documents: Vec::new(),
         }

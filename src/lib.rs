@@ -15,6 +15,7 @@ pub mod handlers;
 pub mod iam;
 pub mod identity;
 pub mod logging;
+pub mod params;
 pub mod policy;
 pub mod server;
 pub mod sigv4;

@@ -774,6 +774,11 @@ impl AcceptDelegationRequestRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// An object that contains details about when a principal in the reported Organizations entity last attempted to access an Amazon Web Services service.
@@ -944,6 +949,14 @@ impl AcquireRoleRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("TemplateArn", self.template_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// The `AcquireRoleResponse` structure.
@@ -1003,6 +1016,17 @@ impl AddClientIDToOpenIDConnectProviderRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some((
+            "OpenIDConnectProviderArn",
+            self.open_id_connect_provider_arn.as_str(),
+        ))]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
 }
 
 /// The `AddRoleToInstanceProfileRequest` structure.
@@ -1045,6 +1069,11 @@ impl AddRoleToInstanceProfileRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -1089,6 +1118,11 @@ impl AddUserToGroupRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `AssociateDelegationRequestRequest` structure.
@@ -1124,6 +1158,11 @@ impl AssociateDelegationRequestRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -1168,6 +1207,14 @@ impl AttachGroupPolicyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicyArn", self.policy_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// The `AttachRolePolicyRequest` structure.
@@ -1211,6 +1258,14 @@ impl AttachRolePolicyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicyArn", self.policy_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// The `AttachUserPolicyRequest` structure.
@@ -1253,6 +1308,14 @@ impl AttachUserPolicyRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicyArn", self.policy_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -1339,6 +1402,11 @@ impl ChangePasswordRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains information about a condition context key.
@@ -1389,6 +1457,11 @@ impl ContextEntry {
                 &CONTEXT_KEY_TYPE_ENUM,
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -1451,6 +1524,11 @@ impl ContextProvider {
                 &CONTEXT_PROVIDER_SOURCE_KEY_TYPE,
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 
     /// Writes the members as child elements, in model order; absent members are omitted.
@@ -1516,6 +1594,11 @@ impl ContextProviderKeyDefinition {
         }
     }
 
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
+
     /// Writes the members as child elements, in model order; absent members are omitted.
     pub fn encode_xml(&self, w: &mut XmlWriter) {
         w.text_element("SourceKey", &self.source_key);
@@ -1558,6 +1641,11 @@ impl CreateAccessKeyRequest {
                 &EXISTING_USER_NAME_TYPE,
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -1610,6 +1698,11 @@ impl CreateAccountAliasRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -1699,6 +1792,11 @@ impl CreateDelegationRequestRequest {
             only_send_by_owner: d.boolean(&de::join(key, "OnlySendByOwner"), &de::join(path, "onlySendByOwner")),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `CreateDelegationRequestResponse` structure.
@@ -1758,6 +1856,11 @@ impl CreateGroupRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -1822,6 +1925,11 @@ impl CreateInstanceProfileRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful CreateInstanceProfile request.
@@ -1885,6 +1993,11 @@ impl CreateLoginProfileRequest {
                 &MAX_SIGNIN_SESSION_DURATION_TYPE,
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -1976,6 +2089,11 @@ impl CreateOpenIDConnectProviderRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful CreateOpenIDConnectProvider request.
@@ -2064,6 +2182,11 @@ impl CreatePolicyRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful CreatePolicy request.
@@ -2127,6 +2250,14 @@ impl CreatePolicyVersionRequest {
             },
             set_as_default: d.boolean(&de::join(key, "SetAsDefault"), &de::join(path, "setAsDefault")),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicyArn", self.policy_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -2228,6 +2359,14 @@ impl CreateRoleRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [self.permissions_boundary.as_deref().map(|v| ("PermissionsBoundary", v))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// Contains the response to a successful CreateRole request.
@@ -2323,6 +2462,11 @@ impl CreateSAMLProviderRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful CreateSAMLProvider request.
@@ -2400,6 +2544,11 @@ impl CreateServiceLinkedRoleRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `CreateServiceLinkedRoleResponse` structure.
@@ -2467,6 +2616,11 @@ impl CreateServiceSpecificCredentialRequest {
                 &CREDENTIAL_AGE_DAYS,
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -2540,6 +2694,14 @@ impl CreateUserRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [self.permissions_boundary.as_deref().map(|v| ("PermissionsBoundary", v))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// Contains the response to a successful CreateUser request.
@@ -2605,6 +2767,11 @@ impl CreateVirtualMFADeviceRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful CreateVirtualMFADevice request.
@@ -2664,6 +2831,11 @@ impl DeactivateMFADeviceRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains information about the permissions being delegated in a delegation request.
@@ -2707,6 +2879,14 @@ impl DelegationPermission {
                 PolicyParameter::decode_at,
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [self.policy_template_arn.as_deref().map(|v| ("PolicyTemplateArn", v))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 
     /// Writes the members as child elements, in model order; absent members are omitted.
@@ -2884,6 +3064,11 @@ impl DeleteAccessKeyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `DeleteAccountAliasRequest` structure.
@@ -2919,6 +3104,11 @@ impl DeleteAccountAliasRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -2963,6 +3153,11 @@ impl DeleteGroupPolicyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `DeleteGroupRequest` structure.
@@ -2998,6 +3193,11 @@ impl DeleteGroupRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -3035,6 +3235,11 @@ impl DeleteInstanceProfileRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `DeleteLoginProfileRequest` structure.
@@ -3066,6 +3271,11 @@ impl DeleteLoginProfileRequest {
         Self {
             user_name: d.string(&de::join(key, "UserName"), &de::join(path, "userName"), &USER_NAME_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -3103,6 +3313,17 @@ impl DeleteOpenIDConnectProviderRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some((
+            "OpenIDConnectProviderArn",
+            self.open_id_connect_provider_arn.as_str(),
+        ))]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
 }
 
 /// The `DeletePolicyRequest` structure.
@@ -3138,6 +3359,14 @@ impl DeletePolicyRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicyArn", self.policy_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -3182,6 +3411,14 @@ impl DeletePolicyVersionRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicyArn", self.policy_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// The `DeleteRolePermissionsBoundaryRequest` structure.
@@ -3217,6 +3454,11 @@ impl DeleteRolePermissionsBoundaryRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -3261,6 +3503,11 @@ impl DeleteRolePolicyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `DeleteRoleRequest` structure.
@@ -3297,6 +3544,11 @@ impl DeleteRoleRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `DeleteSAMLProviderRequest` structure.
@@ -3332,6 +3584,14 @@ impl DeleteSAMLProviderRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("SAMLProviderArn", self.saml_provider_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -3376,6 +3636,11 @@ impl DeleteSSHPublicKeyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `DeleteServerCertificateRequest` structure.
@@ -3416,6 +3681,11 @@ impl DeleteServerCertificateRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `DeleteServiceLinkedRoleRequest` structure.
@@ -3451,6 +3721,11 @@ impl DeleteServiceLinkedRoleRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -3509,6 +3784,11 @@ impl DeleteServiceSpecificCredentialRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `DeleteSigningCertificateRequest` structure.
@@ -3552,6 +3832,11 @@ impl DeleteSigningCertificateRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `DeleteUserPermissionsBoundaryRequest` structure.
@@ -3587,6 +3872,11 @@ impl DeleteUserPermissionsBoundaryRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -3631,6 +3921,11 @@ impl DeleteUserPolicyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `DeleteUserRequest` structure.
@@ -3667,6 +3962,11 @@ impl DeleteUserRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `DeleteVirtualMFADeviceRequest` structure.
@@ -3702,6 +4002,11 @@ impl DeleteVirtualMFADeviceRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -3773,6 +4078,14 @@ impl DetachGroupPolicyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicyArn", self.policy_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// The `DetachRolePolicyRequest` structure.
@@ -3815,6 +4128,14 @@ impl DetachRolePolicyRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicyArn", self.policy_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -3859,6 +4180,14 @@ impl DetachUserPolicyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicyArn", self.policy_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// The `DisableOrganizationsRootCredentialsManagementRequest` structure.
@@ -3885,6 +4214,11 @@ impl DisableOrganizationsRootCredentialsManagementRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(_d: &mut de::Decoder<'_>, _key: &str, _path: &str) -> Self {
         Self {}
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -3937,6 +4271,11 @@ impl DisableOrganizationsRootSessionsRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(_d: &mut de::Decoder<'_>, _key: &str, _path: &str) -> Self {
         Self {}
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -4020,6 +4359,11 @@ impl EnableMFADeviceRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `EnableOrganizationsRootCredentialsManagementRequest` structure.
@@ -4046,6 +4390,11 @@ impl EnableOrganizationsRootCredentialsManagementRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(_d: &mut de::Decoder<'_>, _key: &str, _path: &str) -> Self {
         Self {}
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -4098,6 +4447,11 @@ impl EnableOrganizationsRootSessionsRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(_d: &mut de::Decoder<'_>, _key: &str, _path: &str) -> Self {
         Self {}
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -4349,6 +4703,11 @@ impl GenerateOrganizationsAccessReportRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `GenerateOrganizationsAccessReportResponse` structure.
@@ -4408,6 +4767,11 @@ impl GenerateServiceLastAccessedDetailsRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("Arn", self.arn.as_str()))].into_iter().flatten().collect()
+    }
 }
 
 /// The `GenerateServiceLastAccessedDetailsResponse` structure.
@@ -4459,6 +4823,11 @@ impl GetAccessKeyLastUsedRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -4525,6 +4894,11 @@ impl GetAccountAuthorizationDetailsRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -4634,6 +5008,11 @@ impl GetAccountPropertiesRequest {
     pub fn decode_members(_d: &mut de::Decoder<'_>, _key: &str, _path: &str) -> Self {
         Self {}
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `GetAccountPropertiesResponse` structure.
@@ -4718,6 +5097,11 @@ impl GetContextKeysForCustomPolicyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful GetContextKeysForPrincipalPolicy or GetContextKeysForCustomPolicy request.
@@ -4781,6 +5165,14 @@ impl GetContextKeysForPrincipalPolicyRequest {
                 |d, k, p| d.string(k, p, &POLICY_DOCUMENT_TYPE),
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicySourceArn", self.policy_source_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -4849,6 +5241,11 @@ impl GetDelegationRequestRequest {
                 &de::join(path, "delegationPermissionCheck"),
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -4921,6 +5318,11 @@ impl GetGroupPolicyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful GetGroupPolicy request.
@@ -4982,6 +5384,11 @@ impl GetGroupRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -5057,6 +5464,14 @@ impl GetHumanReadableSummaryRequest {
             locale: d.string(&de::join(key, "Locale"), &de::join(path, "locale"), &LOCALE_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("EntityArn", self.entity_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// The `GetHumanReadableSummaryResponse` structure.
@@ -5119,6 +5534,11 @@ impl GetInstanceProfileRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful GetInstanceProfile request.
@@ -5166,6 +5586,11 @@ impl GetLoginProfileRequest {
         Self {
             user_name: d.string(&de::join(key, "UserName"), &de::join(path, "userName"), &USER_NAME_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -5221,6 +5646,11 @@ impl GetMFADeviceRequest {
             },
             user_name: d.string(&de::join(key, "UserName"), &de::join(path, "userName"), &USER_NAME_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -5293,6 +5723,17 @@ impl GetOpenIDConnectProviderRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some((
+            "OpenIDConnectProviderArn",
+            self.open_id_connect_provider_arn.as_str(),
+        ))]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 }
 
@@ -5405,6 +5846,11 @@ impl GetOrganizationsAccessReportRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
             sort_key: d.string(&de::join(key, "SortKey"), &de::join(path, "sortKey"), &SORT_KEY_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -5523,6 +5969,14 @@ impl GetPolicyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicyArn", self.policy_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// Contains the response to a successful GetPolicy request.
@@ -5583,6 +6037,14 @@ impl GetPolicyVersionRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicyArn", self.policy_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -5645,6 +6107,11 @@ impl GetRolePolicyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful GetRolePolicy request.
@@ -5700,6 +6167,11 @@ impl GetRoleRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -5760,6 +6232,14 @@ impl GetRoleTemplateVersionRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("TemplateArn", self.template_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// The `GetRoleTemplateVersionResponse` structure.
@@ -5811,6 +6291,14 @@ impl GetSAMLProviderRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("SAMLProviderArn", self.saml_provider_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -5948,6 +6436,11 @@ impl GetSSHPublicKeyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful GetSSHPublicKey request.
@@ -6006,6 +6499,11 @@ impl GetServerCertificateRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful GetServerCertificate request.
@@ -6063,6 +6561,11 @@ impl GetServiceLastAccessedDetailsRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -6164,6 +6667,11 @@ impl GetServiceLastAccessedDetailsWithEntitiesRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `GetServiceLastAccessedDetailsWithEntitiesResponse` structure.
@@ -6246,6 +6754,11 @@ impl GetServiceLinkedRoleDeletionStatusRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `GetServiceLinkedRoleDeletionStatusResponse` structure.
@@ -6310,6 +6823,11 @@ impl GetUserPolicyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful GetUserPolicy request.
@@ -6365,6 +6883,11 @@ impl GetUserRequest {
                 &EXISTING_USER_NAME_TYPE,
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -6533,6 +7056,11 @@ impl InlinePolicyIdentifierType {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains information about an instance profile.
@@ -6621,6 +7149,11 @@ impl ListAccessKeysRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful ListAccessKeys request.
@@ -6685,6 +7218,11 @@ impl ListAccountAliasesRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -6762,6 +7300,11 @@ impl ListAttachedGroupPoliciesRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -6844,6 +7387,11 @@ impl ListAttachedRolePoliciesRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful ListAttachedRolePolicies request.
@@ -6925,6 +7473,11 @@ impl ListAttachedUserPoliciesRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful ListAttachedUserPolicies request.
@@ -6994,6 +7547,11 @@ impl ListDelegationRequestsRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -7085,6 +7643,14 @@ impl ListEntitiesForPolicyRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicyArn", self.policy_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -7182,6 +7748,11 @@ impl ListGroupPoliciesRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful ListGroupPolicies request.
@@ -7251,6 +7822,11 @@ impl ListGroupsForUserRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -7324,6 +7900,11 @@ impl ListGroupsRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful ListGroups request.
@@ -7395,6 +7976,11 @@ impl ListInstanceProfileTagsRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -7468,6 +8054,11 @@ impl ListInstanceProfilesForRoleRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful ListInstanceProfilesForRole request.
@@ -7539,6 +8130,11 @@ impl ListInstanceProfilesRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -7612,6 +8208,11 @@ impl ListMFADeviceTagsRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `ListMFADeviceTagsResponse` structure.
@@ -7683,6 +8284,11 @@ impl ListMFADevicesRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -7756,6 +8362,17 @@ impl ListOpenIDConnectProviderTagsRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some((
+            "OpenIDConnectProviderArn",
+            self.open_id_connect_provider_arn.as_str(),
+        ))]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
 }
 
 /// The `ListOpenIDConnectProviderTagsResponse` structure.
@@ -7813,6 +8430,11 @@ impl ListOpenIDConnectProvidersRequest {
     pub fn decode_members(_d: &mut de::Decoder<'_>, _key: &str, _path: &str) -> Self {
         Self {}
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful ListOpenIDConnectProviders request.
@@ -7861,6 +8483,11 @@ impl ListOrganizationsFeaturesRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(_d: &mut de::Decoder<'_>, _key: &str, _path: &str) -> Self {
         Self {}
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -7965,6 +8592,11 @@ impl ListPoliciesGrantingServiceAccessRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("Arn", self.arn.as_str()))].into_iter().flatten().collect()
+    }
 }
 
 /// The `ListPoliciesGrantingServiceAccessResponse` structure.
@@ -8050,6 +8682,11 @@ impl ListPoliciesRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful ListPolicies request.
@@ -8124,6 +8761,14 @@ impl ListPolicyTagsRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicyArn", self.policy_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// The `ListPolicyTagsResponse` structure.
@@ -8195,6 +8840,14 @@ impl ListPolicyVersionsRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicyArn", self.policy_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -8270,6 +8923,11 @@ impl ListRolePoliciesRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful ListRolePolicies request.
@@ -8339,6 +8997,11 @@ impl ListRoleTagsRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -8412,6 +9075,11 @@ impl ListRolesRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful ListRoles request.
@@ -8484,6 +9152,14 @@ impl ListSAMLProviderTagsRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("SAMLProviderArn", self.saml_provider_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// The `ListSAMLProviderTagsResponse` structure.
@@ -8540,6 +9216,11 @@ impl ListSAMLProvidersRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(_d: &mut de::Decoder<'_>, _key: &str, _path: &str) -> Self {
         Self {}
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -8600,6 +9281,11 @@ impl ListSSHPublicKeysRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -8679,6 +9365,11 @@ impl ListServerCertificateTagsRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `ListServerCertificateTagsResponse` structure.
@@ -8750,6 +9441,11 @@ impl ListServerCertificatesRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -8829,6 +9525,11 @@ impl ListServiceSpecificCredentialsRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `ListServiceSpecificCredentialsResponse` structure.
@@ -8903,6 +9604,11 @@ impl ListSigningCertificatesRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful ListSigningCertificates request.
@@ -8975,6 +9681,11 @@ impl ListUserPoliciesRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful ListUserPolicies request.
@@ -9044,6 +9755,11 @@ impl ListUserTagsRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -9117,6 +9833,11 @@ impl ListUsersRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful ListUsers request.
@@ -9188,6 +9909,11 @@ impl ListVirtualMFADevicesRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -9400,6 +10126,11 @@ impl OrderedOrganizationPolicyType {
                 |d, k, p| d.string(k, p, &POLICY_DOCUMENT_TYPE),
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -9733,6 +10464,14 @@ impl PolicyIdentifier {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [self.policy_arn.as_deref().map(|v| ("PolicyArn", v))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// Contains information about a policy parameter used to customize delegated permissions.
@@ -9783,6 +10522,11 @@ impl PolicyParameter {
                 &POLICY_PARAMETER_TYPE_ENUM,
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 
     /// Writes the members as child elements, in model order; absent members are omitted.
@@ -9937,6 +10681,11 @@ impl PutAccountPropertiesRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `PutAccountPropertiesResponse` structure.
@@ -9996,6 +10745,11 @@ impl PutGroupPolicyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `PutRolePermissionsBoundaryRequest` structure.
@@ -10038,6 +10792,14 @@ impl PutRolePermissionsBoundaryRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PermissionsBoundary", self.permissions_boundary.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -10089,6 +10851,11 @@ impl PutRolePolicyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `PutUserPermissionsBoundaryRequest` structure.
@@ -10131,6 +10898,14 @@ impl PutUserPermissionsBoundaryRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PermissionsBoundary", self.permissions_boundary.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -10182,6 +10957,11 @@ impl PutUserPolicyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `RejectDelegationRequestRequest` structure.
@@ -10220,6 +11000,11 @@ impl RejectDelegationRequestRequest {
             },
             notes: d.string(&de::join(key, "Notes"), &de::join(path, "notes"), &NOTES_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -10264,6 +11049,17 @@ impl RemoveClientIDFromOpenIDConnectProviderRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some((
+            "OpenIDConnectProviderArn",
+            self.open_id_connect_provider_arn.as_str(),
+        ))]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
 }
 
 /// The `RemoveRoleFromInstanceProfileRequest` structure.
@@ -10306,6 +11102,11 @@ impl RemoveRoleFromInstanceProfileRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -10350,6 +11151,11 @@ impl RemoveUserFromGroupRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the list of replacement values for a single template parameter used when creating a role from a role template.
@@ -10387,6 +11193,11 @@ impl ReplacementValueEntry {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -10430,6 +11241,11 @@ impl ResetServiceSpecificCredentialRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -10561,6 +11377,11 @@ impl ResyncMFADeviceRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -11100,6 +11921,11 @@ impl SendDelegationTokenRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains information about a server certificate.
@@ -11351,6 +12177,14 @@ impl SetDefaultPolicyVersionRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicyArn", self.policy_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// The `SetSecurityTokenServicePreferencesRequest` structure.
@@ -11390,6 +12224,11 @@ impl SetSecurityTokenServicePreferencesRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -11531,6 +12370,11 @@ impl SimulateCustomPolicyRequest {
             max_items: d.integer(&de::join(key, "MaxItems"), &de::join(path, "maxItems"), &MAX_ITEMS_TYPE),
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -11683,6 +12527,14 @@ impl SimulatePrincipalPolicyRequest {
             marker: d.string(&de::join(key, "Marker"), &de::join(path, "marker"), &MARKER_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicySourceArn", self.policy_source_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// Contains information about the role template that a role was created from.
@@ -11779,6 +12631,11 @@ impl Tag {
         }
     }
 
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
+
     /// Writes the members as child elements, in model order; absent members are omitted.
     pub fn encode_xml(&self, w: &mut XmlWriter) {
         w.text_element("Key", &self.key);
@@ -11827,6 +12684,11 @@ impl TagInstanceProfileRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `TagMFADeviceRequest` structure.
@@ -11869,6 +12731,11 @@ impl TagMFADeviceRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -11913,6 +12780,17 @@ impl TagOpenIDConnectProviderRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some((
+            "OpenIDConnectProviderArn",
+            self.open_id_connect_provider_arn.as_str(),
+        ))]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
 }
 
 /// The `TagPolicyRequest` structure.
@@ -11955,6 +12833,14 @@ impl TagPolicyRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicyArn", self.policy_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -11999,6 +12885,11 @@ impl TagRoleRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `TagSAMLProviderRequest` structure.
@@ -12041,6 +12932,14 @@ impl TagSAMLProviderRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("SAMLProviderArn", self.saml_provider_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -12088,6 +12987,11 @@ impl TagServerCertificateRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -12148,6 +13052,11 @@ impl TagUserRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -12225,6 +13134,11 @@ impl UntagInstanceProfileRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `UntagMFADeviceRequest` structure.
@@ -12269,6 +13183,11 @@ impl UntagMFADeviceRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -12315,6 +13234,17 @@ impl UntagOpenIDConnectProviderRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some((
+            "OpenIDConnectProviderArn",
+            self.open_id_connect_provider_arn.as_str(),
+        ))]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
 }
 
 /// The `UntagPolicyRequest` structure.
@@ -12359,6 +13289,14 @@ impl UntagPolicyRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("PolicyArn", self.policy_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -12405,6 +13343,11 @@ impl UntagRoleRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `UntagSAMLProviderRequest` structure.
@@ -12449,6 +13392,14 @@ impl UntagSAMLProviderRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("SAMLProviderArn", self.saml_provider_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -12499,6 +13450,11 @@ impl UntagServerCertificateRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `UntagUserRequest` structure.
@@ -12543,6 +13499,11 @@ impl UntagUserRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -12593,6 +13554,11 @@ impl UpdateAccessKeyRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -12671,6 +13637,11 @@ impl UpdateAccountPasswordPolicyRequest {
             hard_expiry: d.boolean(&de::join(key, "HardExpiry"), &de::join(path, "hardExpiry")),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `UpdateAssumeRolePolicyRequest` structure.
@@ -12714,6 +13685,11 @@ impl UpdateAssumeRolePolicyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `UpdateDelegationRequestRequest` structure.
@@ -12752,6 +13728,11 @@ impl UpdateDelegationRequestRequest {
             },
             notes: d.string(&de::join(key, "Notes"), &de::join(path, "notes"), &NOTES_TYPE),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -12798,6 +13779,11 @@ impl UpdateGroupRequest {
                 &GROUP_NAME_TYPE,
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -12856,6 +13842,11 @@ impl UpdateLoginProfileRequest {
                 &de::join(path, "resetMaxSigninSessionDuration"),
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -12919,6 +13910,17 @@ impl UpdateOpenIDConnectProviderRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some((
+            "OpenIDConnectProviderArn",
+            self.open_id_connect_provider_arn.as_str(),
+        ))]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
 }
 
 /// The `UpdateOpenIDConnectProviderThumbprintRequest` structure.
@@ -12964,6 +13966,17 @@ impl UpdateOpenIDConnectProviderThumbprintRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some((
+            "OpenIDConnectProviderArn",
+            self.open_id_connect_provider_arn.as_str(),
+        ))]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
 }
 
 /// The `UpdateRoleDescriptionRequest` structure.
@@ -13006,6 +14019,11 @@ impl UpdateRoleDescriptionRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -13087,6 +14105,11 @@ impl UpdateRoleRequest {
                 &de::join(path, "resetMaxSigninSessionDuration"),
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -13187,6 +14210,14 @@ impl UpdateSAMLProviderRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("SAMLProviderArn", self.saml_provider_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// Contains the response to a successful UpdateSAMLProvider request.
@@ -13253,6 +14284,11 @@ impl UpdateSSHPublicKeyRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `UpdateServerCertificateRequest` structure.
@@ -13302,6 +14338,11 @@ impl UpdateServerCertificateRequest {
                 &SERVER_CERTIFICATE_NAME_TYPE,
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -13353,6 +14394,11 @@ impl UpdateServiceSpecificCredentialRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `UpdateSigningCertificateRequest` structure.
@@ -13403,6 +14449,11 @@ impl UpdateSigningCertificateRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `UpdateUserRequest` structure.
@@ -13449,6 +14500,11 @@ impl UpdateUserRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `UploadSSHPublicKeyRequest` structure.
@@ -13491,6 +14547,11 @@ impl UploadSSHPublicKeyRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -13582,6 +14643,11 @@ impl UploadServerCertificateRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful UploadServerCertificate request.
@@ -13653,6 +14719,11 @@ impl UploadSigningCertificateRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 

@@ -372,6 +372,14 @@ impl AssumeRoleRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("RoleArn", self.role_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// Contains the response to a successful AssumeRole request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
@@ -495,6 +503,17 @@ impl AssumeRoleWithSAMLRequest {
                 &MINIMUM_SESSION_TOKEN_SIZE_TYPE,
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [
+            Some(("RoleArn", self.role_arn.as_str())),
+            Some(("PrincipalArn", self.principal_arn.as_str())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 }
 
@@ -655,6 +674,14 @@ impl AssumeRoleWithWebIdentityRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [Some(("RoleArn", self.role_arn.as_str()))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// Contains the response to a successful AssumeRoleWithWebIdentity request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
@@ -779,6 +806,11 @@ impl AssumeRootRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `AssumeRootResponse` structure.
@@ -888,6 +920,11 @@ impl DecodeAuthorizationMessageRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// A document that contains additional information about the authorization status of a request from an encoded message that is returned in response to an Amazon Web Services request.
@@ -957,6 +994,11 @@ impl GetAccessKeyInfoRequest {
             },
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `GetAccessKeyInfoResponse` structure.
@@ -999,6 +1041,11 @@ impl GetCallerIdentityRequest {
     /// Decodes the members under `key` (`""` at the top level), reporting paths under `path`.
     pub fn decode_members(_d: &mut de::Decoder<'_>, _key: &str, _path: &str) -> Self {
         Self {}
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -1061,6 +1108,11 @@ impl GetDelegatedAccessTokenRequest {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -1163,6 +1215,11 @@ impl GetFederationTokenRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// Contains the response to a successful GetFederationToken request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
@@ -1259,6 +1316,11 @@ impl GetScopedCredentialsRequest {
                 &SCOPED_SESSION_DESCRIPTION_TYPE,
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -1361,6 +1423,11 @@ impl GetSessionTokenRequest {
                 &MINIMUM_SESSION_TOKEN_SIZE_TYPE,
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 
@@ -1467,6 +1534,11 @@ impl GetWebIdentityTokenRequest {
             ),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
 }
 
 /// The `GetWebIdentityTokenResponse` structure.
@@ -1551,6 +1623,14 @@ impl PolicyDescriptorType {
             arn: d.string(&de::join(key, "arn"), &de::join(path, "arn"), &ARN_TYPE),
         }
     }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [self.arn.as_deref().map(|v| ("arn", v))]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// Contains information about the provided context.
@@ -1589,6 +1669,14 @@ impl ProvidedContext {
                 &CONTEXT_ASSERTION_TYPE,
             ),
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        [self.provider_arn.as_deref().map(|v| ("ProviderArn", v))]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
@@ -1649,6 +1737,11 @@ impl Tag {
                 d.required(&p, v)
             },
         }
+    }
+
+    /// Its `arnType` members that were sent, as (member name, value).
+    pub fn arn_members(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 }
 

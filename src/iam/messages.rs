@@ -28,6 +28,13 @@ pub fn root_has_no_user() -> ApiError {
     errors::no_such_entity("The root user cannot be used for this operation; specify a UserName.")
 }
 
+/// An operation that defaults to the calling user was called by a role or federated session
+/// without a user name. AWS-recorded: LocalStack test_iam.py
+/// `test_get_user_without_username_as_role` (AWS-validated).
+pub fn user_name_required() -> ApiError {
+    ApiError::validation("Must specify userName when calling with non-User credentials")
+}
+
 /// EntityAlreadyExists for a named entity kind (`User`, `Group`, …).
 pub fn already_exists(kind: &str, name: &str) -> ApiError {
     errors::entity_already_exists(format!("{kind} with name {name} already exists."))

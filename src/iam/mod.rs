@@ -47,7 +47,8 @@ pub fn user_or_caller(ctx: &Ctx, c: &Connection, name: Option<&str>) -> ApiResul
         Some(n) => users::load(c, n),
         None => match ctx.principal.iam_user() {
             Some(u) => crate::store::users::by_id(c, &u.id)?.ok_or_else(|| messages::no_such_user(&u.name)),
-            None => Err(messages::root_has_no_user()),
+            None if ctx.principal.is_root() => Err(messages::root_has_no_user()),
+            None => Err(messages::user_name_required()),
         },
     }
 }

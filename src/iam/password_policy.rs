@@ -133,7 +133,7 @@ pub fn update_account_password_policy(ctx: &Ctx, input: UpdateAccountPasswordPol
 pub fn get_account_password_policy(ctx: &Ctx) -> ApiResult<GetAccountPasswordPolicyResponse> {
     ctx.app.store.read(|c| {
         ctx.authorize(c, "*")?;
-        let p = load(c)?.ok_or_else(no_policy)?;
+        let p = load(c)?.ok_or_else(|| no_policy(ctx.account()))?;
         Ok(GetAccountPasswordPolicyResponse {
             password_policy: PasswordPolicy {
                 minimum_password_length: Some(p.minimum_length),
@@ -151,8 +151,12 @@ pub fn get_account_password_policy(ctx: &Ctx) -> ApiResult<GetAccountPasswordPol
     })
 }
 
-fn no_policy() -> crate::error::ApiError {
-    errors::no_such_entity("The Password Policy with domain name ACCOUNT cannot be found.".to_string())
+/// AWS-recorded (elastic/cloudbeat#1751 and aws/aws-cli#7265 quote IAM): the "domain name" is
+/// the account id.
+fn no_policy(account: &str) -> crate::error::ApiError {
+    errors::no_such_entity(format!(
+        "The Password Policy with domain name {account} cannot be found."
+    ))
 }
 
 /// DeleteAccountPasswordPolicy.
@@ -160,7 +164,11 @@ pub fn delete_account_password_policy(ctx: &Ctx) -> ApiResult<()> {
     ctx.app.store.write(|tx| {
         ctx.authorize(tx, "*")?;
         if !login::delete_policy(tx)? {
-            return Err(no_policy());
+            // DeleteAccountPasswordPolicy words it differently; this text is moto's (not marked as
+            // checked against AWS there), so it is listed as unconfirmed in docs/aws-messages.md.
+            return Err(errors::no_such_entity(
+                "The account policy with name PasswordPolicy cannot be found.",
+            ));
         }
         Ok(())
     })

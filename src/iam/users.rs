@@ -81,6 +81,10 @@ pub fn get_user(ctx: &Ctx, input: GetUserRequest) -> ApiResult<GetUserResponse> 
         if input.user_name.is_none() && ctx.principal.is_root() {
             return Ok(GetUserResponse { user: root_user(ctx) });
         }
+        // Parameters are checked before authorization, as AWS does.
+        if input.user_name.is_none() && ctx.principal.iam_user().is_none() {
+            return Err(super::messages::user_name_required());
+        }
         let u = super::user_or_caller(ctx, c, input.user_name.as_deref());
         let arn = match (&u, &input.user_name) {
             (Ok(u), _) => ctx.iam_arn(&super::user_resource(u)),

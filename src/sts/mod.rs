@@ -4,6 +4,7 @@ pub mod assume_root;
 pub mod delegated_access;
 pub mod federation;
 pub mod saml;
+pub mod session_tags;
 pub mod sessions;
 pub mod web_identity_token;
 
@@ -137,13 +138,19 @@ pub fn assume_role(ctx: &Ctx, input: AssumeRoleRequest) -> ApiResult<AssumeRoleR
         if let Some(si) = &input.source_identity {
             extra.push(("sts:SourceIdentity".into(), vec![si.clone()]));
         }
-        let tags: Vec<(String, String)> = input
+        let requested: Vec<(String, String)> = input
             .tags
             .iter()
             .flatten()
             .map(|t| (t.key.clone(), t.value.clone()))
             .collect();
-        extra.extend(crate::iam::tags::request_keys(&tags));
+        let tag_session = !requested.is_empty();
+        extra.extend(crate::iam::tags::request_keys(&requested));
+        let tags = session_tags::resolve(
+            &ctx.principal,
+            requested,
+            input.transitive_tag_keys.clone().unwrap_or_default(),
+        )?;
         extra.push(("aws:MultiFactorAuthPresent".into(), vec![mfa.to_string()]));
         if ctx.app.config.enforce {
             let trust =
@@ -160,6 +167,27 @@ pub fn assume_role(ctx: &Ctx, input: AssumeRoleRequest) -> ApiResult<AssumeRoleR
             if outcome.decision != Decision::Allow {
                 return Err(denied());
             }
+            // Passing session tags also needs sts:TagSession, from the caller's policies and the
+            // trust policy alike (IAM User Guide, "Permissions required to add session tags").
+            if tag_session {
+                let outcome = crate::authz::evaluate(
+                    ctx,
+                    tx,
+                    "sts:TagSession",
+                    &input.role_arn,
+                    &extra,
+                    &[("trust-policy", &trust)],
+                    true,
+                )?;
+                if outcome.decision != Decision::Allow {
+                    return Err(crate::authz::access_denied(
+                        &ctx.caller_arn(),
+                        "sts:TagSession",
+                        &input.role_arn,
+                        "",
+                    ));
+                }
+            }
         }
         let chained =
             matches!(&ctx.principal, Principal::Session(s) if matches!(s.subject, SessionSubject::Role { .. }));
@@ -174,7 +202,8 @@ pub fn assume_role(ctx: &Ctx, input: AssumeRoleRequest) -> ApiResult<AssumeRoleR
             mfa,
             policy_documents: docs,
             policy_ids: ids,
-            tags,
+            tags: tags.tags,
+            transitive_tag_keys: tags.transitive,
             source_identity: input.source_identity.clone(),
             ..Session::new(subject, now, now + seconds)
         };

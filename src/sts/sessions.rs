@@ -30,6 +30,8 @@ pub struct Snapshot {
     policies: Vec<String>,
     policy_ids: Vec<String>,
     tags: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    transitive: Vec<String>,
     source_identity: Option<String>,
     #[serde(default)]
     scope: Vec<String>,
@@ -53,6 +55,7 @@ impl Snapshot {
             policies: session.policy_documents.clone(),
             policy_ids: session.policy_ids.clone(),
             tags: session.tags.clone(),
+            transitive: session.transitive_tag_keys.clone(),
             source_identity: session.source_identity.clone(),
             scope: session.scope_documents.clone(),
         }
@@ -95,6 +98,7 @@ impl Snapshot {
             policy_documents: self.policies.clone(),
             policy_ids: self.policy_ids.clone(),
             tags: self.tags.clone(),
+            transitive_tag_keys: self.transitive.clone(),
             source_identity: self.source_identity.clone(),
             scope_documents,
             ..Session::new(subject, issued, expires)

@@ -203,11 +203,21 @@ pub fn validation_message(violations: &[String]) -> String {
     format!("{n} validation error{s} detected: {}", violations.join("; "))
 }
 
+/// IAM's own sentence for a malformed path: AWS-recorded (aws-cloudformation/cfn-lint#722 quoting
+/// IAM for `Path: "test/"`; moto's test of `/test//test/`, an empty segment the model's pattern allows).
+const PATH_SENTENCE: &str = "The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.";
+/// IAM's own sentence for a malformed path prefix: AWS-recorded (aws/aws-cli#5860, ListPolicies
+/// `--path-prefix /foo`; ansible-collections/amazon.aws#2065, ListRoles `example_path`).
+const PATH_PREFIX_SENTENCE: &str = "The specified value for pathPrefix is invalid. It must begin with the / character and contain only alphanumeric characters and/or / characters.";
+
 /// Walks a [`Form`] and collects violations for the generated decoders.
 #[derive(Debug)]
 pub struct Decoder<'a> {
     form: &'a Form,
     violations: Vec<String>,
+    /// IAM checks a path's shape itself, after the model's other constraints: its sentence is
+    /// reported only when nothing else was violated.
+    path_sentence: Option<&'static str>,
 }
 
 impl<'a> Decoder<'a> {
@@ -216,6 +226,7 @@ impl<'a> Decoder<'a> {
         Decoder {
             form,
             violations: Vec::new(),
+            path_sentence: None,
         }
     }
 
@@ -243,10 +254,10 @@ impl<'a> Decoder<'a> {
 
     /// `Ok(value)` when nothing was violated, else AWS's `ValidationError`.
     pub fn finish<T>(self, value: T) -> Result<T, ApiError> {
-        if self.violations.is_empty() {
-            Ok(value)
-        } else {
-            Err(ApiError::validation(validation_message(&self.violations)))
+        match (self.violations.is_empty(), self.path_sentence) {
+            (true, None) => Ok(value),
+            (true, Some(sentence)) => Err(ApiError::validation(sentence)),
+            (false, _) => Err(ApiError::validation(validation_message(&self.violations))),
         }
     }
 
@@ -269,8 +280,18 @@ impl<'a> Decoder<'a> {
     /// A string member, checked in order: length, pattern, enum. Only the first failure is recorded.
     pub fn string(&mut self, key: &str, path: &str, rules: &StrRules) -> Option<String> {
         let value = self.form.get(key)?;
-        if let Some(c) = string_violation(value, rules) {
-            self.violation(path, Some(value), &c);
+        let sentence = match path {
+            "path" | "newPath" => Some(PATH_SENTENCE),
+            "pathPrefix" => Some(PATH_PREFIX_SENTENCE),
+            _ => None,
+        };
+        match (string_violation(value, rules), sentence) {
+            (Some(c), Some(s)) if c.starts_with("Member must satisfy regular expression pattern") => {
+                self.path_sentence = Some(s);
+            }
+            (Some(c), _) => self.violation(path, Some(value), &c),
+            (None, Some(PATH_SENTENCE)) if value.contains("//") => self.path_sentence = Some(PATH_SENTENCE),
+            (None, _) => {}
         }
         Some(value.to_owned())
     }

@@ -26,6 +26,8 @@ mod sigv4;
 mod simulate;
 mod smoke;
 mod sts;
+mod sts_tags_fidelity;
 mod users;
+mod validation_order;
 mod web_identity_token;
 mod wire;

@@ -284,6 +284,7 @@ impl<'a> Gen<'a> {
                 }
                 s.push_str("        }\n    }\n");
             }
+            s.push_str(&arn_members(members, &required));
         }
         if is_output {
             if is_input {
@@ -312,6 +313,37 @@ impl<'a> Gen<'a> {
         self.out.push_str(&s);
         Ok(())
     }
+}
+
+/// `arn_members()` for an input structure: its `arnType` members that were sent, which IAM
+/// and STS parse (and refuse as `ValidationError`) before authorizing the call.
+fn arn_members(members: &[crate::model::Member], required: &[String]) -> String {
+    let arns: Vec<&crate::model::Member> = members.iter().filter(|m| m.shape == "arnType").collect();
+    let mut s = String::from(
+        "\n    /// Its `arnType` members that were sent, as (member name, value).\n\
+         \x20   pub fn arn_members(&self) -> Vec<(&'static str, &str)> {\n",
+    );
+    if arns.is_empty() {
+        s.push_str("        Vec::new()\n    }\n");
+        return s;
+    }
+    let items: Vec<String> = arns
+        .iter()
+        .map(|m| {
+            let field = field_ident(&m.name);
+            if required.contains(&m.name) {
+                format!("Some(({}, self.{field}.as_str()))", lit(&m.name))
+            } else {
+                format!("self.{field}.as_deref().map(|v| ({}, v))", lit(&m.name))
+            }
+        })
+        .collect();
+    let _ = writeln!(
+        s,
+        "        [{}].into_iter().flatten().collect()\n    }}",
+        items.join(", ")
+    );
+    s
 }
 
 /// The text of `src/api/{module}.rs`.

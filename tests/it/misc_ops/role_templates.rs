@@ -63,7 +63,8 @@ async fn get_role_template_version() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(code(&err), "InvalidInput");
+    // ARN parameters are parsed before anything else, with IAM's "Could not be parsed" text.
+    assert_eq!(code(&err), "ValidationError");
 
     let (key, secret) = s.user_with_policy("nobody", None).await;
     let err = s
