@@ -14747,9 +14747,9 @@ impl UploadSigningCertificateResponse {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct User {
     /// The path to the user.
-    pub path: String,
+    pub path: Option<String>,
     /// The friendly name identifying the user.
-    pub user_name: String,
+    pub user_name: Option<String>,
     /// The stable and unique string identifying the user.
     pub user_id: String,
     /// The Amazon Resource Name (ARN) that identifies the user.
@@ -14767,8 +14767,12 @@ pub struct User {
 impl User {
     /// Writes the members as child elements, in model order; absent members are omitted.
     pub fn encode_xml(&self, w: &mut XmlWriter) {
-        w.text_element("Path", &self.path);
-        w.text_element("UserName", &self.user_name);
+        if let Some(v) = &self.path {
+            w.text_element("Path", v);
+        }
+        if let Some(v) = &self.user_name {
+            w.text_element("UserName", v);
+        }
         w.text_element("UserId", &self.user_id);
         w.text_element("Arn", &self.arn);
         w.text_element("CreateDate", &self.create_date);

@@ -83,7 +83,7 @@ fn role_details(ctx: &Ctx, c: &Connection, out: &mut Vec<Detail>) -> ApiResult<(
             .iter()
             .map(|p| super::instance_profiles::to_api(ctx, c, p, false))
             .collect::<ApiResult<Vec<_>>>()?;
-        let full = roles::to_api(ctx, c, &r, true)?;
+        let full = roles::to_api(ctx, c, &r, roles::RoleView::Full)?;
         out.push(Detail::Role(Box::new(RoleDetail {
             path: Some(full.path),
             role_name: Some(full.role_name),
@@ -103,7 +103,7 @@ fn role_details(ctx: &Ctx, c: &Connection, out: &mut Vec<Detail>) -> ApiResult<(
 }
 
 fn policy_detail(ctx: &Ctx, c: &Connection, p: &PolicyRef, usage: &Usage) -> ApiResult<ManagedPolicyDetail> {
-    let shape = policies::to_api(ctx, p, usage, None);
+    let shape = policies::to_api(ctx, p, usage, policies::PolicyView::Full, Vec::new());
     let versions = match p {
         PolicyRef::Customer(row) => policy_store::versions(c, &row.id)?
             .into_iter()

@@ -264,15 +264,18 @@ pub fn upload_signing_certificate(
         ctx.authorize(tx, &super::ssh_keys::user_arn(ctx, tx, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, tx, input.user_name.as_deref())?;
         pem::pem_cert_not_after(&input.certificate_body).ok_or_else(malformed)?;
-        let body = input.certificate_body.trim().to_string();
+        // The body comes back exactly as uploaded (AWS-recorded: moto's aws_verified
+        // test_signing_certs compares it with the PEM sent, trailing newline included).
+        let body = input.certificate_body.clone();
         if creds::body_exists(tx, CredKind::Signing, None, &body)? {
             return Err(errors::duplicate_certificate(
                 "The same certificate is already associated with an IAM user in the account.",
             ));
         }
+        // AWS-recorded quota name: moto's aws_verified test_create_too_many_certificates.
         if creds::count_for_user(tx, CredKind::Signing, &u.id, None)? >= quotas::SIGNING_CERTIFICATES_PER_USER {
             return Err(messages::quota_exceeded(
-                "SigningCertificatesPerUser",
+                "CertificatesPerUser",
                 quotas::SIGNING_CERTIFICATES_PER_USER,
             ));
         }

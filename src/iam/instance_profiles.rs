@@ -37,7 +37,7 @@ pub fn resource_arn(ctx: &Ctx, c: &Connection, name: &str) -> ApiResult<String> 
 pub fn to_api(ctx: &Ctx, c: &Connection, p: &ProfileRow, with_tags: bool) -> ApiResult<InstanceProfile> {
     let roles = store::roles(c, &p.id)?
         .iter()
-        .map(|r| roles::to_api(ctx, c, r, false))
+        .map(|r| roles::to_api(ctx, c, r, roles::RoleView::Listed))
         .collect::<ApiResult<Vec<_>>>()?;
     let tags = if with_tags {
         tag_store::list(c, Kind::InstanceProfile, &p.id)?

@@ -178,8 +178,21 @@ fn count(n: i64) -> Option<i32> {
     Some(i32::try_from(n).unwrap_or(i32::MAX))
 }
 
-/// The Policy shape.
-pub fn to_api(ctx: &Ctx, p: &PolicyRef, usage: &Usage, tags: Option<Vec<(String, String)>>) -> Policy {
+/// Which answer a Policy shape is part of: IAM returns different subsets of the same shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyView {
+    /// CreatePolicy: no Description echoed (AWS-recorded: LocalStack test_iam.snapshot.json
+    /// `create_policy_response`); Tags only when some were given.
+    Created,
+    /// GetPolicy: Description, and Tags always, empty when there are none.
+    Full,
+    /// ListPolicies: neither Description nor Tags (the Policy shape's documentation: Description
+    /// "is not included in the response to the ListPolicies operation").
+    Listed,
+}
+
+/// The Policy shape as IAM returns it in `view`.
+pub fn to_api(ctx: &Ctx, p: &PolicyRef, usage: &Usage, view: PolicyView, tags: Vec<(String, String)>) -> Policy {
     let (description, default_version, created, updated) = match p {
         PolicyRef::Customer(r) => (
             r.description.clone(),
@@ -203,12 +216,15 @@ pub fn to_api(ctx: &Ctx, p: &PolicyRef, usage: &Usage, tags: Option<Vec<(String,
         attachment_count: count(usage.attachments(p.id())),
         permissions_boundary_usage_count: count(usage.boundaries(p.id())),
         is_attachable: Some(true),
-        description,
+        description: description.filter(|_| view == PolicyView::Full),
         create_date: Some(created),
         update_date: Some(updated),
-        tags: tags
-            .filter(|t| !t.is_empty())
-            .map(|t| t.into_iter().map(|(key, value)| Tag { key, value }).collect()),
+        tags: match view {
+            PolicyView::Full => Some(tags),
+            PolicyView::Created => Some(tags).filter(|t| !t.is_empty()),
+            PolicyView::Listed => None,
+        }
+        .map(|t| t.into_iter().map(|(key, value)| Tag { key, value }).collect()),
     }
 }
 
@@ -244,7 +260,13 @@ pub fn create_policy(ctx: &Ctx, input: CreatePolicyRequest) -> ApiResult<CreateP
         tag_store::put(tx, Kind::Policy, &row.id, &new_tags)?;
         let usage = Usage::load(tx)?;
         Ok(CreatePolicyResponse {
-            policy: Some(to_api(ctx, &PolicyRef::Customer(row), &usage, Some(new_tags.clone()))),
+            policy: Some(to_api(
+                ctx,
+                &PolicyRef::Customer(row),
+                &usage,
+                PolicyView::Created,
+                new_tags.clone(),
+            )),
         })
     })
 }
@@ -255,11 +277,11 @@ pub fn get_policy(ctx: &Ctx, input: GetPolicyRequest) -> ApiResult<GetPolicyResp
         ctx.authorize(c, &input.policy_arn)?;
         let p = load(ctx, c, &input.policy_arn)?;
         let tags = match &p {
-            PolicyRef::Customer(r) => Some(tag_store::list(c, Kind::Policy, &r.id)?),
-            PolicyRef::Aws(_) => None,
+            PolicyRef::Customer(r) => tag_store::list(c, Kind::Policy, &r.id)?,
+            PolicyRef::Aws(_) => Vec::new(),
         };
         Ok(GetPolicyResponse {
-            policy: Some(to_api(ctx, &p, &Usage::load(c)?, tags)),
+            policy: Some(to_api(ctx, &p, &Usage::load(c)?, PolicyView::Full, tags)),
         })
     })
 }
@@ -292,7 +314,12 @@ pub fn list_policies(ctx: &Ctx, input: ListPoliciesRequest) -> ApiResult<ListPol
             .collect();
         let (items, marker) = offset_page(selected, input.marker.as_deref(), input.max_items)?;
         Ok(ListPoliciesResponse {
-            policies: Some(items.iter().map(|p| to_api(ctx, p, &usage, None)).collect()),
+            policies: Some(
+                items
+                    .iter()
+                    .map(|p| to_api(ctx, p, &usage, PolicyView::Listed, Vec::new()))
+                    .collect(),
+            ),
             is_truncated: Some(marker.is_some()),
             marker,
         })

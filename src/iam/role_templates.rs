@@ -550,7 +550,7 @@ fn current_state(c: &Connection, role: &RoleRow) -> ApiResult<Managed> {
 
 /// The Role shape AcquireRole answers with: identity, date and trust policy only.
 fn acquired(ctx: &Ctx, c: &Connection, role: &RoleRow) -> ApiResult<AcquireRoleResponse> {
-    let mut r = roles::to_api(ctx, c, role, false)?;
+    let mut r = roles::to_api(ctx, c, role, roles::RoleView::Listed)?;
     r.description = None;
     r.max_session_duration = None;
     Ok(AcquireRoleResponse { role: r })

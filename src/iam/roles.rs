@@ -76,22 +76,38 @@ fn api_tags(tags: Vec<(String, String)>) -> Option<Vec<Tag>> {
     (!tags.is_empty()).then(|| tags.into_iter().map(|(key, value)| Tag { key, value }).collect())
 }
 
-/// The Role shape. `full` adds what only GetRole-like answers carry (tags, last use, boundary,
-/// source template); ListRoles and embedded roles omit them, as IAM does.
-pub fn to_api(ctx: &Ctx, c: &Connection, r: &RoleRow, full: bool) -> ApiResult<Role> {
-    let (tags, boundary, last_used, source) = if full {
+/// Which answer a Role shape is part of: IAM returns different subsets of the same shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleView {
+    /// CreateRole and CreateServiceLinkedRole: no MaxSessionDuration and no RoleLastUsed
+    /// (AWS-recorded: LocalStack test_iam.snapshot.json `test_create_describe_role`).
+    Created,
+    /// GetRole and other whole-role answers: everything, with an empty `<RoleLastUsed/>` for a
+    /// role never used (AWS-recorded: same snapshot, `get_role_result`).
+    Full,
+    /// ListRoles and roles embedded in instance profiles: no PermissionsBoundary, RoleLastUsed or
+    /// Tags (botocore's ListRoles documentation; AWS-recorded `list_roles_result`).
+    Listed,
+}
+
+/// The Role shape as IAM returns it in `view`.
+pub fn to_api(ctx: &Ctx, c: &Connection, r: &RoleRow, view: RoleView) -> ApiResult<Role> {
+    let (tags, boundary, source) = if view == RoleView::Listed {
+        (None, None, None)
+    } else {
         (
             api_tags(tag_store::list(c, Kind::Role, &r.id)?),
             super::boundary_to_api(ctx, c, r.boundary.as_deref())?,
-            r.last_used.as_ref().map(|(when, region)| RoleLastUsed {
-                last_used_date: Some(when.clone()),
-                region: Some(region.clone()),
-            }),
             super::role_templates::source(c, &r.id)?,
         )
-    } else {
-        (None, None, None, None)
     };
+    let last_used = (view == RoleView::Full).then(|| match &r.last_used {
+        Some((when, region)) => RoleLastUsed {
+            last_used_date: Some(when.clone()),
+            region: Some(region.clone()),
+        },
+        None => RoleLastUsed::default(),
+    });
     Ok(Role {
         path: r.path.clone(),
         role_name: r.name.clone(),
@@ -100,7 +116,7 @@ pub fn to_api(ctx: &Ctx, c: &Connection, r: &RoleRow, full: bool) -> ApiResult<R
         create_date: r.created.clone(),
         assume_role_policy_document: Some(policies::encode_document(&r.trust_policy)),
         description: r.description.clone(),
-        max_session_duration: Some(i32::try_from(r.max_session).unwrap_or(i32::MAX)),
+        max_session_duration: (view != RoleView::Created).then(|| i32::try_from(r.max_session).unwrap_or(i32::MAX)),
         permissions_boundary: boundary,
         tags,
         role_last_used: last_used,
@@ -158,9 +174,10 @@ pub fn create_role(ctx: &Ctx, input: CreateRoleRequest) -> ApiResult<CreateRoleR
         insert_checked(tx, &row, &new_tags, || {
             messages::already_exists("Role", &input.role_name)
         })?;
-        Ok(CreateRoleResponse {
-            role: to_api(ctx, tx, &row, true)?,
-        })
+        let mut role = to_api(ctx, tx, &row, RoleView::Created)?;
+        // Echoed only when asked for (guess: AWS's recorded answer is for the default).
+        role.max_session_duration = input.max_session_duration;
+        Ok(CreateRoleResponse { role })
     })
 }
 
@@ -170,7 +187,7 @@ pub fn get_role(ctx: &Ctx, input: GetRoleRequest) -> ApiResult<GetRoleResponse> 
         ctx.authorize(c, &resource_arn(ctx, c, &input.role_name)?)?;
         let r = load(c, &input.role_name)?;
         Ok(GetRoleResponse {
-            role: to_api(ctx, c, &r, true)?,
+            role: to_api(ctx, c, &r, RoleView::Full)?,
         })
     })
 }
@@ -187,7 +204,7 @@ pub fn list_roles(ctx: &Ctx, input: ListRolesRequest) -> ApiResult<ListRolesResp
         let roles = p
             .items
             .iter()
-            .map(|r| to_api(ctx, c, r, false))
+            .map(|r| to_api(ctx, c, r, RoleView::Listed))
             .collect::<ApiResult<Vec<_>>>()?;
         Ok(ListRolesResponse {
             roles,
@@ -223,7 +240,7 @@ pub fn update_role_description(
         store::set_description(tx, &r.id, Some(&input.description))?;
         let r = load(tx, &input.role_name)?;
         Ok(UpdateRoleDescriptionResponse {
-            role: Some(to_api(ctx, tx, &r, true)?),
+            role: Some(to_api(ctx, tx, &r, RoleView::Full)?),
         })
     })
 }

@@ -243,7 +243,7 @@ pub fn create_service_linked_role(
             policy_store::attach(tx, Entity::Role, &row.id, &p.id)?;
         }
         Ok(CreateServiceLinkedRoleResponse {
-            role: Some(roles::to_api(ctx, tx, &row, true)?),
+            role: Some(roles::to_api(ctx, tx, &row, roles::RoleView::Created)?),
         })
     })
 }

@@ -21,21 +21,26 @@ pub fn resource_arn(ctx: &Ctx, c: &Connection, name: &str) -> ApiResult<String> 
     super::entities::arn(ctx, c, crate::store::policies::Entity::User, name)
 }
 
-/// The API shape of a user; tags only where IAM returns them (GetUser).
-pub fn to_api(ctx: &Ctx, c: &Connection, u: &UserRow, with_tags: bool) -> ApiResult<User> {
-    let tags = if with_tags {
-        tags::list(c, Kind::User, &u.id)?
+/// The API shape of a user. `whole` (GetUser, CreateUser) adds the tags and permissions
+/// boundary, which list answers leave out (botocore's ListUsers documentation: "does not return
+/// PermissionsBoundary, Tags").
+pub fn to_api(ctx: &Ctx, c: &Connection, u: &UserRow, whole: bool) -> ApiResult<User> {
+    let (tags, boundary) = if whole {
+        (
+            tags::list(c, Kind::User, &u.id)?,
+            super::boundary_to_api(ctx, c, u.boundary.as_deref())?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), None)
     };
     Ok(User {
-        path: u.path.clone(),
-        user_name: u.name.clone(),
+        path: Some(u.path.clone()),
+        user_name: Some(u.name.clone()),
         user_id: u.id.clone(),
         arn: ctx.iam_arn(&super::user_resource(u)),
         create_date: u.created.clone(),
         password_last_used: u.password_last_used.clone(),
-        permissions_boundary: super::boundary_to_api(ctx, c, u.boundary.as_deref())?,
+        permissions_boundary: boundary,
         tags: (!tags.is_empty()).then(|| tags.into_iter().map(|(key, value)| Tag { key, value }).collect()),
     })
 }
@@ -98,10 +103,9 @@ pub fn get_user(ctx: &Ctx, input: GetUserRequest) -> ApiResult<GetUserResponse> 
     })
 }
 
+/// GetUser for the root user: no UserName and no Path, as AWS answers.
 fn root_user(ctx: &Ctx) -> User {
     User {
-        path: "/".to_string(),
-        user_name: String::new(),
         user_id: ctx.account().to_string(),
         arn: ctx.caller_arn(),
         create_date: "2026-01-01T00:00:00Z".to_string(),

@@ -329,7 +329,9 @@ pub fn get_federation_token(ctx: &Ctx, input: GetFederationTokenRequest) -> ApiR
                 federated_user_id: principal.user_id(ctx.account()),
                 arn: principal.arn(ctx.partition, ctx.account()),
             }),
-            packed_policy_size: packed,
+            // Always present, 0 without session policies (AWS-recorded: LocalStack
+            // test_sts.snapshot.json `test_get_federation_token`).
+            packed_policy_size: packed.or(Some(0)),
             ..GetFederationTokenResponse::default()
         })
     })

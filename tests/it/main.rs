@@ -22,6 +22,7 @@ mod providers;
 mod roles;
 mod saml;
 mod sessions;
+mod shapes_fidelity;
 mod sigv4;
 mod simulate;
 mod smoke;

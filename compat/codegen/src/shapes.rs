@@ -223,6 +223,11 @@ impl<'a> Gen<'a> {
         let Kind::Structure { members, required, .. } = &shape.kind else {
             return Ok(());
         };
+        let required: Vec<String> = required
+            .iter()
+            .filter(|m| !OMITTED_BY_AWS.contains(&(name, m.as_str())))
+            .cloned()
+            .collect();
         let ty = uc_first(name);
         let mut s = String::new();
         s.push_str(&doc_comment("", &shape.doc, &format!("The `{name}` structure.")));
@@ -314,6 +319,11 @@ impl<'a> Gen<'a> {
         Ok(())
     }
 }
+
+/// Members the model marks required that AWS leaves out of some answers, so they are generated
+/// as optional: GetUser for the root user has no `UserName` and no `Path` (the issue's
+/// AWS-recorded GetUser answer for root credentials).
+const OMITTED_BY_AWS: &[(&str, &str)] = &[("User", "UserName"), ("User", "Path")];
 
 /// `arn_members()` for an input structure: its `arnType` members that were sent, which IAM
 /// and STS parse (and refuse as `ValidationError`) before authorizing the call.
