@@ -5,7 +5,7 @@ use crate::api::errors;
 use crate::api::iam::*;
 use crate::catalog::managed::catalog;
 use crate::context::Ctx;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::store::policies::{self as policy_store, Entity};
 use crate::store::roles::{self as store, RoleRow};
 use crate::store::tags::{self as tag_store, Kind};
@@ -13,169 +13,39 @@ use crate::store::{ids, instance_profiles};
 
 use super::roles::{self, SERVICE_ROLE_PATH};
 
-/// Known services: (service principal, name after `AWSServiceRoleFor`, managed policy under
-/// `/aws-service-role/`, whether a custom suffix is accepted).
-const SERVICES: &[(&str, &str, &str, bool)] = &[
-    (
-        "access-analyzer.amazonaws.com",
-        "AccessAnalyzer",
-        "AccessAnalyzerServiceRolePolicy",
-        true,
-    ),
-    (
-        "autoscaling.amazonaws.com",
-        "AutoScaling",
-        "AutoScalingServiceRolePolicy",
-        true,
-    ),
-    ("batch.amazonaws.com", "Batch", "BatchServiceRolePolicy", true),
-    (
-        "cloudtrail.amazonaws.com",
-        "CloudTrail",
-        "CloudTrailServiceRolePolicy",
-        true,
-    ),
-    (
-        "compute-optimizer.amazonaws.com",
-        "ComputeOptimizer",
-        "ComputeOptimizerServiceRolePolicy",
-        true,
-    ),
-    ("config.amazonaws.com", "Config", "AWSConfigServiceRolePolicy", true),
-    (
-        "dynamodb.application-autoscaling.amazonaws.com",
-        "ApplicationAutoScaling_DynamoDBTable",
-        "AWSApplicationAutoscalingDynamoDBTablePolicy",
-        false,
-    ),
-    ("ecs.amazonaws.com", "ECS", "AmazonECSServiceRolePolicy", false),
-    (
-        "ecs.application-autoscaling.amazonaws.com",
-        "ApplicationAutoScaling_ECSService",
-        "AWSApplicationAutoscalingECSServicePolicy",
-        false,
-    ),
-    ("eks.amazonaws.com", "AmazonEKS", "AmazonEKSServiceRolePolicy", false),
-    (
-        "eks-nodegroup.amazonaws.com",
-        "AmazonEKSNodegroup",
-        "AWSServiceRoleForAmazonEKSNodegroup",
-        false,
-    ),
-    (
-        "elasticache.amazonaws.com",
-        "ElastiCache",
-        "ElastiCacheServiceRolePolicy",
-        true,
-    ),
-    (
-        "elasticbeanstalk.amazonaws.com",
-        "ElasticBeanstalk",
-        "AWSElasticBeanstalkServiceRolePolicy",
-        true,
-    ),
-    (
-        "elasticloadbalancing.amazonaws.com",
-        "ElasticLoadBalancing",
-        "AWSElasticLoadBalancingServiceRolePolicy",
-        false,
-    ),
-    (
-        "elasticmapreduce.amazonaws.com",
-        "EMRCleanup",
-        "AmazonEMRCleanupPolicy",
-        false,
-    ),
-    (
-        "es.amazonaws.com",
-        "AmazonElasticsearchService",
-        "AmazonElasticsearchServiceRolePolicy",
-        false,
-    ),
-    (
-        "guardduty.amazonaws.com",
-        "AmazonGuardDuty",
-        "AmazonGuardDutyServiceRolePolicy",
-        false,
-    ),
-    (
-        "inspector2.amazonaws.com",
-        "AmazonInspector2",
-        "AmazonInspector2ServiceRolePolicy",
-        false,
-    ),
-    (
-        "macie.amazonaws.com",
-        "AmazonMacie",
-        "AmazonMacieServiceRolePolicy",
-        false,
-    ),
-    (
-        "opensearchservice.amazonaws.com",
-        "AmazonOpenSearchService",
-        "AmazonOpenSearchServiceRolePolicy",
-        false,
-    ),
-    (
-        "organizations.amazonaws.com",
-        "Organizations",
-        "AWSOrganizationsServiceTrustPolicy",
-        false,
-    ),
-    ("rds.amazonaws.com", "RDS", "AmazonRDSServiceRolePolicy", false),
-    (
-        "redshift.amazonaws.com",
-        "Redshift",
-        "AmazonRedshiftServiceLinkedRolePolicy",
-        false,
-    ),
-    (
-        "replicator.lambda.amazonaws.com",
-        "LambdaReplicator",
-        "AWSLambdaReplicator",
-        false,
-    ),
-    (
-        "securityhub.amazonaws.com",
-        "SecurityHub",
-        "AWSSecurityHubServiceRolePolicy",
-        false,
-    ),
-    ("spot.amazonaws.com", "EC2Spot", "AWSEC2SpotServiceRolePolicy", false),
-    (
-        "spotfleet.amazonaws.com",
-        "EC2SpotFleet",
-        "AWSEC2SpotFleetServiceRolePolicy",
-        false,
-    ),
-    ("sso.amazonaws.com", "SSO", "AWSSSOServiceRolePolicy", false),
-    ("support.amazonaws.com", "Support", "AWSSupportServiceRolePolicy", false),
-    (
-        "trustedadvisor.amazonaws.com",
-        "TrustedAdvisor",
-        "AWSTrustedAdvisorServiceRolePolicy",
-        false,
-    ),
-];
+/// One service that supports service-linked roles, from `compat/data/service-linked-roles.json`
+/// (sources per entry there and in compat/data/SOURCES.md).
+#[derive(Debug, serde::Deserialize)]
+struct LinkedService {
+    service: String,
+    role_name: String,
+    policy: Option<String>,
+    custom_suffix: bool,
+}
 
-/// The role name stem for a service: from the table, else its first label in CamelCase
-/// (`foo-bar.amazonaws.com` → `FooBar`).
-fn stem(service: &str) -> (String, Option<&'static str>, bool) {
-    if let Some((_, name, policy, suffix_ok)) = SERVICES.iter().find(|s| s.0 == service) {
-        return (name.to_string(), Some(*policy), *suffix_ok);
-    }
-    let label = service.split('.').next().unwrap_or(service);
-    let camel: String = label
-        .split(['-', '_'])
-        .map(|part| {
-            let mut chars = part.chars();
-            match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars).collect::<String>(),
-                None => String::new(),
-            }
-        })
-        .collect();
-    (camel, None, true)
+fn known_services() -> &'static [LinkedService] {
+    static SERVICES: std::sync::OnceLock<Vec<LinkedService>> = std::sync::OnceLock::new();
+    SERVICES.get_or_init(|| {
+        serde_json::from_str(include_str!("../../compat/data/service-linked-roles.json")).unwrap_or_default()
+    })
+}
+
+/// The role name, managed policy and custom-suffix rule for a service the data file knows.
+fn naming(service: &str) -> Option<&'static LinkedService> {
+    known_services().iter().find(|s| s.service == service)
+}
+
+/// AWS refuses a service it has no service-linked role for with AccessDenied and this sentence
+/// (quoted from AWS in two public projects: `bedrock-agentcore.amazonaws.com` in a runtime
+/// troubleshooting note, `account.amazonaws.com` in a Terraform comment). The 403 status is
+/// IAM's usual one for AccessDenied, not recorded.
+fn no_template(service: &str) -> ApiError {
+    ApiError::new(
+        "AccessDenied",
+        403,
+        true,
+        format!("Cannot find Service Linked Role template for {service}"),
+    )
 }
 
 fn trust_policy(service: &str) -> String {
@@ -198,10 +68,11 @@ pub fn create_service_linked_role(
     input: CreateServiceLinkedRoleRequest,
 ) -> ApiResult<CreateServiceLinkedRoleResponse> {
     let service = input.aws_service_name.clone();
-    let (stem, policy, suffix_ok) = stem(&service);
-    let mut name = format!("AWSServiceRoleFor{stem}");
+    let known = naming(&service);
+    let mut name = known.map(|s| s.role_name.clone()).unwrap_or_default();
+    let policy = known.and_then(|s| s.policy.as_deref());
     if let Some(suffix) = &input.custom_suffix {
-        if !suffix_ok {
+        if known.is_some_and(|s| !s.custom_suffix) {
             return Err(errors::invalid_input(format!(
                 "Custom suffix is not allowed for {service}"
             )));
@@ -215,8 +86,8 @@ pub fn create_service_linked_role(
             &ctx.iam_arn(&format!("role{path}{name}")),
             &[("iam:AWSServiceName".to_string(), vec![service.clone()])],
         )?;
-        if !service.ends_with(".amazonaws.com") || stem.is_empty() {
-            return Err(errors::invalid_input(format!("Invalid service principal: {service}")));
+        if known.is_none() {
+            return Err(no_template(&service));
         }
         if name.len() > 64 {
             return Err(errors::invalid_input(format!(
@@ -320,22 +191,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_known_and_unknown_services() {
-        assert_eq!(stem("elasticbeanstalk.amazonaws.com").0, "ElasticBeanstalk");
-        assert_eq!(stem("spot.amazonaws.com").0, "EC2Spot");
-        assert_eq!(stem("my-new-thing.amazonaws.com").0, "MyNewThing");
-        assert_eq!(stem("lex.amazonaws.com").0, "Lex");
+    fn names_recorded_and_unknown_services() {
+        // AWS-recorded names (LocalStack test_iam.snapshot.json).
+        let name = |s: &str| naming(s).map(|s| s.role_name.as_str());
+        let suffix = |s: &str| naming(s).is_some_and(|s| s.custom_suffix);
+        assert_eq!(name("acm.amazonaws.com"), Some("AWSServiceRoleForCertificateManager"));
+        assert_eq!(
+            name("cks.kms.amazonaws.com"),
+            Some("AWSServiceRoleForKeyManagementServiceCustomKeyStores")
+        );
+        assert_eq!(name("appmesh.amazonaws.com"), Some("AWSServiceRoleForAppMesh"));
+        assert_eq!(
+            name("ecs.application-autoscaling.amazonaws.com"),
+            Some("AWSServiceRoleForApplicationAutoScaling_ECSService")
+        );
+        assert!(suffix("autoscaling.amazonaws.com"), "autoscaling takes a custom suffix");
+        assert!(!suffix("elasticbeanstalk.amazonaws.com"), "recorded: it does not");
+        assert_eq!(name("my-new-thing.amazonaws.com"), None);
     }
 
     #[test]
-    fn table_policies_are_in_the_catalog() {
-        for (service, _, policy, _) in SERVICES {
-            assert!(
-                catalog()
-                    .by_resource(&format!("policy/aws-service-role/{policy}"))
-                    .is_some(),
-                "{service}: {policy}"
-            );
+    fn data_file_is_consistent() {
+        let all = known_services();
+        assert!(all.len() >= 170, "{}", all.len());
+        let mut services = std::collections::HashSet::new();
+        let mut names = std::collections::HashSet::new();
+        for s in all {
+            assert!(services.insert(&s.service), "duplicate {}", s.service);
+            assert!(names.insert(&s.role_name), "duplicate {}", s.role_name);
+            assert!(s.role_name.starts_with("AWSServiceRoleFor"), "{}", s.role_name);
+            assert!(s.service.ends_with(".amazonaws.com"), "{}", s.service);
+            if let Some(p) = &s.policy {
+                // Every policy but Lex V1's (absent from the managed-policy snapshot) is in the catalog.
+                assert!(
+                    catalog().by_resource(&format!("policy/aws-service-role/{p}")).is_some()
+                        || p == "AmazonLexBotPolicy",
+                    "{}: {p}",
+                    s.service
+                );
+            }
         }
     }
 }

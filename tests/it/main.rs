@@ -21,6 +21,7 @@ mod policies;
 mod providers;
 mod roles;
 mod saml;
+mod service_linked_roles_fidelity;
 mod sessions;
 mod shapes_fidelity;
 mod sigv4;
