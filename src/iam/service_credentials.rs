@@ -21,12 +21,14 @@ const PASSWORD_SERVICES: &[&str] = &["codecommit.amazonaws.com", "cassandra.amaz
 /// Services that issue a long-term API key (alias and secret).
 const API_KEY_SERVICES: &[&str] = &["bedrock.amazonaws.com", "logs.amazonaws.com"];
 
+/// AWS answers NoSuchEntity (not the model's ServiceNotSupported) for any other service name,
+/// recorded in LocalStack's AWS-validated snapshot `test_create_service_specific_credential_invalid_service`.
 fn check_service(name: &str) -> ApiResult<()> {
     if PASSWORD_SERVICES.contains(&name) || API_KEY_SERVICES.contains(&name) {
         Ok(())
     } else {
-        Err(errors::service_not_supported(format!(
-            "The specified service {name} does not support service-specific credentials."
+        Err(errors::no_such_entity(format!(
+            "No such service {name} is supported for Service Specific Credentials"
         )))
     }
 }
@@ -35,8 +37,9 @@ fn is_api_key(service: &str) -> bool {
     API_KEY_SERVICES.contains(&service)
 }
 
+/// Recorded in LocalStack's AWS-validated snapshot `test_user_match_id_mismatch`.
 fn no_such_credential(id: &str) -> ApiError {
-    errors::no_such_entity(format!("The Service Specific Credential with id {id} cannot be found."))
+    errors::no_such_entity(format!("No such credential {id} exists"))
 }
 
 /// A random secret: 32 bytes, base64 (44 characters).

@@ -218,7 +218,18 @@ pub struct Decoder<'a> {
     /// IAM checks a path's shape itself, after the model's other constraints: its sentence is
     /// reported only when nothing else was violated.
     path_sentence: Option<&'static str>,
+    /// Some operations name the member without echoing its value (and without listing an enum's
+    /// values): `Value at 'status' failed to satisfy constraint: Member must satisfy enum value set`.
+    hide_values: bool,
 }
+
+/// Operations whose violations AWS words without the value, recorded in LocalStack's AWS-validated
+/// snapshots `test_user_match_id_mismatch` and `test_invalid_update_parameters` (test_iam.snapshot.json).
+const VALUE_HIDDEN_ACTIONS: &[&str] = &[
+    "UpdateServiceSpecificCredential",
+    "ResetServiceSpecificCredential",
+    "DeleteServiceSpecificCredential",
+];
 
 impl<'a> Decoder<'a> {
     /// A decoder over `form` with no violations yet.
@@ -227,6 +238,7 @@ impl<'a> Decoder<'a> {
             form,
             violations: Vec::new(),
             path_sentence: None,
+            hide_values: form.get("Action").is_some_and(|a| VALUE_HIDDEN_ACTIONS.contains(&a)),
         }
     }
 
@@ -243,13 +255,16 @@ impl<'a> Decoder<'a> {
     /// Records `Value 'v' at 'path' failed to satisfy constraint: constraint` (`Value null` when
     /// `value` is `None`).
     pub fn violation(&mut self, path: &str, value: Option<&str>, constraint: &str) {
-        let value = match value {
-            Some(v) => format!("'{v}'"),
-            None => "null".to_owned(),
+        let text = match value {
+            Some(_) if self.hide_values => {
+                const ENUM: &str = "Member must satisfy enum value set";
+                let constraint = if constraint.starts_with(ENUM) { ENUM } else { constraint };
+                format!("Value at '{path}' failed to satisfy constraint: {constraint}")
+            }
+            Some(v) => format!("Value '{v}' at '{path}' failed to satisfy constraint: {constraint}"),
+            None => format!("Value null at '{path}' failed to satisfy constraint: {constraint}"),
         };
-        self.violations.push(format!(
-            "Value {value} at '{path}' failed to satisfy constraint: {constraint}"
-        ));
+        self.violations.push(text);
     }
 
     /// `Ok(value)` when nothing was violated, else AWS's `ValidationError`.
@@ -581,6 +596,14 @@ mod tests {
         assert_eq!(
             v,
             "Value 'Gone' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]"
+        );
+        let hidden = form("Action=UpdateServiceSpecificCredential&S=Gone");
+        let v = first_violation(&hidden, |d| {
+            d.string("S", "status", &STATUS);
+        });
+        assert_eq!(
+            v,
+            "Value at 'status' failed to satisfy constraint: Member must satisfy enum value set"
         );
     }
 

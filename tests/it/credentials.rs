@@ -537,7 +537,13 @@ async fn service_specific_credentials() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(code(&err), "NotSupportedService");
+    // AWS-recorded (LocalStack test_create_service_specific_credential_invalid_service): not the
+    // model's NotSupportedService.
+    assert_eq!(code(&err), "NoSuchEntity");
+    assert_eq!(
+        message(&err),
+        "No such service s3.amazonaws.com is supported for Service Specific Credentials"
+    );
     let err = iam
         .create_service_specific_credential()
         .user_name("nobody")
@@ -604,4 +610,57 @@ async fn service_specific_credentials() {
         .unwrap_err();
     assert_eq!(code(&err), "NoSuchEntity");
     iam.delete_user().user_name("carol").send().await.unwrap();
+}
+
+/// AWS-recorded (LocalStack test_iam.snapshot.json `test_user_match_id_mismatch`,
+/// `test_invalid_update_parameters`): these operations name the member without its value.
+#[tokio::test]
+async fn service_specific_credential_id_errors_as_aws_words_them() {
+    let s = Server::start().await;
+    let iam = s.iam();
+    iam.create_user().user_name("dave").send().await.unwrap();
+    let id = iam
+        .create_service_specific_credential()
+        .user_name("dave")
+        .service_name("codecommit.amazonaws.com")
+        .send()
+        .await
+        .unwrap()
+        .service_specific_credential
+        .unwrap()
+        .service_specific_credential_id;
+    let err = iam
+        .update_service_specific_credential()
+        .user_name("dave")
+        .service_specific_credential_id("totally-wrong-credential-id-with-hyphens")
+        .status(StatusType::Inactive)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationError");
+    assert_eq!(
+        message(&err),
+        r"1 validation error detected: Value at 'serviceSpecificCredentialId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w]+"
+    );
+    let err = iam
+        .reset_service_specific_credential()
+        .user_name("dave")
+        .service_specific_credential_id("satisfiesregexbutstillinvalid")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "NoSuchEntity");
+    assert_eq!(message(&err), "No such credential satisfiesregexbutstillinvalid exists");
+    let err = iam
+        .update_service_specific_credential()
+        .user_name("dave")
+        .service_specific_credential_id(&id)
+        .status(StatusType::from("Invalid"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        message(&err),
+        "1 validation error detected: Value at 'status' failed to satisfy constraint: Member must satisfy enum value set"
+    );
 }
