@@ -9,8 +9,12 @@ pub fn compile(raw: &[String], variables: bool) -> Vec<Pattern> {
     raw.iter().map(|r| Pattern::compile(r, Mode::Arn, variables)).collect()
 }
 
-/// True when `value` matches any policy value.
+/// True when `value` matches any policy value; `None` when `value` is not an ARN (six
+/// colon-separated parts starting with `arn`), which no `Arn*` operator can compare.
 pub fn matches(patterns: &[Pattern], value: &str, ctx: &RequestContext) -> Option<bool> {
+    if !value.starts_with("arn:") || value.matches(':').count() < 5 {
+        return None;
+    }
     for p in patterns {
         if p.matches(value, ctx)? {
             return Some(true);
@@ -29,6 +33,6 @@ mod tests {
         let p = compile(&["arn:aws:iam::*:role/Admin*".to_string()], true);
         assert_eq!(matches(&p, "arn:aws:iam::1:role/AdminX", &ctx), Some(true));
         assert_eq!(matches(&p, "arn:aws:iam::1:role/adminx", &ctx), Some(false));
-        assert_eq!(matches(&p, "not-an-arn", &ctx), Some(false));
+        assert_eq!(matches(&p, "not-an-arn", &ctx), None);
     }
 }

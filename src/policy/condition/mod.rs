@@ -261,7 +261,8 @@ fn parsed<T>(raw: &[String], compile: impl Fn(&[String]) -> Option<Vec<T>>) -> V
 
 impl Clause {
     /// Positive comparison of one context value against all policy values (OR).
-    /// `None` when a policy variable cannot be resolved.
+    /// `None` when the two cannot be compared: a policy variable cannot be resolved, or an `Arn*`
+    /// operator meets a value that is not an ARN (AWS: then `ArnNotLike` is false too).
     fn positive(&self, value: &str, ctx: &RequestContext) -> Option<bool> {
         match &self.values {
             Values::Patterns(p) => match self.operator.base {
@@ -291,6 +292,12 @@ impl Clause {
                 Qualifier::None => op.if_exists || op.negated,
             };
         };
+        // Without `ForAnyValue:`/`ForAllValues:` an operator does not match a key that carries
+        // several values (the issue's AWS-verified case; the IAM User Guide: "Multivalued context
+        // keys require a condition set operator").
+        if op.qualifier == Qualifier::None && values.len() > 1 {
+            return false;
+        }
         // An unresolvable variable makes the statement inapplicable rather than flipping a
         // negated operator to true, so an Allow can never be widened by a missing variable.
         self.evaluate_present(values, ctx).unwrap_or(false)
@@ -390,6 +397,31 @@ mod tests {
         assert!(eval(r#"{"ForAnyValue:StringNotEquals":{"aws:TagKeys":["a"]}}"#, &ctx));
         assert!(!eval(r#"{"ForAllValues:StringNotEquals":{"aws:TagKeys":["a"]}}"#, &ctx));
         assert!(eval(r#"{"ForAllValues:StringNotLike":{"aws:TagKeys":["z*"]}}"#, &ctx));
+    }
+
+    /// AWS-verified (issue 10): no set qualifier, several request values: no match, either way.
+    #[test]
+    fn plain_operators_do_not_match_multivalued_keys() {
+        let mut ctx = RequestContext::new();
+        ctx.insert_all("aws:TagKeys", ["a", "b"]);
+        assert!(!eval(r#"{"StringEquals":{"aws:TagKeys":["a","b"]}}"#, &ctx));
+        assert!(!eval(r#"{"StringNotEquals":{"aws:TagKeys":"z"}}"#, &ctx));
+        assert!(!eval(r#"{"StringLike":{"aws:TagKeys":"*"}}"#, &ctx));
+        let mut ctx = RequestContext::new();
+        ctx.insert_all("aws:TagKeys", ["a"]);
+        assert!(eval(r#"{"StringEquals":{"aws:TagKeys":"a"}}"#, &ctx));
+    }
+
+    #[test]
+    fn arn_operators_on_values_that_are_not_arns_are_false() {
+        let mut ctx = RequestContext::new();
+        ctx.insert("aws:SourceArn", "not-an-arn");
+        assert!(!eval(r#"{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::b"}}"#, &ctx));
+        assert!(!eval(r#"{"ArnNotLike":{"aws:SourceArn":"arn:aws:s3:::b"}}"#, &ctx));
+        assert!(!eval(r#"{"ArnNotEquals":{"aws:SourceArn":"*"}}"#, &ctx));
+        let mut ctx = RequestContext::new();
+        ctx.insert("aws:SourceArn", "arn:aws:s3:::other");
+        assert!(eval(r#"{"ArnNotLike":{"aws:SourceArn":"arn:aws:s3:::b"}}"#, &ctx));
     }
 
     #[test]
