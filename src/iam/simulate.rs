@@ -14,6 +14,11 @@ use crate::store::policies::{self as policy_store, Entity};
 
 use super::policies as managed;
 
+/// AWS labels every identity-based policy (inline or managed, of the principal, its groups or
+/// the input list) `IAM Policy`, not the model's enum values (LocalStack's AWS-validated snapshot
+/// `test_simulate_principle_policy`; AWS responses quoted in public repositories).
+const IDENTITY: &str = "IAM Policy";
+
 /// One policy taking part in a simulation, with the id and type the response reports.
 struct Source {
     id: String,
@@ -55,7 +60,7 @@ fn entity_sources(c: &Connection, kind: Entity, id: &str, excluded: &[PolicyIden
             if let Ok(p) = policy::parse_policy(&doc, PolicyKind::Identity) {
                 out.push(Source {
                     id: name,
-                    kind: k.as_str(),
+                    kind: IDENTITY,
                     policy: p,
                 });
             }
@@ -70,15 +75,10 @@ fn entity_sources(c: &Connection, kind: Entity, id: &str, excluded: &[PolicyIden
             }) {
                 continue;
             }
-            let kind = if matches!(p, managed::PolicyRef::Aws(_)) {
-                "aws-managed"
-            } else {
-                "user-managed"
-            };
             if let Ok(parsed) = policy::parse_policy(&p.default_document(c)?, PolicyKind::Identity) {
                 out.push(Source {
                     id: name,
-                    kind,
+                    kind: IDENTITY,
                     policy: parsed,
                 });
             }
@@ -107,6 +107,8 @@ struct Simulation<'a> {
     account: &'a str,
     resource_owner: Option<String>,
     context: RequestContext,
+    /// Whether results carry OrganizationsDecisionDetail (see `to_result`).
+    org_detail: bool,
 }
 
 fn refs(sources: &[Source]) -> Vec<PolicyRef<'_>> {
@@ -158,7 +160,7 @@ impl Simulation<'_> {
                     &outcome,
                     &kinds,
                     !self.boundary.is_empty(),
-                    !self.scps.is_empty(),
+                    self.org_detail,
                 ));
             }
         }
@@ -189,13 +191,19 @@ fn account_of(arn: &str) -> Option<&str> {
     arn.split(':').nth(4).filter(|a| !a.is_empty())
 }
 
+/// One EvaluationResult as AWS writes it. Recorded shapes (LocalStack's AWS-validated snapshot
+/// `test_simulate_principle_policy`, a 2020 SimulateCustomPolicy response in smoketurner's tests):
+/// `EvalDecisionDetails` empty at the top level only; `OrganizationsDecisionDetail` in
+/// SimulatePrincipalPolicy's answer (the recorded account was in an organization), absent from
+/// SimulateCustomPolicy's without organization inputs; `PermissionsBoundaryDecisionDetail` only
+/// with a boundary.
 fn to_result(
     action: &str,
     resource: &str,
     outcome: &policy::Outcome,
     kinds: &HashMap<&str, &str>,
     has_boundary: bool,
-    has_scps: bool,
+    org_detail: bool,
 ) -> EvaluationResult {
     let decision = outcome.decision.as_simulation_str().to_string();
     let matched: Vec<Statement> = outcome
@@ -226,11 +234,14 @@ fn to_result(
         eval_decision: decision.clone(),
         matched_statements: Some(matched.clone()),
         missing_context_values: Some(missing.clone()),
-        organizations_decision_detail: has_scps.then_some(OrganizationsDecisionDetail {
+        organizations_decision_detail: org_detail.then_some(OrganizationsDecisionDetail {
             allowed_by_organizations: Some(scp_allows),
         }),
         permissions_boundary_decision_detail: boundary_detail.clone(),
-        eval_decision_details: None,
+        // An empty map for a named resource and none for `*` (API reference, EvaluationResult).
+        // Its cross-account content (a decision per policy type) is not filled: the keys AWS
+        // uses there are not recorded.
+        eval_decision_details: (resource != "*").then(Vec::new),
         resource_specific_results: Some(vec![ResourceSpecificResult {
             eval_resource_name: resource.to_string(),
             eval_resource_decision: decision,
@@ -287,11 +298,11 @@ pub fn simulate_principal_policy(
         ctx.authorize(c, &input.policy_source_arn)?;
         let (kind, id) = source_entity(ctx, c, &input.policy_source_arn)?;
         let mut identity = entity_sources(c, kind, &id, input.policy_exclusion_list.as_deref().unwrap_or_default())?;
-        identity.extend(inputs(input.policy_input_list.as_deref(), "PolicyInputList", "none")?);
+        identity.extend(inputs(input.policy_input_list.as_deref(), "PolicyInputList", IDENTITY)?);
         let mut boundary = inputs(
             input.permissions_boundary_policy_input_list.as_deref(),
             "PermissionsBoundaryPolicyInputList",
-            "none",
+            IDENTITY,
         )?;
         if boundary.is_empty() {
             let stored = match kind {
@@ -301,14 +312,9 @@ pub fn simulate_principal_policy(
             };
             if let Some(pid) = stored {
                 if let Some(p) = managed::by_id(c, &pid)? {
-                    let kind = if matches!(p, managed::PolicyRef::Aws(_)) {
-                        "aws-managed"
-                    } else {
-                        "user-managed"
-                    };
                     boundary.push(Source {
                         id: p.name().to_string(),
-                        kind,
+                        kind: IDENTITY,
                         policy: parse(&p.default_document(c)?, PolicyKind::Identity, "PermissionsBoundary")?,
                     });
                 }
@@ -327,6 +333,7 @@ pub fn simulate_principal_policy(
             account: ctx.account(),
             resource_owner: input.resource_owner.clone(),
             context: context_of(input.context_entries.as_deref()),
+            org_detail: true,
         };
         sim.respond(
             &input.action_names,
@@ -341,11 +348,11 @@ pub fn simulate_principal_policy(
 pub fn simulate_custom_policy(ctx: &Ctx, input: SimulateCustomPolicyRequest) -> ApiResult<SimulatePolicyResponse> {
     ctx.app.store.read(|c| {
         ctx.authorize(c, "*")?;
-        let identity = inputs(Some(&input.policy_input_list), "PolicyInputList", "IAM Policy")?;
+        let identity = inputs(Some(&input.policy_input_list), "PolicyInputList", IDENTITY)?;
         let boundary = inputs(
             input.permissions_boundary_policy_input_list.as_deref(),
             "PermissionsBoundaryPolicyInputList",
-            "IAM Policy",
+            IDENTITY,
         )?;
         let mut scps = Vec::new();
         for (i, level) in input
@@ -373,6 +380,7 @@ pub fn simulate_custom_policy(ctx: &Ctx, input: SimulateCustomPolicyRequest) -> 
         let sim = Simulation {
             identity,
             boundary,
+            org_detail: !scps.is_empty(),
             scps,
             resource_policy,
             caller,
@@ -434,7 +442,7 @@ mod tests {
     fn decisions_and_positions() {
         let doc = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}\n  ]\n}";
         let sim = Simulation {
-            identity: inputs(Some(&[doc.to_string()]), "PolicyInputList", "IAM Policy").unwrap(),
+            identity: inputs(Some(&[doc.to_string()]), "PolicyInputList", IDENTITY).unwrap(),
             boundary: Vec::new(),
             scps: Vec::new(),
             resource_policy: None,
@@ -442,6 +450,7 @@ mod tests {
             account: "123456789012",
             resource_owner: None,
             context: RequestContext::new(),
+            org_detail: false,
         };
         let r = sim.run(
             &["s3:GetObject".to_string(), "ec2:RunInstances".to_string()],
@@ -450,7 +459,10 @@ mod tests {
         assert_eq!(r[0].eval_decision, "allowed");
         let m = &r[0].matched_statements.as_ref().unwrap()[0];
         assert_eq!(m.source_policy_id.as_deref(), Some("PolicyInputList.1"));
-        assert_eq!(m.start_position.as_ref().unwrap().line, Some(4));
+        let (start, end) = (m.start_position.as_ref().unwrap(), m.end_position.as_ref().unwrap());
+        // One column past each brace, as AWS counts.
+        assert_eq!((start.line, start.column), (Some(4), Some(6)));
+        assert_eq!((end.line, end.column), (Some(4), Some(59)));
         assert_eq!(r[1].eval_decision, "implicitDeny");
         assert_eq!(policy::Decision::ExplicitDeny.as_simulation_str(), "explicitDeny");
     }

@@ -143,10 +143,11 @@ fn aws_examples_parse() {
 fn statement_positions() {
     let text = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Sid\": \"A\", \"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"},\n    {\n      \"Effect\": \"Deny\", \"Action\": \"s3:*\", \"Resource\": \"*\"\n    }\n  ]\n}";
     let p = parse_policy(text, PolicyKind::Identity).unwrap();
-    assert_eq!(p.statements[0].span.start, (4, 5));
-    assert_eq!(p.statements[0].span.end, (4, 67));
-    assert_eq!(p.statements[1].span.start, (5, 5));
-    assert_eq!(p.statements[1].span.end, (7, 5));
+    // One column past each brace, as AWS counts (see validate.rs).
+    assert_eq!(p.statements[0].span.start, (4, 6));
+    assert_eq!(p.statements[0].span.end, (4, 68));
+    assert_eq!(p.statements[1].span.start, (5, 6));
+    assert_eq!(p.statements[1].span.end, (7, 6));
     let b = p.statements[1].span;
     assert!(text[b.byte_start..b.byte_end].starts_with('{'));
     assert!(text[b.byte_start..b.byte_end].ends_with('}'));

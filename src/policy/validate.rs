@@ -60,6 +60,11 @@ const STATEMENT_ELEMENTS: &[&str] = &[
     "Condition",
 ];
 
+/// The position one column to the right.
+fn past((line, col): (u32, u32)) -> (u32, u32) {
+    (line, col.saturating_add(1))
+}
+
 fn err(msg: &str) -> PolicyError {
     PolicyError::new(msg)
 }
@@ -135,8 +140,12 @@ pub fn parse(text: &str, kind: PolicyKind) -> Result<Policy, PolicyError> {
             statement.span = Span {
                 byte_start: a,
                 byte_end: b,
-                start: line_col(text, a),
-                end: line_col(text, b.saturating_sub(1)),
+                // AWS counts each position one column past its brace: a statement whose `{` is
+                // the 40th character starts at column 41 (LocalStack's AWS-validated snapshot
+                // test_simulate_principle_policy; a 2020 SimulateCustomPolicy response quoted in
+                // smoketurner's tests agrees).
+                start: past(line_col(text, a)),
+                end: past(line_col(text, b.saturating_sub(1))),
             };
         }
         out.push(statement);

@@ -35,8 +35,60 @@ async fn principal_simulation_follows_group_policies() {
     assert_eq!(results[0].eval_decision().as_str(), "allowed");
     let m = &results[0].matched_statements()[0];
     assert_eq!(m.source_policy_id(), Some("PowerUserAccess"));
-    assert_eq!(m.source_policy_type().map(|t| t.as_str()), Some("aws-managed"));
+    assert_eq!(m.source_policy_type().map(|t| t.as_str()), Some("IAM Policy"));
     assert_eq!(results[1].eval_decision().as_str(), "implicitDeny");
+}
+
+/// LocalStack's AWS-validated snapshot `test_simulate_principle_policy[user]`: the same policy
+/// text, the same positions, `IAM Policy`, an empty EvalDecisionDetails and the organizations detail.
+#[tokio::test]
+async fn principal_simulation_answers_as_recorded() {
+    let s = Server::start().await;
+    let iam = s.iam();
+    let doc = r#"{"Version": "2012-10-17", "Statement": {"Sid": "", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}}"#;
+    let arn = iam
+        .create_policy()
+        .policy_name("put")
+        .policy_document(doc)
+        .send()
+        .await
+        .unwrap()
+        .policy
+        .unwrap()
+        .arn
+        .unwrap();
+    let user = iam.create_user().user_name("sim").send().await.unwrap().user.unwrap();
+    iam.attach_user_policy()
+        .user_name("sim")
+        .policy_arn(&arn)
+        .send()
+        .await
+        .unwrap();
+    let out = iam
+        .simulate_principal_policy()
+        .policy_source_arn(&user.arn)
+        .action_names("s3:PutObject")
+        .action_names("s3:GetObjectVersion")
+        .resource_arns("arn:aws:s3:::bucket")
+        .send()
+        .await
+        .unwrap();
+    let r = &out.evaluation_results()[0];
+    assert_eq!(r.eval_decision().as_str(), "allowed");
+    let m = &r.matched_statements()[0];
+    assert_eq!(m.source_policy_type().map(|t| t.as_str()), Some("IAM Policy"));
+    let (start, end) = (m.start_position().unwrap(), m.end_position().unwrap());
+    assert_eq!((start.line(), start.column()), (1, 41));
+    assert_eq!((end.line(), end.column()), (1, 113));
+    assert!(r.eval_decision_details().is_some_and(|d| d.is_empty()));
+    assert_eq!(
+        r.organizations_decision_detail().map(|o| o.allowed_by_organizations()),
+        Some(true)
+    );
+    assert!(r.permissions_boundary_decision_detail().is_none());
+    let specific = &r.resource_specific_results()[0];
+    assert!(specific.eval_decision_details().is_none());
+    assert_eq!(out.evaluation_results()[1].eval_decision().as_str(), "implicitDeny");
 }
 
 #[tokio::test]
