@@ -1,6 +1,6 @@
 //! The running service: configuration, store and caches shared by every request.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::config::Config;
@@ -29,6 +29,21 @@ pub struct App {
     pub(crate) policies: crate::authz::PolicyCache,
     /// Seconds added to the system clock (tests move time forward to expire sessions).
     clock_offset: AtomicI64,
+    /// Requests between arrival and answer, bounded by `MAX_IN_FLIGHT`.
+    in_flight: AtomicUsize,
+}
+
+/// Requests past this many at once are answered `Throttling` at once instead of queueing, so
+/// memory stays bounded whatever the load (AWS answers a request rate it will not serve the same way).
+pub const MAX_IN_FLIGHT: usize = 4096;
+
+/// A request's place among those in flight; dropping it frees the place.
+pub struct InFlight<'a>(&'a AtomicUsize);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl App {
@@ -44,7 +59,17 @@ impl App {
             activity: Throttle::new(RECORD_EVERY),
             policies: crate::authz::PolicyCache::default(),
             clock_offset: AtomicI64::new(0),
+            in_flight: AtomicUsize::new(0),
         }))
+    }
+
+    /// Takes a place for one request, or `None` when `MAX_IN_FLIGHT` are already being served.
+    pub fn enter(&self) -> Option<InFlight<'_>> {
+        if self.in_flight.fetch_add(1, Ordering::AcqRel) >= MAX_IN_FLIGHT {
+            self.in_flight.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        Some(InFlight(&self.in_flight))
     }
 
     /// The server's notion of now: the system clock plus any test offset.
@@ -60,5 +85,19 @@ impl App {
     /// Looks up the credential for an access key id (root or an IAM user's key).
     pub fn credential(&self, key_id: &str) -> crate::error::ApiResult<Option<Arc<Credential>>> {
         crate::identity::lookup(self, key_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_flight_places_are_bounded_and_given_back() {
+        let app = App::open(Config::default()).expect("open");
+        let held: Vec<_> = (0..MAX_IN_FLIGHT).map(|_| app.enter().expect("a place")).collect();
+        assert!(app.enter().is_none(), "one too many is refused");
+        drop(held);
+        assert!(app.enter().is_some());
     }
 }

@@ -33,6 +33,12 @@ pub fn malformed_input(detail: &str) -> ApiError {
     ApiError::sender("MalformedInput", format!("The request could not be parsed: {detail}"))
 }
 
+/// AWS's answer to a request rate it will not serve (IAM and STS: `Throttling`, 400,
+/// `Rate exceeded`); SDKs retry it with backoff.
+pub fn throttled() -> ApiError {
+    ApiError::new("Throttling", 400, true, "Rate exceeded")
+}
+
 /// 413 for bodies over the limit.
 pub fn too_large(limit: usize) -> ApiError {
     ApiError::new(

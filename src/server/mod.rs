@@ -20,11 +20,14 @@ use crate::app::App;
 const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 /// In-flight requests get this long to finish after shutdown starts.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often a file store's WAL is copied back into the main file when something was written.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
 /// Serves `app` on `listener` until `shutdown` resolves, then drains in-flight requests.
 pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
+    let checkpointer = (!app.store.is_in_memory()).then(|| tokio::spawn(checkpoint_loop(app.clone())));
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -63,8 +66,30 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl Future<O
         () = graceful.shutdown() => {}
         () = tokio::time::sleep(DRAIN_TIMEOUT) => tracing::warn!("in-flight requests did not finish in time"),
     }
+    if let Some(task) = checkpointer {
+        task.abort();
+    }
     app.store.checkpoint();
     Ok(())
+}
+
+/// Checkpoints a file store in the background after writes, so that no commit ever waits for
+/// one and the WAL stays small; the blocking pool runs it, one at a time.
+async fn checkpoint_loop(app: Arc<App>) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    let mut seen = app.store.appended();
+    loop {
+        tick.tick().await;
+        let now = app.store.appended();
+        if now == seen {
+            continue;
+        }
+        seen = now;
+        let app = app.clone();
+        if let Err(e) = tokio::task::spawn_blocking(move || app.store.checkpoint_passive()).await {
+            tracing::warn!(error = %e, "background checkpoint task failed");
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

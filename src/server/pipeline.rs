@@ -53,6 +53,12 @@ impl Reply {
 pub(super) async fn handle(app: Arc<App>, req: Request<Incoming>, remote: SocketAddr) -> Response<Full<Bytes>> {
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
+    let Some(_place) = app.enter() else {
+        return respond(
+            error_reply(&errors::throttled(), Service::Iam, &request_id),
+            &request_id,
+        );
+    };
     let (parts, body) = req.into_parts();
     let limit = app.config.max_body_bytes;
     let declared = parts
@@ -74,21 +80,12 @@ pub(super) async fn handle(app: Arc<App>, req: Request<Incoming>, remote: Socket
     } else if let Some(reply) = super::admin::well_known(&app, &head) {
         reply
     } else {
+        // Handled in place on the runtime's worker threads, for a file as in memory: reads use a
+        // read-only WAL connection and never wait on the writer, and a commit writes the WAL
+        // without fsync or checkpoint (docs/architecture.md, "Store"), so no query waits on a
+        // disk long enough to be worth a thread of its own.
         let outcome = match body {
-            // An in-memory store never waits on a disk: its queries are microseconds of CPU, cheaper
-            // to run in place than to hand to a blocking thread. A file-backed store may wait on
-            // I/O, so that work goes to the blocking pool.
-            Ok(body) if app.store.is_in_memory() => process(&app, &head, &body, &request_id),
-            Ok(body) => {
-                let app2 = app.clone();
-                let rid = request_id.clone();
-                tokio::task::spawn_blocking(move || process(&app2, &head, &body, &rid))
-                    .await
-                    .unwrap_or_else(|e| {
-                        tracing::error!(error = %e, "handler task failed");
-                        Outcome::failed(ApiError::internal(), Service::Iam)
-                    })
-            }
+            Ok(body) => process(&app, &head, &body, &request_id),
             Err(e) => Outcome::failed(e, Service::Iam),
         };
         let code = outcome

@@ -1,5 +1,7 @@
-//! SQLite persistence: one connection behind a mutex (one writer, short critical sections),
-//! numbered migrations, and typed queries in one file per resource family.
+//! SQLite persistence: one writer connection behind a mutex and, for a file, a small pool of
+//! read-only WAL connections so reads never wait behind a write; numbered migrations, and typed
+//! queries in one file per resource family. docs/architecture.md explains why requests run these
+//! queries on the runtime's own (fixed) worker threads instead of a blocking pool.
 
 pub mod access_keys;
 pub mod account;
@@ -21,10 +23,10 @@ pub mod sessions;
 pub mod tags;
 pub mod users;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::{Connection, OpenFlags, Transaction};
 
 use crate::error::{ApiError, ApiResult};
 
@@ -33,10 +35,24 @@ pub use rusqlite::Connection as Conn;
 /// The state of one account.
 pub struct Store {
     conn: Mutex<Connection>,
-    in_memory: bool,
+    /// Idle read-only connections to the same file (always empty in memory).
+    readers: Mutex<Vec<Connection>>,
+    /// Read-only connections opened so far, at most `max_readers`.
+    open_readers: AtomicUsize,
+    max_readers: usize,
+    /// The file, for opening readers; `None` in memory.
+    path: Option<String>,
+    /// The background checkpointer's own connection, opened on first use.
+    checkpointer: Mutex<Option<Connection>>,
     /// Bumped by every committed write; caches compare it to stay fresh.
     generation: AtomicU64,
+    /// Bumped by every write, bookkeeping included: what the checkpointer watches.
+    appended: AtomicU64,
 }
+
+/// Read-only connections beyond the cores: a request holds one only for its queries, and the
+/// runtime runs one request per worker thread at a time, so this is headroom, not a queue.
+const EXTRA_READERS: usize = 2;
 
 impl Store {
     /// Opens `:memory:` or a file (WAL) and brings its schema up to date.
@@ -50,20 +66,53 @@ impl Store {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             // NORMAL in WAL mode survives a killed process; only an OS crash can lose the last commits.
             conn.pragma_update(None, "synchronous", "NORMAL")?;
+            // Commits never checkpoint (that fsyncs while holding the writer): the server's
+            // background checkpointer does it on a connection of its own (`checkpoint_passive`).
+            conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         }
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.set_prepared_statement_cache_capacity(256);
         migrations::apply(&conn)?;
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
         Ok(Store {
             conn: Mutex::new(conn),
-            in_memory: state == ":memory:",
+            readers: Mutex::new(Vec::new()),
+            open_readers: AtomicUsize::new(0),
+            max_readers: cores + EXTRA_READERS,
+            path: (state != ":memory:").then(|| state.to_string()),
+            checkpointer: Mutex::new(None),
             generation: AtomicU64::new(1),
+            appended: AtomicU64::new(0),
         })
     }
 
     /// Whether state lives only in memory (no disk I/O ever blocks a query).
     pub fn is_in_memory(&self) -> bool {
-        self.in_memory
+        self.path.is_none()
+    }
+
+    /// An idle read-only connection, a new one while under the limit, else `None`.
+    fn checkout_reader(&self) -> Option<Connection> {
+        let path = self.path.as_deref()?;
+        if let Some(c) = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop() {
+            return Some(c);
+        }
+        if self.open_readers.fetch_add(1, Ordering::AcqRel) >= self.max_readers {
+            self.open_readers.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        match open_reader(path) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                self.open_readers.fetch_sub(1, Ordering::AcqRel);
+                tracing::warn!(error = %e, "could not open a read connection");
+                None
+            }
+        }
+    }
+
+    fn checkin_reader(&self, c: Connection) {
+        self.readers.lock().unwrap_or_else(|p| p.into_inner()).push(c);
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -72,10 +121,20 @@ impl Store {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Runs read-only queries.
+    /// Runs read-only queries on one snapshot: on a read-only WAL connection for a file (never
+    /// waiting for the writer), on the one connection in memory.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> ApiResult<T>) -> ApiResult<T> {
-        let conn = self.lock();
-        f(&conn)
+        let Some(reader) = self.checkout_reader() else {
+            let conn = self.lock();
+            return f(&conn);
+        };
+        // A transaction keeps every query of `f` on the same snapshot; it is only ever rolled back.
+        let out = match reader.unchecked_transaction() {
+            Ok(tx) => f(&tx),
+            Err(e) => Err(e.into()),
+        };
+        self.checkin_reader(reader);
+        out
     }
 
     /// Runs `f` in one transaction: committed when it returns Ok, rolled back otherwise.
@@ -85,6 +144,7 @@ impl Store {
         let out = f(&tx)?;
         tx.commit()?;
         self.generation.fetch_add(1, Ordering::Release);
+        self.appended.fetch_add(1, Ordering::Release);
         Ok(out)
     }
 
@@ -92,7 +152,13 @@ impl Store {
     /// so caches keep their generation.
     pub fn touch(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<()>) -> rusqlite::Result<()> {
         let conn = self.lock();
+        self.appended.fetch_add(1, Ordering::Release);
         f(&conn)
+    }
+
+    /// Counts every write, bookkeeping included; it changes whenever the WAL may have grown.
+    pub fn appended(&self) -> u64 {
+        self.appended.load(Ordering::Acquire)
     }
 
     /// The write generation; it changes after every committed write.
@@ -108,13 +174,51 @@ impl Store {
         })
     }
 
+    /// Copies committed WAL frames into the main file without blocking readers or the writer
+    /// (`PRAGMA wal_checkpoint(PASSIVE)` on a connection of its own); the server calls it in the
+    /// background after writes.
+    pub fn checkpoint_passive(&self) {
+        let Some(path) = self.path.as_deref() else { return };
+        let mut slot = self.checkpointer.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            match Connection::open(path) {
+                Ok(c) => *slot = Some(c),
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not open the checkpoint connection");
+                    return;
+                }
+            }
+        }
+        if let Some(c) = slot.as_ref() {
+            if let Err(e) = c.execute_batch("PRAGMA wal_checkpoint(PASSIVE);") {
+                tracing::warn!(error = %e, "background checkpoint failed");
+            }
+        }
+    }
+
     /// Writes the WAL back into the main file (on shutdown).
     pub fn checkpoint(&self) {
+        // Readers hold no snapshot between requests, but closing them lets TRUNCATE finish.
+        let mut readers = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        self.open_readers.fetch_sub(readers.len(), Ordering::AcqRel);
+        readers.clear();
+        drop(readers);
+        *self.checkpointer.lock().unwrap_or_else(|p| p.into_inner()) = None;
         let conn = self.lock();
         if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
             tracing::warn!(error = %e, "checkpoint failed");
         }
     }
+}
+
+/// A read-only connection to a WAL file that the writer has already set up.
+fn open_reader(path: &str) -> rusqlite::Result<Connection> {
+    let c = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    c.set_prepared_statement_cache_capacity(256);
+    Ok(c)
 }
 
 impl From<rusqlite::Error> for ApiError {
@@ -165,5 +269,37 @@ mod tests {
             .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM account_aliases", [], |r| r.get(0))?))
             .expect("count");
         assert_eq!(n, 0);
+    }
+
+    /// A read on a file store answers from the last commit while a write transaction is open.
+    #[test]
+    fn file_reads_do_not_wait_for_the_writer() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("s.db");
+        let store = std::sync::Arc::new(Store::open(path.to_str().expect("path")).expect("open"));
+        let count = |s: &Store| -> i64 {
+            s.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM account_aliases", [], |r| r.get(0))?))
+                .expect("count")
+        };
+        let (inside, release) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
+        let writer = {
+            let store = store.clone();
+            let (tell, wait) = (inside.0, release.1);
+            std::thread::spawn(move || {
+                store.write(|tx| {
+                    tx.execute("INSERT INTO account_aliases(alias) VALUES ('x')", [])?;
+                    let _ = tell.send(());
+                    let _ = wait.recv();
+                    Ok(())
+                })
+            })
+        };
+        inside.1.recv().expect("writer started");
+        assert_eq!(count(&store), 0, "the read sees the last commit, without waiting");
+        release.0.send(()).expect("release");
+        writer.join().expect("join").expect("write");
+        assert_eq!(count(&store), 1);
+        store.checkpoint_passive();
+        store.checkpoint();
     }
 }
