@@ -50,6 +50,11 @@ pub struct Store {
     appended: AtomicU64,
 }
 
+thread_local! {
+    /// The generation a read snapshot on this thread started from, with its store's address.
+    static SNAPSHOT: std::cell::Cell<Option<(usize, u64)>> = const { std::cell::Cell::new(None) };
+}
+
 /// Read-only connections beyond the cores: a request holds one only for its queries, and the
 /// runtime runs one request per worker thread at a time, so this is headroom, not a queue.
 const EXTRA_READERS: usize = 2;
@@ -129,10 +134,16 @@ impl Store {
             return f(&conn);
         };
         // A transaction keeps every query of `f` on the same snapshot; it is only ever rolled back.
+        // The generation is taken before the snapshot starts (at its first query), so whatever
+        // `f` caches under it is at least that fresh; a write committing meanwhile moves the
+        // global generation on and retires those entries (see `generation`).
+        let started = self.generation.load(Ordering::Acquire);
+        let outer = SNAPSHOT.replace(Some((self.address(), started)));
         let out = match reader.unchecked_transaction() {
             Ok(tx) => f(&tx),
             Err(e) => Err(e.into()),
         };
+        SNAPSHOT.set(outer);
         self.checkin_reader(reader);
         out
     }
@@ -161,9 +172,18 @@ impl Store {
         self.appended.load(Ordering::Acquire)
     }
 
-    /// The write generation; it changes after every committed write.
+    /// The write generation; it changes after every committed write. Inside `read` on a file it
+    /// is the generation the read's snapshot started from: a write may commit while the read
+    /// runs, and what the read computes must not be cached as if it saw that write.
     pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+        match SNAPSHOT.get() {
+            Some((store, g)) if store == self.address() => g,
+            _ => self.generation.load(Ordering::Acquire),
+        }
+    }
+
+    fn address(&self) -> usize {
+        std::ptr::from_ref(self) as usize
     }
 
     /// Empties every table.
@@ -301,5 +321,31 @@ mod tests {
         assert_eq!(count(&store), 1);
         store.checkpoint_passive();
         store.checkpoint();
+    }
+
+    /// A write that commits while a read runs is invisible to the read, and so is its generation.
+    #[test]
+    fn a_read_keeps_the_generation_of_its_snapshot() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("s.db");
+        let store = std::sync::Arc::new(Store::open(path.to_str().expect("path")).expect("open"));
+        let before = store.generation();
+        let seen = store
+            .read(|c| {
+                let count = || -> rusqlite::Result<i64> {
+                    c.query_row("SELECT COUNT(*) FROM account_aliases", [], |r| r.get(0))
+                };
+                let first = count()?;
+                let other = store.clone();
+                std::thread::spawn(move || {
+                    other.write(|tx| Ok(tx.execute("INSERT INTO account_aliases(alias) VALUES ('x')", [])?))
+                })
+                .join()
+                .expect("join")?;
+                Ok((first, count()?, store.generation()))
+            })
+            .expect("read");
+        assert_eq!(seen, (0, 0, before));
+        assert_eq!(store.generation(), before + 1);
     }
 }
