@@ -120,11 +120,15 @@ pub fn evaluate(
                     parent_arn = Some(ctx.iam_arn(&crate::iam::roles::resource(role)));
                     (Some(entity_policies(ctx, c, Entity::Role, &role.id)?), Some(s.as_ref()))
                 }
-                SessionSubject::User(u) | SessionSubject::Federated { user: u, .. } => {
-                    if matches!(s.subject, SessionSubject::Federated { .. }) {
-                        parent_arn = Some(ctx.iam_arn(&crate::iam::user_resource(u)));
-                    }
+                SessionSubject::User(u) => (Some(entity_policies(ctx, c, Entity::User, &u.id)?), Some(s.as_ref())),
+                SessionSubject::Federated { user: Some(u), .. } => {
+                    parent_arn = Some(ctx.iam_arn(&crate::iam::user_resource(u)));
                     (Some(entity_policies(ctx, c, Entity::User, &u.id)?), Some(s.as_ref()))
+                }
+                // The root user's federated session: root's allow-all, narrowed by the session policies.
+                SessionSubject::Federated { user: None, .. } => {
+                    parent_arn = Some(ctx.iam_arn("root"));
+                    (Some(root_policies(ctx)?), Some(s.as_ref()))
                 }
                 SessionSubject::Root if scoped_root(&ctx.principal) => (Some(root_policies(ctx)?), Some(s.as_ref())),
                 SessionSubject::Root => (None, Some(s.as_ref())),

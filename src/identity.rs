@@ -35,10 +35,10 @@ pub enum SessionSubject {
     User(UserRow),
     /// `GetSessionToken` by the root user.
     Root,
-    /// `GetFederationToken`: a federated user on behalf of an IAM user.
+    /// `GetFederationToken`: a federated user on behalf of an IAM user or the root user.
     Federated {
-        /// The IAM user whose keys asked for the token.
-        user: UserRow,
+        /// The IAM user whose keys asked for the token; `None` for the root user's.
+        user: Option<UserRow>,
         /// The federated user's name.
         name: String,
     },

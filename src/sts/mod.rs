@@ -288,26 +288,33 @@ pub fn get_session_token(ctx: &Ctx, input: GetSessionTokenRequest) -> ApiResult<
     })
 }
 
-/// GetFederationToken: an IAM user's permissions intersected with the passed session policies.
+/// GetFederationToken: an IAM user's (or the root user's) permissions intersected with the passed
+/// session policies. AWS lets the root user call it ("we don't recommend it", GetFederationToken
+/// API reference); the session then lasts at most an hour.
 pub fn get_federation_token(ctx: &Ctx, input: GetFederationTokenRequest) -> ApiResult<GetFederationTokenResponse> {
     let now = ctx.now.unix_timestamp();
     ctx.app.store.write(|tx| {
-        let Principal::User(user) = &ctx.principal else {
-            return Err(ApiError::new(
-                "AccessDenied",
-                403,
-                true,
-                "Only IAM users with long-term credentials can call GetFederationToken.",
-            ));
+        let user = match &ctx.principal {
+            Principal::User(user) => Some(user.clone()),
+            Principal::Root => None,
+            _ => {
+                return Err(ApiError::new(
+                    "AccessDenied",
+                    403,
+                    true,
+                    "Only IAM users with long-term credentials can call GetFederationToken.",
+                ))
+            }
         };
         let resource = ctx
             .iam_arn(&format!("federated-user/{}", input.name))
             .replace(":iam::", ":sts::");
         ctx.authorize(tx, &resource)?;
-        let seconds = duration(input.duration_seconds, 43_200, 129_600, "maximum session duration")?;
+        let max = if user.is_some() { 129_600 } else { 3_600 };
+        let seconds = duration(input.duration_seconds, 43_200, max, "maximum session duration")?;
         let (docs, ids, packed) = session_policies(ctx, tx, input.policy.as_deref(), input.policy_arns.as_deref())?;
         let subject = SessionSubject::Federated {
-            user: user.clone(),
+            user,
             name: input.name.clone(),
         };
         let session = Session {

@@ -44,7 +44,11 @@ impl Snapshot {
             SessionSubject::Role { role, session_name } => ("role", role.id.clone(), session_name.clone()),
             SessionSubject::User(u) => ("user", u.id.clone(), String::new()),
             SessionSubject::Root => ("root", String::new(), String::new()),
-            SessionSubject::Federated { user, name } => ("federated", user.id.clone(), name.clone()),
+            SessionSubject::Federated { user, name } => (
+                "federated",
+                user.as_ref().map(|u| u.id.clone()).unwrap_or_default(),
+                name.clone(),
+            ),
         };
         Snapshot {
             kind: kind.to_string(),
@@ -82,9 +86,14 @@ impl Snapshot {
                 Some(u) => SessionSubject::User(u),
                 None => return Ok(None),
             },
+            // An empty id is the root user's federation token.
+            "federated" if self.id.is_empty() => SessionSubject::Federated {
+                user: None,
+                name: self.name.clone(),
+            },
             "federated" => match users::by_id(c, &self.id)? {
                 Some(user) => SessionSubject::Federated {
-                    user,
+                    user: Some(user),
                     name: self.name.clone(),
                 },
                 None => return Ok(None),

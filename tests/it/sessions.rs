@@ -232,6 +232,40 @@ async fn federation_token_intersects_user_and_session_policy() {
     assert_eq!(me.arn(), Some(fed.arn.as_str()));
 }
 
+/// AWS lets the root user call GetFederationToken (API reference: "we don't recommend it"): the
+/// session has the session policy's permissions, at most an hour, and cannot call IAM.
+#[tokio::test]
+async fn root_federation_token_is_narrowed_by_its_session_policy() {
+    let s = Server::start().await;
+    let out = s
+        .sts()
+        .get_federation_token()
+        .name("rootfed")
+        .duration_seconds(3600)
+        .policy(allow("sts:GetCallerIdentity", "*"))
+        .send()
+        .await
+        .unwrap();
+    let fed = out.federated_user.unwrap();
+    assert_eq!(fed.arn, format!("arn:aws:sts::{ACCOUNT}:federated-user/rootfed"));
+    let c = out.credentials.unwrap();
+    let sts = s.sts_as(&c.access_key_id, &c.secret_access_key, Some(&c.session_token));
+    let me = sts.get_caller_identity().send().await.unwrap();
+    assert_eq!(me.arn(), Some(fed.arn.as_str()));
+    let iam = s.iam_as_session(&c.access_key_id, &c.secret_access_key, &c.session_token);
+    let err = iam.list_users().send().await.unwrap_err();
+    assert_eq!(code(&err), "InvalidClientTokenId");
+    let err = s
+        .sts()
+        .get_federation_token()
+        .name("rootfed")
+        .duration_seconds(7200)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationError");
+}
+
 /// The TOTP code of a Base32 seed at `steps` 30-second steps from now.
 fn totp_code(seed_b32: &str, steps: i64) -> String {
     use totp_rs::{Algorithm, Secret, TOTP};
