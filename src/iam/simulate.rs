@@ -151,8 +151,15 @@ impl Simulation<'_> {
                         .collect(),
                     scps: self.scps.iter().map(|level| refs(level)).collect(),
                 };
-                let mut req = AuthzRequest::new(&self.caller, self.account, action, resource, &self.context);
-                req.resource_account = self.resource_owner.as_deref().and_then(account_of);
+                // The caller's account is its ARN's; a resource's owner is its ARN's account, else
+                // ResourceOwner, else the caller's account (the API reference, ResourceOwner).
+                let caller_account = account_of(&self.caller).unwrap_or(self.account);
+                let mut req = AuthzRequest::new(&self.caller, caller_account, action, resource, &self.context);
+                req.resource_account = Some(
+                    account_of(resource)
+                        .or_else(|| self.resource_owner.as_deref().and_then(owner_account))
+                        .unwrap_or(caller_account),
+                );
                 let outcome = policy::authorize(&req, &set);
                 results.push(to_result(
                     action,
@@ -188,7 +195,17 @@ impl Simulation<'_> {
 }
 
 fn account_of(arn: &str) -> Option<&str> {
-    arn.split(':').nth(4).filter(|a| !a.is_empty())
+    arn.split(':').nth(4).filter(|a| !a.is_empty() && *a != "aws")
+}
+
+/// ResourceOwner is documented as an account ARN (`arn:aws:iam::112233445566:root`) for
+/// SimulatePrincipalPolicy and as an account id for SimulateCustomPolicy: both are taken.
+fn owner_account(owner: &str) -> Option<&str> {
+    if owner.len() == 12 && owner.bytes().all(|b| b.is_ascii_digit()) {
+        Some(owner)
+    } else {
+        account_of(owner)
+    }
 }
 
 /// One EvaluationResult as AWS writes it. Recorded shapes (LocalStack's AWS-validated snapshot

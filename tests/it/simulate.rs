@@ -130,3 +130,48 @@ async fn custom_simulation_with_conditions_and_context() {
         .unwrap();
     assert_eq!(keys.context_key_names(), ["aws:SourceIp"]);
 }
+
+/// Cross-account SimulateCustomPolicy: a caller of another account needs both its identity
+/// policy and the resource policy; ResourceOwner (or the resource ARN) names the owner, and
+/// without it the resource is the caller's own (API reference, ResourceOwner and CallerArn).
+#[tokio::test]
+async fn custom_simulation_across_accounts() {
+    let s = Server::start().await;
+    let iam = s.iam();
+    let caller = "arn:aws:iam::111122223333:user/alice";
+    let identity = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#;
+    let nothing = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}}"#;
+    let resource_policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Principal":{{"AWS":"{caller}"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::shared/*"}}}}"#
+    );
+    let run = |identity: &'static str, owner: Option<&'static str>| {
+        let mut req = iam
+            .simulate_custom_policy()
+            .policy_input_list(identity)
+            .action_names("s3:GetObject")
+            .resource_arns("arn:aws:s3:::shared/key")
+            .resource_policy(resource_policy.clone())
+            .caller_arn(caller);
+        if let Some(owner) = owner {
+            req = req.resource_owner(owner);
+        }
+        async move {
+            req.send().await.unwrap().evaluation_results()[0]
+                .eval_decision()
+                .as_str()
+                .to_string()
+        }
+    };
+    let owner = Some("arn:aws:iam::444455556666:root");
+    assert_eq!(run(identity, owner).await, "allowed", "both sides allow");
+    assert_eq!(
+        run(nothing, owner).await,
+        "implicitDeny",
+        "the caller's account does not allow it"
+    );
+    assert_eq!(
+        run(nothing, None).await,
+        "allowed",
+        "same account: the resource policy suffices"
+    );
+}
