@@ -69,12 +69,37 @@ fn err(msg: &str) -> PolicyError {
     PolicyError::new(msg)
 }
 
-/// A statement as a JSON object, with the accessors the passes share.
-struct Raw<'a>(&'a Map<String, Value>);
+/// A statement as a JSON object, with the accessors the passes share. Its elements are read
+/// out once: the passes look them up dozens of times, and a JSON object lookup hashes the key.
+struct Raw<'a> {
+    /// The value of each of `STATEMENT_ELEMENTS`, by position.
+    elements: [Option<&'a Value>; STATEMENT_ELEMENTS.len()],
+    /// Whether the statement has an element IAM does not know.
+    unknown_element: bool,
+}
 
 impl<'a> Raw<'a> {
+    fn new(map: &'a Map<String, Value>) -> Self {
+        let mut raw = Raw {
+            elements: [None; STATEMENT_ELEMENTS.len()],
+            unknown_element: false,
+        };
+        for (k, v) in map {
+            match STATEMENT_ELEMENTS
+                .iter()
+                .position(|e| *e == k)
+                .and_then(|i| raw.elements.get_mut(i))
+            {
+                Some(slot) => *slot = Some(v),
+                None => raw.unknown_element = true,
+            }
+        }
+        raw
+    }
+
     fn get(&self, key: &str) -> Option<&'a Value> {
-        self.0.get(key)
+        let i = STATEMENT_ELEMENTS.iter().position(|e| *e == key)?;
+        self.elements.get(i).copied().flatten()
     }
 
     fn str(&self, key: &str) -> Option<&'a str> {
@@ -173,8 +198,8 @@ fn grammar(doc: &Value) -> Option<Vec<Raw<'_>>> {
         return None;
     }
     let statements: Vec<Raw<'_>> = match top.get("Statement")? {
-        Value::Object(o) => vec![Raw(o)],
-        Value::Array(a) if !a.is_empty() => a.iter().map(|v| v.as_object().map(Raw)).collect::<Option<_>>()?,
+        Value::Object(o) => vec![Raw::new(o)],
+        Value::Array(a) if !a.is_empty() => a.iter().map(|v| v.as_object().map(Raw::new)).collect::<Option<_>>()?,
         _ => return None,
     };
     statements.iter().all(statement_grammar).then_some(statements)
@@ -186,10 +211,11 @@ fn statement_grammar(st: &Raw<'_>) -> bool {
         Some(Value::Array(a)) => a.iter().all(|v| v.is_string() || v.is_null()),
         Some(_) => false,
     };
-    st.0.keys().all(|k| STATEMENT_ELEMENTS.contains(&k.as_str()))
-        && !(st.get("Action").is_some() && st.get("NotAction").is_some())
-        && !(st.get("Resource").is_some() && st.get("NotResource").is_some())
-        && !(st.get("Principal").is_some() && st.get("NotPrincipal").is_some())
+    let both = |a: &str, b: &str| st.get(a).is_some() && st.get(b).is_some();
+    !st.unknown_element
+        && !both("Action", "NotAction")
+        && !both("Resource", "NotResource")
+        && !both("Principal", "NotPrincipal")
         && st
             .str("Effect")
             .is_some_and(|e| e.eq_ignore_ascii_case("allow") || e.eq_ignore_ascii_case("deny"))
