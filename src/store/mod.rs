@@ -117,6 +117,11 @@ impl Store {
     }
 
     fn checkin_reader(&self, c: Connection) {
+        // A connection left inside a transaction (a failed ROLLBACK) is not reused.
+        if !c.is_autocommit() {
+            self.open_readers.fetch_sub(1, Ordering::AcqRel);
+            return;
+        }
         self.readers.lock().unwrap_or_else(|p| p.into_inner()).push(c);
     }
 
@@ -139,10 +144,7 @@ impl Store {
         // global generation on and retires those entries (see `generation`).
         let started = self.generation.load(Ordering::Acquire);
         let outer = SNAPSHOT.replace(Some((self.address(), started)));
-        let out = match reader.unchecked_transaction() {
-            Ok(tx) => f(&tx),
-            Err(e) => Err(e.into()),
-        };
+        let out = read_transaction(&reader, f);
         SNAPSHOT.set(outer);
         self.checkin_reader(reader);
         out
@@ -229,6 +231,17 @@ impl Store {
             tracing::warn!(error = %e, "checkpoint failed");
         }
     }
+}
+
+/// Runs `f` in a read transaction that is always rolled back. BEGIN and ROLLBACK are cached
+/// statements: parsing them anew on every read cost more than the query they bracket.
+fn read_transaction<T>(c: &Connection, f: impl FnOnce(&Connection) -> ApiResult<T>) -> ApiResult<T> {
+    c.prepare_cached("BEGIN")?.execute([])?;
+    let out = f(c);
+    if let Err(e) = c.prepare_cached("ROLLBACK").and_then(|mut s| s.execute([])) {
+        tracing::warn!(error = %e, "ending a read transaction failed");
+    }
+    out
 }
 
 /// A read-only connection to a WAL file that the writer has already set up.
