@@ -40,7 +40,10 @@ COPY --from=builder /rootfs/ /rootfs/
 FROM scratch AS prebuilt
 COPY rootfs/ /rootfs/
 
-# Docker and buildah only build the stages the target needs, so `prebuilt` never pulls the Rust image.
+# BuildKit (Docker's default builder since 23.0) and buildah build only the stages the target needs,
+# so with BINARY_STAGE=prebuilt the Rust image is never pulled, and by default `prebuilt` (whose
+# rootfs/ is not in the repository) is never built. The legacy builder (DOCKER_BUILDKIT=0) builds every
+# stage and fails on `prebuilt`.
 FROM ${BINARY_STAGE} AS binary
 
 FROM scratch AS image
