@@ -12,6 +12,7 @@ pub mod context;
 pub mod coverage;
 pub mod error;
 pub mod handlers;
+pub mod health_check;
 pub mod iam;
 pub mod identity;
 pub mod logging;

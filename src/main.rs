@@ -19,6 +19,15 @@ enum Command {
     Serve(ServeArgs),
     /// Print the operation coverage table (docs/coverage.md).
     Coverage,
+    /// Check a running server's health endpoint: exit 0 when healthy, 1 otherwise.
+    Health(HealthArgs),
+}
+
+#[derive(clap::Args)]
+struct HealthArgs {
+    /// The server to check: `http://HOST:PORT` or a listen address (`0.0.0.0` means loopback).
+    #[arg(long, env = "LOCALIAM_LISTEN", default_value = "127.0.0.1:4593")]
+    url: String,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -113,6 +122,7 @@ fn main() -> ExitCode {
                 }
             };
         }
+        Command::Health(args) => return health(&args),
     };
     let config = Config::from(args);
     if let Err(e) = localiam::config::check(&config) {
@@ -131,6 +141,21 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("localiam: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn health(args: &HealthArgs) -> ExitCode {
+    use localiam::health_check::{probe, target, DEFAULT_TIMEOUT, HEALTH_PATH};
+    let result = target(&args.url).and_then(|addr| probe(addr, DEFAULT_TIMEOUT).map(|version| (addr, version)));
+    match result {
+        Ok((addr, version)) => {
+            println!("healthy: localiam {version} at http://{addr}{HEALTH_PATH}");
+            ExitCode::SUCCESS
+        }
+        Err(why) => {
+            eprintln!("unhealthy: {why}");
             ExitCode::FAILURE
         }
     }
