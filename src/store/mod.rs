@@ -18,15 +18,16 @@ mod migrations;
 pub mod page;
 pub mod policies;
 pub mod providers;
+mod readers;
 pub mod roles;
 pub mod sessions;
 pub mod tags;
 pub mod users;
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{Connection, OpenFlags, Transaction};
+use rusqlite::{Connection, Transaction};
 
 use crate::error::{ApiError, ApiResult};
 
@@ -35,12 +36,9 @@ pub use rusqlite::Connection as Conn;
 /// The state of one account.
 pub struct Store {
     conn: Mutex<Connection>,
-    /// Idle read-only connections to the same file (always empty in memory).
-    readers: Mutex<Vec<Connection>>,
-    /// Read-only connections opened so far, at most `max_readers`.
-    open_readers: AtomicUsize,
-    max_readers: usize,
-    /// The file, for opening readers; `None` in memory.
+    /// Read-only connections to the same file; `None` in memory.
+    readers: Option<readers::Readers>,
+    /// The file; `None` in memory.
     path: Option<String>,
     /// The background checkpointer's own connection, opened on first use.
     checkpointer: Mutex<Option<Connection>>,
@@ -81,9 +79,7 @@ impl Store {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
         Ok(Store {
             conn: Mutex::new(conn),
-            readers: Mutex::new(Vec::new()),
-            open_readers: AtomicUsize::new(0),
-            max_readers: cores + EXTRA_READERS,
+            readers: (state != ":memory:").then(|| readers::Readers::new(state, cores + EXTRA_READERS)),
             path: (state != ":memory:").then(|| state.to_string()),
             checkpointer: Mutex::new(None),
             generation: AtomicU64::new(1),
@@ -96,35 +92,6 @@ impl Store {
         self.path.is_none()
     }
 
-    /// An idle read-only connection, a new one while under the limit, else `None`.
-    fn checkout_reader(&self) -> Option<Connection> {
-        let path = self.path.as_deref()?;
-        if let Some(c) = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop() {
-            return Some(c);
-        }
-        if self.open_readers.fetch_add(1, Ordering::AcqRel) >= self.max_readers {
-            self.open_readers.fetch_sub(1, Ordering::AcqRel);
-            return None;
-        }
-        match open_reader(path) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                self.open_readers.fetch_sub(1, Ordering::AcqRel);
-                tracing::warn!(error = %e, "could not open a read connection");
-                None
-            }
-        }
-    }
-
-    fn checkin_reader(&self, c: Connection) {
-        // A connection left inside a transaction (a failed ROLLBACK) is not reused.
-        if !c.is_autocommit() {
-            self.open_readers.fetch_sub(1, Ordering::AcqRel);
-            return;
-        }
-        self.readers.lock().unwrap_or_else(|p| p.into_inner()).push(c);
-    }
-
     fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a half-applied transaction (SQLite rolls back),
         // so a poisoned lock is still safe to use.
@@ -132,22 +99,32 @@ impl Store {
     }
 
     /// Runs read-only queries on one snapshot: on a read-only WAL connection for a file (never
-    /// waiting for the writer), on the one connection in memory.
+    /// waiting for the writer, see `readers`), on the one connection in memory.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> ApiResult<T>) -> ApiResult<T> {
-        let Some(reader) = self.checkout_reader() else {
-            let conn = self.lock();
-            return f(&conn);
-        };
-        // A transaction keeps every query of `f` on the same snapshot; it is only ever rolled back.
-        // The generation is taken before the snapshot starts (at its first query), so whatever
-        // `f` caches under it is at least that fresh; a write committing meanwhile moves the
-        // global generation on and retires those entries (see `generation`).
-        let started = self.generation.load(Ordering::Acquire);
-        let outer = SNAPSHOT.replace(Some((self.address(), started)));
-        let out = read_transaction(&reader, f);
-        SNAPSHOT.set(outer);
-        self.checkin_reader(reader);
-        out
+        // `f` stays here until a reader takes it: with every reader busy it runs on the writer's
+        // connection instead.
+        let mut f = Some(f);
+        if let Some(pool) = &self.readers {
+            let counters = || readers::Counters {
+                appended: self.appended.load(Ordering::Acquire),
+                generation: self.generation.load(Ordering::Acquire),
+            };
+            let pooled = pool.read(counters, |conn, generation| {
+                let f = f.take().ok_or_else(ApiError::internal)?;
+                // Whatever `f` caches is tagged with the generation its snapshot started from,
+                // never a later one (see `generation`).
+                let outer = SNAPSHOT.replace(Some((self.address(), generation)));
+                let out = f(conn);
+                SNAPSHOT.set(outer);
+                out
+            });
+            if let Some(out) = pooled {
+                return out;
+            }
+        }
+        let f = f.take().ok_or_else(ApiError::internal)?;
+        let conn = self.lock();
+        f(&conn)
     }
 
     /// Runs `f` in one transaction: committed when it returns Ok, rolled back otherwise.
@@ -165,8 +142,10 @@ impl Store {
     /// so caches keep their generation.
     pub fn touch(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<()>) -> rusqlite::Result<()> {
         let conn = self.lock();
+        let out = f(&conn);
+        // After the write, so a reader that sees the count also sees the row.
         self.appended.fetch_add(1, Ordering::Release);
-        f(&conn)
+        out
     }
 
     /// Counts every write, bookkeeping included; it changes whenever the WAL may have grown.
@@ -211,6 +190,11 @@ impl Store {
                 }
             }
         }
+        // Idle readers' snapshots predate the writes being checkpointed; ending them lets the
+        // checkpoint copy every frame (they would begin anew on their next read anyway).
+        if let Some(pool) = &self.readers {
+            pool.release_snapshots();
+        }
         if let Some(c) = slot.as_ref() {
             if let Err(e) = c.execute_batch("PRAGMA wal_checkpoint(PASSIVE);") {
                 tracing::warn!(error = %e, "background checkpoint failed");
@@ -220,38 +204,16 @@ impl Store {
 
     /// Writes the WAL back into the main file (on shutdown).
     pub fn checkpoint(&self) {
-        // Readers hold no snapshot between requests, but closing them lets TRUNCATE finish.
-        let mut readers = self.readers.lock().unwrap_or_else(|p| p.into_inner());
-        self.open_readers.fetch_sub(readers.len(), Ordering::AcqRel);
-        readers.clear();
-        drop(readers);
+        // Closing the idle readers ends their snapshots, which lets TRUNCATE finish.
+        if let Some(pool) = &self.readers {
+            pool.close_idle();
+        }
         *self.checkpointer.lock().unwrap_or_else(|p| p.into_inner()) = None;
         let conn = self.lock();
         if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
             tracing::warn!(error = %e, "checkpoint failed");
         }
     }
-}
-
-/// Runs `f` in a read transaction that is always rolled back. BEGIN and ROLLBACK are cached
-/// statements: parsing them anew on every read cost more than the query they bracket.
-fn read_transaction<T>(c: &Connection, f: impl FnOnce(&Connection) -> ApiResult<T>) -> ApiResult<T> {
-    c.prepare_cached("BEGIN")?.execute([])?;
-    let out = f(c);
-    if let Err(e) = c.prepare_cached("ROLLBACK").and_then(|mut s| s.execute([])) {
-        tracing::warn!(error = %e, "ending a read transaction failed");
-    }
-    out
-}
-
-/// A read-only connection to a WAL file that the writer has already set up.
-fn open_reader(path: &str) -> rusqlite::Result<Connection> {
-    let c = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
-    )?;
-    c.set_prepared_statement_cache_capacity(256);
-    Ok(c)
 }
 
 impl From<rusqlite::Error> for ApiError {
@@ -360,5 +322,41 @@ mod tests {
             .expect("read");
         assert_eq!(seen, (0, 0, before));
         assert_eq!(store.generation(), before + 1);
+    }
+
+    /// A reader that kept its snapshot open sees every write and bookkeeping write made since,
+    /// and idle snapshots never hold a checkpoint back.
+    #[test]
+    fn kept_snapshots_see_later_writes_and_let_checkpoints_finish() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("s.db");
+        let store = Store::open(path.to_str().expect("path")).expect("open");
+        let count = |s: &Store| -> i64 {
+            s.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM account_aliases", [], |r| r.get(0))?))
+                .expect("count")
+        };
+        assert_eq!(count(&store), 0);
+        store
+            .write(|tx| Ok(tx.execute("INSERT INTO account_aliases(alias) VALUES ('a')", [])?))
+            .expect("write");
+        assert_eq!(count(&store), 1, "a write ends the kept snapshot");
+        store
+            .touch(|c| {
+                c.execute("INSERT INTO account_aliases(alias) VALUES ('b')", [])
+                    .map(|_| ())
+            })
+            .expect("touch");
+        assert_eq!(count(&store), 2, "so does a bookkeeping write");
+        store.checkpoint_passive();
+        let checkpointed: (i64, i64, i64) = store
+            .lock()
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .expect("checkpoint");
+        assert_eq!(
+            checkpointed.1, checkpointed.2,
+            "every WAL frame checkpointed: {checkpointed:?}"
+        );
     }
 }
