@@ -81,9 +81,10 @@ pub(super) async fn handle(app: Arc<App>, req: Request<Incoming>, remote: Socket
         reply
     } else {
         // Handled in place on the runtime's worker threads, for a file as in memory: reads use a
-        // read-only WAL connection and never wait on the writer, and a commit writes the WAL
-        // without fsync or checkpoint (docs/architecture.md, "Store"), so no query waits on a
-        // disk long enough to be worth a thread of its own.
+        // read-only WAL connection and never wait on the writer, and a commit appends to the WAL
+        // without fsync (the checkpoint every 1,000 WAL pages is the exception: milliseconds), so
+        // no query waits on a disk long enough to be worth a thread of its own
+        // (docs/architecture.md, "Store").
         let outcome = match body {
             Ok(body) => process(&app, &head, &body, &request_id),
             Err(e) => Outcome::failed(e, Service::Iam),
