@@ -48,9 +48,10 @@ FROM ${BINARY_STAGE} AS binary
 
 FROM scratch AS image
 # VERSION follows Cargo.toml (scripts/test-image checks that they agree). SOURCE_URL is the repository
-# the image is built from; no public URL is recorded in this repository yet, so pass it when publishing.
+# the image is built from: no public URL is recorded in this repository, so it is empty unless the
+# publisher passes --build-arg SOURCE_URL=... (an invented default would be a false label).
 ARG VERSION=0.1.0
-ARG SOURCE_URL=https://github.com/localiam/localiam
+ARG SOURCE_URL=
 LABEL org.opencontainers.image.title="localiam" \
       org.opencontainers.image.description="A local, AWS-compatible IAM + STS endpoint" \
       org.opencontainers.image.version="${VERSION}" \
