@@ -21,6 +21,9 @@ struct LinkedService {
     role_name: String,
     policy: Option<String>,
     custom_suffix: bool,
+    /// The description AWS gives the role when the request has none (recorded for a few services).
+    #[serde(default)]
+    description: Option<String>,
 }
 
 fn known_services() -> &'static [LinkedService] {
@@ -99,7 +102,10 @@ pub fn create_service_linked_role(
             name: name.clone(),
             path: path.clone(),
             created: ctx.now_iso(),
-            description: input.description.clone(),
+            description: input
+                .description
+                .clone()
+                .or_else(|| known.and_then(|s| s.description.clone())),
             max_session: roles::DEFAULT_MAX_SESSION,
             trust_policy: trust_policy(&service),
             boundary: None,

@@ -146,3 +146,43 @@ async fn unknown_services_are_refused() {
         .unwrap();
     assert_eq!(role.role_name(), "AWSServiceRoleForAppRunner");
 }
+
+/// AWS gives a few service-linked roles a description of its own when the request has none
+/// (LocalStack's AWS-validated snapshot, `test_service_role_lifecycle[rds.amazonaws.com]`).
+#[tokio::test]
+async fn recorded_default_descriptions() {
+    let s = Server::start().await;
+    let iam = s.iam();
+    iam.create_service_linked_role()
+        .aws_service_name("rds.amazonaws.com")
+        .send()
+        .await
+        .unwrap();
+    let role = iam
+        .get_role()
+        .role_name("AWSServiceRoleForRDS")
+        .send()
+        .await
+        .unwrap()
+        .role
+        .unwrap();
+    assert_eq!(
+        role.description(),
+        Some("Allows Amazon RDS to manage AWS resources on your behalf")
+    );
+    iam.create_service_linked_role()
+        .aws_service_name("acm.amazonaws.com")
+        .description("mine")
+        .send()
+        .await
+        .unwrap();
+    let role = iam
+        .get_role()
+        .role_name("AWSServiceRoleForCertificateManager")
+        .send()
+        .await
+        .unwrap()
+        .role
+        .unwrap();
+    assert_eq!(role.description(), Some("mine"));
+}
