@@ -38,8 +38,6 @@ pub struct Store {
     conn: Mutex<Connection>,
     /// Read-only connections to the same file; `None` in memory.
     readers: Option<readers::Readers>,
-    /// The file; `None` in memory.
-    path: Option<String>,
     /// The background checkpointer's own connection, opened on first use.
     checkpointer: Mutex<Option<Connection>>,
     /// Bumped by every committed write; caches compare it to stay fresh.
@@ -81,7 +79,6 @@ impl Store {
         Ok(Store {
             conn: Mutex::new(conn),
             readers: (state != ":memory:").then(|| readers::Readers::new(state, cores + EXTRA_READERS)),
-            path: (state != ":memory:").then(|| state.to_string()),
             checkpointer: Mutex::new(None),
             generation: AtomicU64::new(1),
             appended: AtomicU64::new(0),
@@ -90,7 +87,7 @@ impl Store {
 
     /// Whether state lives only in memory (no disk I/O ever blocks a query).
     pub fn is_in_memory(&self) -> bool {
-        self.path.is_none()
+        self.readers.is_none()
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -139,10 +136,12 @@ impl Store {
         }
         conn.prepare_cached("BEGIN")?.execute([])?;
         let out = f(&conn);
-        if out.is_ok() {
+        let end = if out.is_ok() {
             self.release_reader_snapshots();
-        }
-        let end = if out.is_ok() { "COMMIT" } else { "ROLLBACK" };
+            "COMMIT"
+        } else {
+            "ROLLBACK"
+        };
         if let Err(e) = conn.prepare_cached(end).and_then(|mut s| s.execute([])) {
             if !conn.is_autocommit() {
                 let _ = conn.execute_batch("ROLLBACK");
@@ -206,7 +205,9 @@ impl Store {
     /// (`PRAGMA wal_checkpoint(PASSIVE)` on a connection of its own); the server calls it in the
     /// background after writes.
     pub fn checkpoint_passive(&self) {
-        let Some(path) = self.path.as_deref() else { return };
+        let Some(path) = self.readers.as_ref().map(readers::Readers::path) else {
+            return;
+        };
         let mut slot = self.checkpointer.lock().unwrap_or_else(|p| p.into_inner());
         if slot.is_none() {
             match Connection::open(path) {
@@ -219,9 +220,7 @@ impl Store {
         }
         // Idle readers' snapshots predate the writes being checkpointed; ending them lets the
         // checkpoint copy every frame (they would begin anew on their next read anyway).
-        if let Some(pool) = &self.readers {
-            pool.release_snapshots();
-        }
+        self.release_reader_snapshots();
         if let Some(c) = slot.as_ref() {
             if let Err(e) = c.execute_batch("PRAGMA wal_checkpoint(PASSIVE);") {
                 tracing::warn!(error = %e, "background checkpoint failed");
@@ -273,6 +272,17 @@ pub fn format_time(t: time::OffsetDateTime) -> String {
 mod tests {
     use super::*;
 
+    /// A store on a fresh file in `dir`.
+    fn file_store(dir: &tempfile::TempDir) -> Store {
+        Store::open(dir.path().join("s.db").to_str().expect("path")).expect("open")
+    }
+
+    /// How many account aliases `s` holds, read through `Store::read`.
+    fn aliases(s: &Store) -> i64 {
+        s.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM account_aliases", [], |r| r.get(0))?))
+            .expect("count")
+    }
+
     #[test]
     fn formats_like_iam() {
         let t = time::macros::datetime!(2026-11-05 04:03:02 UTC);
@@ -287,22 +297,14 @@ mod tests {
             Err(ApiError::validation("no"))
         });
         assert!(r.is_err());
-        let n: i64 = store
-            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM account_aliases", [], |r| r.get(0))?))
-            .expect("count");
-        assert_eq!(n, 0);
+        assert_eq!(aliases(&store), 0);
     }
 
     /// A read on a file store answers from the last commit while a write transaction is open.
     #[test]
     fn file_reads_do_not_wait_for_the_writer() {
         let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("s.db");
-        let store = std::sync::Arc::new(Store::open(path.to_str().expect("path")).expect("open"));
-        let count = |s: &Store| -> i64 {
-            s.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM account_aliases", [], |r| r.get(0))?))
-                .expect("count")
-        };
+        let store = std::sync::Arc::new(file_store(&dir));
         let (inside, release) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
         let writer = {
             let store = store.clone();
@@ -317,10 +319,10 @@ mod tests {
             })
         };
         inside.1.recv().expect("writer started");
-        assert_eq!(count(&store), 0, "the read sees the last commit, without waiting");
+        assert_eq!(aliases(&store), 0, "the read sees the last commit, without waiting");
         release.0.send(()).expect("release");
         writer.join().expect("join").expect("write");
-        assert_eq!(count(&store), 1);
+        assert_eq!(aliases(&store), 1);
         store.checkpoint_passive();
         store.checkpoint();
     }
@@ -329,8 +331,7 @@ mod tests {
     #[test]
     fn a_read_keeps_the_generation_of_its_snapshot() {
         let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("s.db");
-        let store = std::sync::Arc::new(Store::open(path.to_str().expect("path")).expect("open"));
+        let store = std::sync::Arc::new(file_store(&dir));
         let before = store.generation();
         let seen = store
             .read(|c| {
@@ -356,24 +357,19 @@ mod tests {
     #[test]
     fn kept_snapshots_see_later_writes_and_let_checkpoints_finish() {
         let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("s.db");
-        let store = Store::open(path.to_str().expect("path")).expect("open");
-        let count = |s: &Store| -> i64 {
-            s.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM account_aliases", [], |r| r.get(0))?))
-                .expect("count")
-        };
-        assert_eq!(count(&store), 0);
+        let store = file_store(&dir);
+        assert_eq!(aliases(&store), 0);
         store
             .write(|tx| Ok(tx.execute("INSERT INTO account_aliases(alias) VALUES ('a')", [])?))
             .expect("write");
-        assert_eq!(count(&store), 1, "a write ends the kept snapshot");
+        assert_eq!(aliases(&store), 1, "a write ends the kept snapshot");
         store
             .touch(|c| {
                 c.execute("INSERT INTO account_aliases(alias) VALUES ('b')", [])
                     .map(|_| ())
             })
             .expect("touch");
-        assert_eq!(count(&store), 2, "so does a bookkeeping write");
+        assert_eq!(aliases(&store), 2, "so does a bookkeeping write");
         store.checkpoint_passive();
         let checkpointed: (i64, i64, i64) = store
             .lock()
@@ -392,15 +388,12 @@ mod tests {
     #[test]
     fn the_wal_stays_bounded_under_constant_writes() {
         let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("s.db");
-        let store = Store::open(path.to_str().expect("path")).expect("open");
+        let store = file_store(&dir);
         for i in 0..4000 {
             store
                 .write(|tx| Ok(tx.execute("INSERT INTO account_aliases(alias) VALUES (?1)", [format!("a{i}")])?))
                 .expect("write");
-            let _: i64 = store
-                .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM account_aliases", [], |r| r.get(0))?))
-                .expect("read");
+            aliases(&store);
         }
         let wal = std::fs::metadata(dir.path().join("s.db-wal"))
             .map(|m| m.len())

@@ -46,6 +46,11 @@ impl Readers {
         }
     }
 
+    /// The file the readers open.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     /// Runs `f` on a snapshot at least as new as `now` (`counters` is read just before, so every
     /// write it counts is visible). Returns `f`'s result and the generation of the snapshot used,
     /// or `None` (nothing run) when every reader is busy and no more may be opened.
