@@ -428,6 +428,7 @@ async fn service_linked_roles() {
         .send()
         .await
         .unwrap_err();
+    // AWS-recorded (LocalStack test_iam.snapshot.json `test_service_role_already_exists`).
     assert_eq!(code(&err), "InvalidInput");
     assert_eq!(
         message(&err),

@@ -1,6 +1,6 @@
 //! Service-linked roles as AWS names and builds them. AWS-recorded: LocalStack
 //! test_iam.snapshot.json `test_service_role_lifecycle[*]`, `_custom_suffix[*]`,
-//! `_custom_suffix_not_allowed[*]`, `test_service_role_deletion`, `test_service_role_already_exists`.
+//! `_custom_suffix_not_allowed[*]`. A taken name and deletion are covered in roles.rs.
 
 use crate::common::{code, json, message, url_decode, Server};
 
@@ -91,29 +91,6 @@ async fn custom_suffixes() {
         assert_eq!(code(&err), "InvalidInput");
         assert_eq!(message(&err), format!("Custom suffix is not allowed for {service}"));
     }
-}
-
-/// Deletion and its task are covered in roles.rs.
-#[tokio::test]
-async fn a_taken_name_is_refused() {
-    let s = Server::start().await;
-    let iam = s.iam();
-    iam.create_service_linked_role()
-        .aws_service_name("batch.amazonaws.com")
-        .send()
-        .await
-        .unwrap();
-    let err = iam
-        .create_service_linked_role()
-        .aws_service_name("batch.amazonaws.com")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "InvalidInput");
-    assert_eq!(
-        message(&err),
-        "Service role name AWSServiceRoleForBatch has been taken in this account, please try a different suffix."
-    );
 }
 
 /// AWS's refusal for a service without service-linked roles, as quoted from AWS in public
