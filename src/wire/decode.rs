@@ -255,16 +255,18 @@ impl<'a> Decoder<'a> {
     /// Records `Value 'v' at 'path' failed to satisfy constraint: constraint` (`Value null` when
     /// `value` is `None`).
     pub fn violation(&mut self, path: &str, value: Option<&str>, constraint: &str) {
-        let text = match value {
-            Some(_) if self.hide_values => {
-                const ENUM: &str = "Member must satisfy enum value set";
-                let constraint = if constraint.starts_with(ENUM) { ENUM } else { constraint };
-                format!("Value at '{path}' failed to satisfy constraint: {constraint}")
-            }
-            Some(v) => format!("Value '{v}' at '{path}' failed to satisfy constraint: {constraint}"),
-            None => format!("Value null at '{path}' failed to satisfy constraint: {constraint}"),
+        const ENUM: &str = "Member must satisfy enum value set";
+        let (shown, constraint) = match value {
+            Some(_) if self.hide_values => (
+                String::new(),
+                if constraint.starts_with(ENUM) { ENUM } else { constraint },
+            ),
+            Some(v) => (format!(" '{v}'"), constraint),
+            None => (" null".to_owned(), constraint),
         };
-        self.violations.push(text);
+        self.violations.push(format!(
+            "Value{shown} at '{path}' failed to satisfy constraint: {constraint}"
+        ));
     }
 
     /// `Ok(value)` when nothing was violated, else AWS's `ValidationError`.
