@@ -14,21 +14,20 @@ pub struct Server {
     pub addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<()>>,
-    /// The state file this harness made (LOCALIAM_IT_STATE=file), removed on drop.
-    state_file: Option<std::path::PathBuf>,
+    /// The directory of the state file this harness made (LOCALIAM_IT_STATE=file); dropping it
+    /// removes the file with its WAL.
+    _state_dir: Option<tempfile::TempDir>,
 }
 
 /// With `LOCALIAM_IT_STATE=file` every in-memory test server keeps its state in a fresh file
 /// instead, so the whole suite also runs on the file store (readers, writer, checkpointer).
-fn test_state_file(config: &mut Config) -> Option<std::path::PathBuf> {
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+fn test_state_dir(config: &mut Config) -> Option<tempfile::TempDir> {
     if config.state != ":memory:" || std::env::var("LOCALIAM_IT_STATE").as_deref() != Ok("file") {
         return None;
     }
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let path = std::env::temp_dir().join(format!("localiam-it-{}-{n}.db", std::process::id()));
-    config.state = path.to_string_lossy().into_owned();
-    Some(path)
+    let dir = tempfile::tempdir().unwrap();
+    config.state = dir.path().join("iam.db").to_string_lossy().into_owned();
+    Some(dir)
 }
 
 impl Server {
@@ -50,7 +49,7 @@ impl Server {
     /// Starts a server with a custom config and returns its `App` too.
     pub async fn start_app_with(mut config: Config) -> (Server, std::sync::Arc<localiam::App>) {
         config.listen = "127.0.0.1:0".parse().unwrap();
-        let state_file = test_state_file(&mut config);
+        let state_dir = test_state_dir(&mut config);
         let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = localiam::App::open(config).unwrap();
@@ -68,7 +67,7 @@ impl Server {
                 addr,
                 stop: Some(tx),
                 handle: Some(handle),
-                state_file,
+                _state_dir: state_dir,
             },
             app,
         )
@@ -163,13 +162,6 @@ impl Drop for Server {
         }
         if let Some(h) = self.handle.take() {
             h.abort();
-        }
-        if let Some(path) = self.state_file.take() {
-            for suffix in ["", "-wal", "-shm"] {
-                let mut p = path.clone().into_os_string();
-                p.push(suffix);
-                let _ = std::fs::remove_file(p);
-            }
         }
     }
 }
