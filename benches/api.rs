@@ -17,7 +17,7 @@ use localiam::App;
 fn ctx(app: &Arc<App>, op: Operation) -> Ctx {
     Ctx {
         app: app.clone(),
-        op,
+        op: localiam::context::Call::Query(op),
         principal: Principal::Root,
         access_key_id: None,
         region: "us-east-1".to_string(),

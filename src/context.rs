@@ -8,12 +8,40 @@ use crate::app::App;
 use crate::error::ApiResult;
 use crate::identity::Principal;
 
+/// What a request asks for: an operation of the Query-protocol models (IAM, STS) or of one of
+/// the JSON-protocol services served beside them (`crate::services`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Call {
+    /// An IAM or STS operation.
+    Query(Operation),
+    /// A CloudTrail or Access Analyzer operation.
+    Json(crate::services::JsonOp),
+}
+
+impl Call {
+    /// The IAM action it is authorized as (`iam:GetUser`, `cloudtrail:LookupEvents`).
+    pub fn action(self) -> &'static str {
+        match self {
+            Call::Query(op) => op.action(),
+            Call::Json(op) => op.action(),
+        }
+    }
+
+    /// The operation's name, as the service's model spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Call::Query(op) => op.name(),
+            Call::Json(op) => op.name(),
+        }
+    }
+}
+
 /// Per-request context handed to every handler.
 pub struct Ctx {
     /// The running service.
     pub app: Arc<App>,
     /// The operation being served.
-    pub op: Operation,
+    pub op: Call,
     /// Who is calling.
     pub principal: Principal,
     /// Access key id that signed the request, if any.

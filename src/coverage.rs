@@ -13,7 +13,7 @@ use crate::identity::Principal;
 fn implemented(app: &Arc<App>, op: Operation) -> bool {
     let ctx = Ctx {
         app: app.clone(),
-        op,
+        op: crate::context::Call::Query(op),
         principal: Principal::Root,
         access_key_id: None,
         region: app.config.region.clone(),

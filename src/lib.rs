@@ -2,11 +2,13 @@
 //!
 //! Tests start a server on port 0 with [`run`]; the binary adds flags and signals.
 
+pub mod analyzer;
 pub mod api;
 pub mod app;
 pub mod authz;
 pub mod cache;
 pub mod catalog;
+pub mod cloudtrail;
 pub mod config;
 pub mod context;
 pub mod coverage;
@@ -19,6 +21,7 @@ pub mod logging;
 pub mod params;
 pub mod policy;
 pub mod server;
+pub mod services;
 pub mod sigv4;
 pub mod store;
 pub mod sts;

@@ -13,7 +13,8 @@ use hyper::{Request, Response, StatusCode};
 use crate::api::{Operation, Service};
 use crate::app::App;
 use crate::config::AuthMode;
-use crate::context::Ctx;
+use crate::context::{Call, Ctx};
+use crate::services;
 use crate::error::{ApiError, ApiResult};
 use crate::identity::Principal;
 use crate::sigv4::{self, RequestParts};
@@ -29,6 +30,8 @@ pub(super) struct Reply {
     status: u16,
     content_type: &'static str,
     body: String,
+    /// restJson1 names an error's type in a header too.
+    error_type: Option<String>,
 }
 
 impl Reply {
@@ -37,6 +40,7 @@ impl Reply {
             status,
             content_type: "text/xml",
             body,
+            error_type: None,
         }
     }
 
@@ -45,6 +49,7 @@ impl Reply {
             status,
             content_type: "application/json",
             body,
+            error_type: None,
         }
     }
 }
@@ -78,6 +83,29 @@ pub(super) async fn handle(app: Arc<App>, req: Request<Incoming>, remote: Socket
             Err(e) => error_reply(&e, Service::Iam, &request_id),
         }
     } else if let Some(reply) = super::admin::well_known(&app, &head) {
+        reply
+    } else if let Some(route) = services::route(&head.method, &head.path, head.header("x-amz-target")) {
+        let (op, result) = match (route, body) {
+            (Ok(op), Ok(body)) => (Some(op), process_json(&app, &head, &body, op, &request_id)),
+            (Ok(op), Err(e)) => (Some(op), Err(e)),
+            (Err(e), _) => (None, Err(e)),
+        };
+        let protocol = op.map_or(services::Protocol::AwsJson11, services::JsonOp::protocol);
+        let code = result.as_ref().err().map(|e| crate::wire::json::json_code(&e.code).to_string());
+        let reply = match result {
+            Ok(json) => Reply {
+                content_type: op.map_or("application/json", services::JsonOp::content_type),
+                ..Reply::json(200, json)
+            },
+            Err(ref e) => json_error_reply(e, protocol),
+        };
+        tracing::info!(
+            op = op.map(services::JsonOp::name).unwrap_or("-"),
+            status = reply.status,
+            code = code.as_deref().unwrap_or(""),
+            micros = started.elapsed().as_micros() as u64,
+            "request"
+        );
         reply
     } else {
         // Handled in place on the runtime's worker threads, for a file as in memory: reads use a
@@ -117,6 +145,20 @@ fn error_reply(err: &ApiError, service: Service, request_id: &str) -> Reply {
     Reply::xml(status, body)
 }
 
+/// A JSON service's error: awsJson1_1 answers every client error with 400, restJson1 with the
+/// error's own status and an `x-amzn-ErrorType` header.
+fn json_error_reply(err: &ApiError, protocol: services::Protocol) -> Reply {
+    let code = crate::wire::json::json_code(&err.code);
+    let status = match protocol {
+        services::Protocol::AwsJson11 if err.status < 500 => 400,
+        _ => err.status,
+    };
+    Reply {
+        error_type: (protocol == services::Protocol::RestJson).then(|| code.to_string()),
+        ..Reply::json(status, crate::wire::json::error_body(code, &err.message, None))
+    }
+}
+
 fn respond(reply: Reply, request_id: &str) -> Response<Full<Bytes>> {
     let mut resp = Response::new(Full::new(Bytes::from(reply.body)));
     *resp.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -124,6 +166,9 @@ fn respond(reply: Reply, request_id: &str) -> Response<Full<Bytes>> {
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(reply.content_type));
     if let Ok(v) = HeaderValue::from_str(request_id) {
         headers.insert("x-amzn-requestid", v);
+    }
+    if let Some(v) = reply.error_type.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        headers.insert("x-amzn-errortype", v);
     }
     resp
 }
@@ -165,6 +210,11 @@ impl Head {
             headers,
             remote,
         }
+    }
+
+    /// The first value of a header (names are stored lowercase).
+    pub(super) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
     pub(super) fn sig_parts<'a>(&'a self, body: &'a [u8]) -> RequestParts<'a> {
@@ -219,7 +269,8 @@ fn process(app: &Arc<App>, head: &Head, body: &[u8], request_id: &str) -> Outcom
     };
     let op = resolve_op(service, &form);
     out.op = op.as_ref().ok().copied();
-    let auth = authenticate(app, &parts, signature, service, op.as_ref().ok().copied());
+    let unsigned_ok = op.as_ref().is_ok_and(|op| !op.requires_signature());
+    let auth = authenticate(app, &parts, signature, service.signing_name(), unsigned_ok);
     let (principal, key_id, region) = match auth {
         Ok(a) => a,
         Err(e) => {
@@ -235,12 +286,24 @@ fn process(app: &Arc<App>, head: &Head, body: &[u8], request_id: &str) -> Outcom
             return out;
         }
     };
+    let ctx = request_ctx(app, head, Call::Query(op), (principal, key_id, region), request_id);
+    out.result = crate::api::handler::dispatch(&crate::handlers::Handlers, &ctx, op, &form, request_id);
+    if out.result.is_ok() {
+        crate::iam::access_advisor::record_use(&ctx);
+    }
+    out
+}
+
+/// Builds the handlers' context for an authenticated caller, noting a user key's use.
+fn request_ctx(app: &Arc<App>, head: &Head, op: Call, auth: Authenticated, request_id: &str) -> Ctx {
+    let (principal, key_id, region) = auth;
     if let Some(k) = &key_id {
         if matches!(principal, Principal::User(_)) {
-            crate::identity::touch_key(app, k, service.signing_name(), &region);
+            let service = op.action().split_once(':').map_or("", |(s, _)| s);
+            crate::identity::touch_key(app, k, service, &region);
         }
     }
-    let ctx = Ctx {
+    Ctx {
         app: app.clone(),
         op,
         principal,
@@ -250,12 +313,21 @@ fn process(app: &Arc<App>, head: &Head, body: &[u8], request_id: &str) -> Outcom
         request_id: request_id.to_string(),
         source_ip: head.remote.ip(),
         now: app.now(),
-    };
-    out.result = crate::api::handler::dispatch(&crate::handlers::Handlers, &ctx, op, &form, request_id);
-    if out.result.is_ok() {
+    }
+}
+
+/// A JSON service's request: authenticated like any other (with the service's signing name),
+/// then handed to `services::dispatch`.
+fn process_json(app: &Arc<App>, head: &Head, body: &[u8], op: services::JsonOp, request_id: &str) -> ApiResult<String> {
+    let parts = head.sig_parts(body);
+    let signature = sigv4::parse(&parts);
+    let auth = authenticate(app, &parts, signature, op.signing_name(), false)?;
+    let ctx = request_ctx(app, head, Call::Json(op), auth, request_id);
+    let result = services::dispatch(&ctx, op, &services::JsonRequest { query: &head.query, body });
+    if result.is_ok() {
         crate::iam::access_advisor::record_use(&ctx);
     }
-    out
+    result
 }
 
 /// The credential scope names the service; unsigned requests are routed by their API version.
@@ -283,8 +355,8 @@ fn authenticate(
     app: &App,
     parts: &RequestParts<'_>,
     signature: Result<Option<sigv4::SignatureInfo>, sigv4::SigError>,
-    service: Service,
-    op: Option<Operation>,
+    signing_name: &str,
+    unsigned_ok: bool,
 ) -> ApiResult<Authenticated> {
     let default_region = app.config.region.clone();
     let strict = app.config.auth == AuthMode::Strict;
@@ -294,10 +366,12 @@ fn authenticate(
         Err(_) => None,
     };
     let Some(sig) = sig else {
-        return match op {
-            Some(op) if !op.requires_signature() => Ok((Principal::Anonymous, None, default_region)),
-            _ if strict => Err(sig_error(&sigv4::SigError::missing())),
-            _ => Ok((Principal::Root, None, default_region)),
+        return if unsigned_ok {
+            Ok((Principal::Anonymous, None, default_region))
+        } else if strict {
+            Err(sig_error(&sigv4::SigError::missing()))
+        } else {
+            Ok((Principal::Root, None, default_region))
         };
     };
     let region = if sig.region.is_empty() {
@@ -325,7 +399,7 @@ fn authenticate(
         parts,
         &sig,
         &cred.secret,
-        service.signing_name(),
+        signing_name,
         now,
         Some(&app.signing_keys),
     )

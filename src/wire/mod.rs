@@ -3,4 +3,5 @@
 pub mod decode;
 pub mod error;
 pub mod form;
+pub mod json;
 pub mod xml;
