@@ -19,6 +19,7 @@ fn ctx(app: &Arc<App>, op: Operation) -> Ctx {
         app: app.clone(),
         op: localiam::context::Call::Query(op),
         principal: Principal::Root,
+        account: app.accounts.configured().clone(),
         access_key_id: None,
         region: "us-east-1".to_string(),
         partition: "aws",
@@ -95,7 +96,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(call(&app, "GetRole", &[("RoleName", "bench-role")])))
     });
     let user = app
-        .store
+        .store()
         .read(|c| Ok(localiam::store::users::by_name(c, "bench-user")?))
         .unwrap()
         .unwrap();

@@ -8,15 +8,15 @@ use crate::throttle::Throttle;
 
 /// How long a recorded use (key last used, service last accessed) may lag behind the real one.
 const RECORD_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
-use crate::identity::{Credential, KeyCache};
-use crate::store::Store;
+use crate::accounts::Accounts;
+use crate::identity::KeyCache;
 
 /// Shared state of one server.
 pub struct App {
     /// Settings it was started with.
     pub config: Config,
-    /// Account state.
-    pub store: Store,
+    /// Every account's state.
+    pub accounts: Accounts,
     /// Derived SigV4 signing keys.
     pub signing_keys: crate::sigv4::KeyCache,
     /// Access key id → credential, checked against the store generation.
@@ -49,10 +49,10 @@ impl Drop for InFlight<'_> {
 impl App {
     /// Opens the store named by the config.
     pub fn open(config: Config) -> Result<Arc<App>, rusqlite::Error> {
-        let store = Store::open(&config.state)?;
+        let accounts = Accounts::open(&config.state, &config.account_id)?;
         Ok(Arc::new(App {
             config,
-            store,
+            accounts,
             signing_keys: crate::sigv4::KeyCache::default(),
             credentials: KeyCache::default(),
             key_touches: Throttle::new(RECORD_EVERY),
@@ -82,8 +82,13 @@ impl App {
         self.clock_offset.fetch_add(seconds, Ordering::Relaxed);
     }
 
+    /// The configured account's store (`--account-id`).
+    pub fn store(&self) -> &crate::store::Store {
+        &self.accounts.configured().store
+    }
+
     /// Looks up the credential for an access key id (root or an IAM user's key).
-    pub fn credential(&self, key_id: &str) -> crate::error::ApiResult<Option<Arc<Credential>>> {
+    pub fn credential(&self, key_id: &str) -> crate::error::ApiResult<Option<crate::identity::Signer>> {
         crate::identity::lookup(self, key_id)
     }
 }

@@ -379,8 +379,8 @@ fn base_context(ctx: &Ctx, caller: &str, principal_tags: &[(String, String)]) ->
 /// until the next write.
 fn entity_policies(ctx: &Ctx, c: &Connection, kind: Entity, id: &str) -> ApiResult<Arc<PrincipalPolicies>> {
     let cache = &ctx.app.policies;
-    let generation = ctx.app.store.generation();
-    let key = format!("{}:{id}", kind.as_str());
+    let generation = ctx.store().generation();
+    let key = format!("{}:{}:{id}", ctx.account(), kind.as_str());
     if let Some(set) = cache.sets.get(&key, generation) {
         return Ok(set);
     }

@@ -3,6 +3,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use crate::accounts::Account;
 use crate::api::Operation;
 use crate::app::App;
 use crate::error::ApiResult;
@@ -44,6 +45,8 @@ pub struct Ctx {
     pub op: Call,
     /// Who is calling.
     pub principal: Principal,
+    /// The caller's account: the IAM namespace the request works in.
+    pub account: Arc<Account>,
     /// Access key id that signed the request, if any.
     pub access_key_id: Option<String>,
     /// Signing region (or the configured default).
@@ -59,9 +62,14 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// The account id.
+    /// The caller's account id.
     pub fn account(&self) -> &str {
-        &self.app.config.account_id
+        &self.account.id
+    }
+
+    /// The caller's account's state.
+    pub fn store(&self) -> &crate::store::Store {
+        &self.account.store
     }
 
     /// `arn:PARTITION:iam::ACCOUNT:RESOURCE`.

@@ -15,6 +15,7 @@ fn implemented(app: &Arc<App>, op: Operation) -> bool {
         app: app.clone(),
         op: crate::context::Call::Query(op),
         principal: Principal::Root,
+        account: app.accounts.configured().clone(),
         access_key_id: None,
         region: app.config.region.clone(),
         partition: "aws",

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::accounts::Account;
 use crate::app::App;
 use crate::error::ApiResult;
 use crate::store::roles::RoleRow;
@@ -189,21 +190,38 @@ pub struct Credential {
 /// Access key id → credential, valid for one store generation.
 pub type KeyCache = crate::cache::GenerationCache<Credential>;
 
-/// Finds the credential for `key_id`, from the cache when no write happened since it was filled.
-pub fn lookup(app: &App, key_id: &str) -> ApiResult<Option<Arc<Credential>>> {
-    if key_id == app.config.root_access_key_id {
-        return Ok(Some(Arc::new(Credential {
+/// A signing credential and the account it acts in.
+pub type Signer = (Arc<Account>, Arc<Credential>);
+
+/// Finds the credential for `key_id` and its account, from the cache when nothing was written to
+/// that account since it was filled. The configured root key signs as the configured account's
+/// root; a key id of 12 digits signs as the root of that account (made on first use) with the
+/// configured root secret, as LocalStack and moto users expect; any other key is looked up in the
+/// account its id carries (`ids::account_of_key`).
+pub fn lookup(app: &App, key_id: &str) -> ApiResult<Option<Signer>> {
+    let root = |account: Arc<Account>| {
+        let cred = Credential {
             secret: app.config.root_secret_access_key.clone(),
             principal: Principal::Root,
             active: true,
             token: None,
-        })));
+        };
+        Ok(Some((account, Arc::new(cred))))
+    };
+    if key_id == app.config.root_access_key_id {
+        return root(app.accounts.configured().clone());
     }
-    let generation = app.store.generation();
+    if crate::accounts::is_account_id(key_id) {
+        return root(app.accounts.get_or_create(key_id)?);
+    }
+    let account = crate::store::ids::account_of_key(key_id)
+        .and_then(|id| app.accounts.get(&id))
+        .unwrap_or_else(|| app.accounts.configured().clone());
+    let generation = account.store.generation();
     if let Some(cred) = app.credentials.get(key_id, generation) {
-        return Ok(Some(cred));
+        return Ok(Some((account, cred)));
     }
-    let found = app.store.read(|c| {
+    let found = account.store.read(|c| {
         let Some(key) = access_keys::by_id(c, key_id)? else {
             return crate::sts::sessions::credential(c, key_id);
         };
@@ -217,21 +235,19 @@ pub fn lookup(app: &App, key_id: &str) -> ApiResult<Option<Arc<Credential>>> {
             token: None,
         })))
     })?;
-    if let Some(cred) = &found {
-        app.credentials.insert(key_id, generation, cred.clone());
-    }
-    Ok(found)
+    let Some(cred) = found else {
+        return Ok(None);
+    };
+    app.credentials.insert(key_id, generation, cred.clone());
+    Ok(Some((account, cred)))
 }
 
 /// Records that `key_id` signed a request for `service` in `region` (throttled).
-pub fn touch_key(app: &App, key_id: &str, service: &str, region: &str) {
+pub fn touch_key(store: &crate::store::Store, app: &App, key_id: &str, service: &str, region: &str) {
     app.key_touches.run(key_id, &format!("{service}|{region}"), || {
         let when = crate::store::now_iso();
         // Last-used data is not a user-visible write: it must not invalidate caches.
-        match app
-            .store
-            .touch(|c| access_keys::touch(c, key_id, &when, service, region))
-        {
+        match store.touch(|c| access_keys::touch(c, key_id, &when, service, region)) {
             Ok(()) => true,
             Err(e) => {
                 tracing::warn!(error = %e, "could not record key use");

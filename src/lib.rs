@@ -2,6 +2,7 @@
 //!
 //! Tests start a server on port 0 with [`run`]; the binary adds flags and signals.
 
+pub mod accounts;
 pub mod analyzer;
 pub mod api;
 pub mod app;

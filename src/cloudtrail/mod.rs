@@ -6,6 +6,6 @@ use crate::services::JsonRequest;
 
 /// `LookupEvents`: the newest events first.
 pub fn lookup_events(ctx: &Ctx, _req: &JsonRequest<'_>) -> ApiResult<String> {
-    ctx.app.store.read(|c| ctx.authorize(c, "*"))?;
+    ctx.store().read(|c| ctx.authorize(c, "*"))?;
     Ok(r#"{"Events":[]}"#.to_string())
 }

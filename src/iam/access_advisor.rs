@@ -49,7 +49,7 @@ pub fn record_use(ctx: &Ctx) {
             region: ctx.region.clone(),
             last: ctx.now_iso(),
         };
-        match ctx.app.store.touch(|c| activity::record(c, &row)) {
+        match ctx.store().touch(|c| activity::record(c, &row)) {
             Ok(()) => true,
             Err(e) => {
                 tracing::warn!(error = %e, "could not record activity");
@@ -377,7 +377,7 @@ pub fn generate_service_last_accessed_details(
     ctx: &Ctx,
     input: GenerateServiceLastAccessedDetailsRequest,
 ) -> ApiResult<GenerateServiceLastAccessedDetailsResponse> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         let target = match resolve(ctx, tx, &input.arn, true) {
             Ok(t) => t,
             Err(e) => {
@@ -410,7 +410,7 @@ pub fn get_service_last_accessed_details(
     ctx: &Ctx,
     input: GetServiceLastAccessedDetailsRequest,
 ) -> ApiResult<GetServiceLastAccessedDetailsResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, "*")?;
         let job = load_job(c, &input.job_id)?;
         let list: Vec<ServiceLastAccessed> = job
@@ -467,7 +467,7 @@ pub fn get_service_last_accessed_details_with_entities(
     ctx: &Ctx,
     input: GetServiceLastAccessedDetailsWithEntitiesRequest,
 ) -> ApiResult<GetServiceLastAccessedDetailsWithEntitiesResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, "*")?;
         let job = load_job(c, &input.job_id)?;
         let service = job.services.iter().find(|s| s.namespace == input.service_namespace);
@@ -507,7 +507,7 @@ pub fn list_policies_granting_service_access(
     ctx: &Ctx,
     input: ListPoliciesGrantingServiceAccessRequest,
 ) -> ApiResult<ListPoliciesGrantingServiceAccessResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         let target = match resolve(ctx, c, &input.arn, false) {
             Ok(t) => t,
             Err(e) => {
@@ -568,7 +568,7 @@ pub fn generate_organizations_access_report(
         .iter()
         .map(|id| ("iam:OrganizationsPolicyId".to_string(), vec![id.clone()]))
         .collect();
-    ctx.app.store.read(|c| ctx.authorize_with(c, &resource, &keys))?;
+    ctx.store().read(|c| ctx.authorize_with(c, &resource, &keys))?;
     Err(crate::authz::access_denied(
         &ctx.caller_arn(),
         ctx.op.action(),
@@ -582,6 +582,6 @@ pub fn get_organizations_access_report(
     ctx: &Ctx,
     input: GetOrganizationsAccessReportRequest,
 ) -> ApiResult<GetOrganizationsAccessReportResponse> {
-    ctx.app.store.read(|c| ctx.authorize(c, "*"))?;
+    ctx.store().read(|c| ctx.authorize(c, "*"))?;
     Err(errors::no_such_entity(format!("No such job: {}", input.job_id)))
 }

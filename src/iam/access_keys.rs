@@ -17,7 +17,7 @@ fn user_arn(ctx: &Ctx, c: &rusqlite::Connection, name: Option<&str>) -> ApiResul
 
 /// CreateAccessKey for a user (the caller by default).
 pub fn create_access_key(ctx: &Ctx, input: CreateAccessKeyRequest) -> ApiResult<CreateAccessKeyResponse> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &user_arn(ctx, tx, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, tx, input.user_name.as_deref())?;
         if store::count_for_user(tx, &u.id)? >= quotas::ACCESS_KEYS_PER_USER {
@@ -49,7 +49,7 @@ pub fn create_access_key(ctx: &Ctx, input: CreateAccessKeyRequest) -> ApiResult<
 
 /// ListAccessKeys (metadata only; secrets are never returned again).
 pub fn list_access_keys(ctx: &Ctx, input: ListAccessKeysRequest) -> ApiResult<ListAccessKeysResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &user_arn(ctx, c, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, c, input.user_name.as_deref())?;
         let after = page::decode_marker(input.marker.as_deref())?;
@@ -84,7 +84,7 @@ fn owned_key(ctx: &Ctx, c: &rusqlite::Connection, user: Option<&str>, key_id: &s
 
 /// UpdateAccessKey: Active/Inactive.
 pub fn update_access_key(ctx: &Ctx, input: UpdateAccessKeyRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &user_arn(ctx, tx, input.user_name.as_deref())?)?;
         let k = owned_key(ctx, tx, input.user_name.as_deref(), &input.access_key_id)?;
         store::set_status(tx, &k.id, &input.status)?;
@@ -94,7 +94,7 @@ pub fn update_access_key(ctx: &Ctx, input: UpdateAccessKeyRequest) -> ApiResult<
 
 /// DeleteAccessKey.
 pub fn delete_access_key(ctx: &Ctx, input: DeleteAccessKeyRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &user_arn(ctx, tx, input.user_name.as_deref())?)?;
         let k = owned_key(ctx, tx, input.user_name.as_deref(), &input.access_key_id)?;
         store::delete(tx, &k.id)?;
@@ -107,7 +107,7 @@ pub fn get_access_key_last_used(
     ctx: &Ctx,
     input: GetAccessKeyLastUsedRequest,
 ) -> ApiResult<GetAccessKeyLastUsedResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         let key = store::by_id(c, &input.access_key_id)?;
         let owner = match &key {
             Some(k) => user_store::by_id(c, &k.user_id)?,

@@ -10,7 +10,7 @@ use super::quotas;
 
 /// CreateAccountAlias: an account has one alias; a new one replaces it.
 pub fn create_account_alias(ctx: &Ctx, input: CreateAccountAliasRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, "*")?;
         account::set_alias(tx, &input.account_alias)?;
         Ok(())
@@ -19,7 +19,7 @@ pub fn create_account_alias(ctx: &Ctx, input: CreateAccountAliasRequest) -> ApiR
 
 /// ListAccountAliases.
 pub fn list_account_aliases(ctx: &Ctx, input: ListAccountAliasesRequest) -> ApiResult<ListAccountAliasesResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, "*")?;
         let after = page::decode_marker(input.marker.as_deref())?;
         let limit = page::limit(input.max_items);
@@ -38,7 +38,7 @@ pub fn list_account_aliases(ctx: &Ctx, input: ListAccountAliasesRequest) -> ApiR
 
 /// DeleteAccountAlias.
 pub fn delete_account_alias(ctx: &Ctx, input: DeleteAccountAliasRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, "*")?;
         if !account::delete_alias(tx, &input.account_alias)? {
             return Err(errors::no_such_entity(format!(
@@ -52,7 +52,7 @@ pub fn delete_account_alias(ctx: &Ctx, input: DeleteAccountAliasRequest) -> ApiR
 
 /// GetAccountSummary: real counts beside the quotas.
 pub fn get_account_summary(ctx: &Ctx) -> ApiResult<GetAccountSummaryResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, "*")?;
         let counts = crate::iam::summary_counts(c)?;
         let q = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
@@ -117,7 +117,7 @@ pub fn set_security_token_service_preferences(
     ctx: &Ctx,
     input: SetSecurityTokenServicePreferencesRequest,
 ) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, "*")?;
         account::set_setting(tx, TOKEN_VERSION, &input.global_endpoint_token_version)?;
         Ok(())
@@ -126,7 +126,7 @@ pub fn set_security_token_service_preferences(
 
 /// Organizations features answer as they do for an account that belongs to no organization.
 fn no_organization(ctx: &Ctx) -> ApiResult<()> {
-    ctx.app.store.read(|c| ctx.authorize(c, "*"))?;
+    ctx.store().read(|c| ctx.authorize(c, "*"))?;
     Err(errors::organization_not_found(
         "The request was rejected because no organization is associated with your account.",
     ))
@@ -180,7 +180,7 @@ pub fn get_account_properties(
     ctx: &Ctx,
     _input: GetAccountPropertiesRequest,
 ) -> ApiResult<GetAccountPropertiesResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, "*")?;
         let properties = account::settings_with_prefix(c, PROPERTY)?
             .into_iter()
@@ -212,7 +212,7 @@ pub fn put_account_properties(
             "All properties in a single request must belong to the same namespace.",
         ));
     }
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, "*")?;
         for (k, v) in &input.properties {
             account::set_setting(tx, &format!("{PROPERTY}{k}"), v)?;

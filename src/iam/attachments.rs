@@ -23,7 +23,7 @@ fn policy_arn_key(arn: &str) -> [(String, Vec<String>); 1] {
 
 /// Attaches a policy to an entity (idempotent).
 pub fn attach(ctx: &Ctx, kind: Entity, name: &str, policy_arn: &str) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(tx, &entities::arn(ctx, tx, kind, name)?, &policy_arn_key(policy_arn))?;
         let e = entities::load(ctx, tx, kind, name)?;
         let p = policies::find(ctx, tx, policy_arn)?.ok_or_else(|| not_attachable(policy_arn))?;
@@ -46,7 +46,7 @@ pub fn attach(ctx: &Ctx, kind: Entity, name: &str, policy_arn: &str) -> ApiResul
 
 /// Detaches a policy from an entity.
 pub fn detach(ctx: &Ctx, kind: Entity, name: &str, policy_arn: &str) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(tx, &entities::arn(ctx, tx, kind, name)?, &policy_arn_key(policy_arn))?;
         let e = entities::load(ctx, tx, kind, name)?;
         let p = policies::find(ctx, tx, policy_arn)?.ok_or_else(|| not_attachable(policy_arn))?;
@@ -80,7 +80,7 @@ pub fn list(
     marker: Option<&str>,
     max_items: Option<i32>,
 ) -> ApiResult<(Vec<AttachedPolicy>, Option<String>)> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &entities::arn(ctx, c, kind, name)?)?;
         let e = entities::load(ctx, c, kind, name)?;
         let prefix = path_prefix.unwrap_or("/");
@@ -164,7 +164,7 @@ pub fn list_entities_for_policy(
     ctx: &Ctx,
     input: ListEntitiesForPolicyRequest,
 ) -> ApiResult<ListEntitiesForPolicyResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &input.policy_arn)?;
         let p: PolicyRef = policies::load(ctx, c, &input.policy_arn)?;
         let prefix = input.path_prefix.as_deref().unwrap_or("/");

@@ -164,7 +164,7 @@ pub fn get_account_authorization_details(
     ctx: &Ctx,
     input: GetAccountAuthorizationDetailsRequest,
 ) -> ApiResult<GetAccountAuthorizationDetailsResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, "*")?;
         let filter = input.filter.clone().unwrap_or_default();
         let wanted = |k: &str| filter.is_empty() || filter.iter().any(|f| f == k);

@@ -12,7 +12,7 @@ fn boundary_key(arn: &str) -> [(String, Vec<String>); 1] {
 
 /// PutUserPermissionsBoundary.
 pub fn put_user_permissions_boundary(ctx: &Ctx, input: PutUserPermissionsBoundaryRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(
             tx,
             &users::resource_arn(ctx, tx, &input.user_name)?,
@@ -27,7 +27,7 @@ pub fn put_user_permissions_boundary(ctx: &Ctx, input: PutUserPermissionsBoundar
 
 /// DeleteUserPermissionsBoundary.
 pub fn delete_user_permissions_boundary(ctx: &Ctx, input: DeleteUserPermissionsBoundaryRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &users::resource_arn(ctx, tx, &input.user_name)?)?;
         let u = users::load(tx, &input.user_name)?;
         crate::store::users::set_boundary(tx, &u.id, None)?;
@@ -37,7 +37,7 @@ pub fn delete_user_permissions_boundary(ctx: &Ctx, input: DeleteUserPermissionsB
 
 /// PutRolePermissionsBoundary (not on service-linked roles).
 pub fn put_role_permissions_boundary(ctx: &Ctx, input: PutRolePermissionsBoundaryRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(
             tx,
             &roles::resource_arn(ctx, tx, &input.role_name)?,
@@ -53,7 +53,7 @@ pub fn put_role_permissions_boundary(ctx: &Ctx, input: PutRolePermissionsBoundar
 
 /// DeleteRolePermissionsBoundary.
 pub fn delete_role_permissions_boundary(ctx: &Ctx, input: DeleteRolePermissionsBoundaryRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &roles::resource_arn(ctx, tx, &input.role_name)?)?;
         let r = roles::load(tx, &input.role_name)?;
         roles::ensure_modifiable(&r)?;

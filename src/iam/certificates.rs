@@ -66,7 +66,7 @@ pub fn upload_server_certificate(
 ) -> ApiResult<UploadServerCertificateResponse> {
     let path = input.path.clone().unwrap_or_else(|| "/".to_string());
     let new_tags = super::tags::pairs(input.tags.iter().flatten().map(|t| (t.key.as_str(), t.value.as_str())));
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         let arn = ctx.iam_arn(&cert_resource(&path, &input.server_certificate_name));
         ctx.authorize_with(tx, &arn, &super::tags::request_keys(&new_tags))?;
         super::tags::check_request(&new_tags)?;
@@ -119,7 +119,7 @@ pub fn get_server_certificate(
     ctx: &Ctx,
     input: GetServerCertificateRequest,
 ) -> ApiResult<GetServerCertificateResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &resource_arn(ctx, c, &input.server_certificate_name)?)?;
         let s = load(c, &input.server_certificate_name)?;
         Ok(GetServerCertificateResponse {
@@ -138,7 +138,7 @@ pub fn list_server_certificates(
     ctx: &Ctx,
     input: ListServerCertificatesRequest,
 ) -> ApiResult<ListServerCertificatesResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         let prefix = input.path_prefix.unwrap_or_else(|| "/".to_string());
         ctx.authorize(c, &ctx.iam_arn(&format!("server-certificate{prefix}")))?;
         let after = page::decode_marker(input.marker.as_deref())?;
@@ -156,7 +156,7 @@ pub fn list_server_certificates(
 
 /// UpdateServerCertificate: rename and/or move.
 pub fn update_server_certificate(ctx: &Ctx, input: UpdateServerCertificateRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.server_certificate_name)?)?;
         let s = load(tx, &input.server_certificate_name)?;
         let name = input
@@ -178,7 +178,7 @@ pub fn update_server_certificate(ctx: &Ctx, input: UpdateServerCertificateReques
 
 /// DeleteServerCertificate.
 pub fn delete_server_certificate(ctx: &Ctx, input: DeleteServerCertificateRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.server_certificate_name)?)?;
         let s = load(tx, &input.server_certificate_name)?;
         tags::clear(tx, Kind::ServerCertificate, &s.id)?;
@@ -190,7 +190,7 @@ pub fn delete_server_certificate(ctx: &Ctx, input: DeleteServerCertificateReques
 /// TagServerCertificate.
 pub fn tag_server_certificate(ctx: &Ctx, input: TagServerCertificateRequest) -> ApiResult<()> {
     let new = super::tags::pairs(input.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())));
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         let arn = resource_arn(ctx, tx, &input.server_certificate_name)?;
         ctx.authorize_with(tx, &arn, &super::tags::request_keys(&new))?;
         let s = load(tx, &input.server_certificate_name)?;
@@ -200,7 +200,7 @@ pub fn tag_server_certificate(ctx: &Ctx, input: TagServerCertificateRequest) -> 
 
 /// UntagServerCertificate.
 pub fn untag_server_certificate(ctx: &Ctx, input: UntagServerCertificateRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.server_certificate_name)?)?;
         let s = load(tx, &input.server_certificate_name)?;
         tags::remove(tx, Kind::ServerCertificate, &s.id, &input.tag_keys)?;
@@ -213,7 +213,7 @@ pub fn list_server_certificate_tags(
     ctx: &Ctx,
     input: ListServerCertificateTagsRequest,
 ) -> ApiResult<ListServerCertificateTagsResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &resource_arn(ctx, c, &input.server_certificate_name)?)?;
         let s = load(c, &input.server_certificate_name)?;
         let p = super::tags::page(
@@ -260,7 +260,7 @@ pub fn upload_signing_certificate(
     ctx: &Ctx,
     input: UploadSigningCertificateRequest,
 ) -> ApiResult<UploadSigningCertificateResponse> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &super::ssh_keys::user_arn(ctx, tx, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, tx, input.user_name.as_deref())?;
         pem::pem_cert_not_after(&input.certificate_body).ok_or_else(malformed)?;
@@ -302,7 +302,7 @@ pub fn list_signing_certificates(
     ctx: &Ctx,
     input: ListSigningCertificatesRequest,
 ) -> ApiResult<ListSigningCertificatesResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &super::ssh_keys::user_arn(ctx, c, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, c, input.user_name.as_deref())?;
         let after = page::decode_marker(input.marker.as_deref())?;
@@ -319,7 +319,7 @@ pub fn list_signing_certificates(
 
 /// UpdateSigningCertificate: Active/Inactive.
 pub fn update_signing_certificate(ctx: &Ctx, input: UpdateSigningCertificateRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &super::ssh_keys::user_arn(ctx, tx, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, tx, input.user_name.as_deref())?;
         let k = owned_signing(tx, &u.id, &input.certificate_id)?;
@@ -330,7 +330,7 @@ pub fn update_signing_certificate(ctx: &Ctx, input: UpdateSigningCertificateRequ
 
 /// DeleteSigningCertificate.
 pub fn delete_signing_certificate(ctx: &Ctx, input: DeleteSigningCertificateRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &super::ssh_keys::user_arn(ctx, tx, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, tx, input.user_name.as_deref())?;
         let k = owned_signing(tx, &u.id, &input.certificate_id)?;

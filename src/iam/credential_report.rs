@@ -142,7 +142,7 @@ pub fn build(ctx: &Ctx, c: &Connection) -> ApiResult<String> {
 
 /// GenerateCredentialReport: reuses a report younger than four hours, otherwise builds one now.
 pub fn generate_credential_report(ctx: &Ctx) -> ApiResult<GenerateCredentialReportResponse> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, "*")?;
         let existing = activity::credential_report(tx)?;
         if let Some((generated, _)) = &existing {
@@ -166,7 +166,7 @@ pub fn generate_credential_report(ctx: &Ctx) -> ApiResult<GenerateCredentialRepo
 
 /// GetCredentialReport: the stored CSV while it is younger than four hours.
 pub fn get_credential_report(ctx: &Ctx) -> ApiResult<GetCredentialReportResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, "*")?;
         let Some((generated, csv)) = activity::credential_report(c)? else {
             return Err(errors::credential_report_not_present(

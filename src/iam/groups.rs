@@ -39,7 +39,7 @@ pub fn to_api(ctx: &Ctx, g: &GroupRow) -> Group {
 /// CreateGroup.
 pub fn create_group(ctx: &Ctx, input: CreateGroupRequest) -> ApiResult<CreateGroupResponse> {
     let path = input.path.unwrap_or_else(|| "/".to_string());
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &ctx.iam_arn(&format!("group{path}{}", input.group_name)))?;
         if store::by_name(tx, &input.group_name)?.is_some() {
             return Err(messages::already_exists("Group", &input.group_name));
@@ -62,7 +62,7 @@ pub fn create_group(ctx: &Ctx, input: CreateGroupRequest) -> ApiResult<CreateGro
 
 /// GetGroup: the group and a page of its users.
 pub fn get_group(ctx: &Ctx, input: GetGroupRequest) -> ApiResult<GetGroupResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &resource_arn(ctx, c, &input.group_name)?)?;
         let g = load(c, &input.group_name)?;
         let after = page::decode_marker(input.marker.as_deref())?;
@@ -85,7 +85,7 @@ pub fn get_group(ctx: &Ctx, input: GetGroupRequest) -> ApiResult<GetGroupRespons
 
 /// ListGroups.
 pub fn list_groups(ctx: &Ctx, input: ListGroupsRequest) -> ApiResult<ListGroupsResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         let prefix = input.path_prefix.unwrap_or_else(|| "/".to_string());
         ctx.authorize(c, &ctx.iam_arn(&format!("group{prefix}")))?;
         let after = page::decode_marker(input.marker.as_deref())?;
@@ -103,7 +103,7 @@ pub fn list_groups(ctx: &Ctx, input: ListGroupsRequest) -> ApiResult<ListGroupsR
 
 /// UpdateGroup: rename and/or move.
 pub fn update_group(ctx: &Ctx, input: UpdateGroupRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.group_name)?)?;
         let g = load(tx, &input.group_name)?;
         let name = input.new_group_name.clone().unwrap_or_else(|| g.name.clone());
@@ -120,7 +120,7 @@ pub fn update_group(ctx: &Ctx, input: UpdateGroupRequest) -> ApiResult<()> {
 
 /// DeleteGroup: refused while it has members or policies.
 pub fn delete_group(ctx: &Ctx, input: DeleteGroupRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.group_name)?)?;
         let g = load(tx, &input.group_name)?;
         if store::count_members(tx, &g.id)? > 0 {
@@ -134,7 +134,7 @@ pub fn delete_group(ctx: &Ctx, input: DeleteGroupRequest) -> ApiResult<()> {
 
 /// AddUserToGroup (idempotent).
 pub fn add_user_to_group(ctx: &Ctx, input: AddUserToGroupRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.group_name)?)?;
         let g = load(tx, &input.group_name)?;
         let u = users::load(tx, &input.user_name)?;
@@ -148,7 +148,7 @@ pub fn add_user_to_group(ctx: &Ctx, input: AddUserToGroupRequest) -> ApiResult<(
 
 /// RemoveUserFromGroup.
 pub fn remove_user_from_group(ctx: &Ctx, input: RemoveUserFromGroupRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.group_name)?)?;
         let g = load(tx, &input.group_name)?;
         let u = users::load(tx, &input.user_name)?;
@@ -164,7 +164,7 @@ pub fn remove_user_from_group(ctx: &Ctx, input: RemoveUserFromGroupRequest) -> A
 
 /// ListGroupsForUser.
 pub fn list_groups_for_user(ctx: &Ctx, input: ListGroupsForUserRequest) -> ApiResult<ListGroupsForUserResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &users::resource_arn(ctx, c, &input.user_name)?)?;
         let u = users::load(c, &input.user_name)?;
         let after = page::decode_marker(input.marker.as_deref())?;

@@ -29,7 +29,7 @@ fn no_such_policy(kind: Entity, name: &str) -> crate::error::ApiError {
 
 /// Put{User,Group,Role}Policy: validates, then creates or replaces.
 pub fn put(ctx: &Ctx, kind: Entity, name: &str, policy_name: &str, document: &str) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &entities::arn(ctx, tx, kind, name)?)?;
         let e = entities::load(ctx, tx, kind, name)?;
         crate::policy::parse_policy(document, crate::policy::PolicyKind::Identity)
@@ -54,7 +54,7 @@ pub fn put(ctx: &Ctx, kind: Entity, name: &str, policy_name: &str, document: &st
 
 /// Get{User,Group,Role}Policy: (entity name, document URL-encoded).
 pub fn get(ctx: &Ctx, kind: Entity, name: &str, policy_name: &str) -> ApiResult<(String, String)> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &entities::arn(ctx, c, kind, name)?)?;
         let e = entities::load(ctx, c, kind, name)?;
         let doc = store::inline(c, kind, &e.id, policy_name)?.ok_or_else(|| no_such_policy(kind, policy_name))?;
@@ -64,7 +64,7 @@ pub fn get(ctx: &Ctx, kind: Entity, name: &str, policy_name: &str) -> ApiResult<
 
 /// Delete{User,Group,Role}Policy.
 pub fn delete(ctx: &Ctx, kind: Entity, name: &str, policy_name: &str) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &entities::arn(ctx, tx, kind, name)?)?;
         let e = entities::load(ctx, tx, kind, name)?;
         if !store::delete_inline(tx, kind, &e.id, policy_name)? {
@@ -82,7 +82,7 @@ pub fn list(
     marker: Option<&str>,
     max_items: Option<i32>,
 ) -> ApiResult<(Vec<String>, Option<String>)> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &entities::arn(ctx, c, kind, name)?)?;
         let e = entities::load(ctx, c, kind, name)?;
         let names = store::inlines(c, kind, &e.id)?.into_iter().map(|(n, _)| n).collect();

@@ -62,7 +62,7 @@ pub fn create_instance_profile(
 ) -> ApiResult<CreateInstanceProfileResponse> {
     let path = input.path.clone().unwrap_or_else(|| "/".to_string());
     let new_tags = super::tags::pairs(input.tags.iter().flatten().map(|t| (t.key.as_str(), t.value.as_str())));
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(
             tx,
             &ctx.iam_arn(&format!("instance-profile{path}{}", input.instance_profile_name)),
@@ -97,7 +97,7 @@ pub fn create_instance_profile(
 
 /// GetInstanceProfile.
 pub fn get_instance_profile(ctx: &Ctx, input: GetInstanceProfileRequest) -> ApiResult<GetInstanceProfileResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &resource_arn(ctx, c, &input.instance_profile_name)?)?;
         let p = load(c, &input.instance_profile_name)?;
         Ok(GetInstanceProfileResponse {
@@ -111,7 +111,7 @@ pub fn list_instance_profiles(
     ctx: &Ctx,
     input: ListInstanceProfilesRequest,
 ) -> ApiResult<ListInstanceProfilesResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         let prefix = input.path_prefix.unwrap_or_else(|| "/".to_string());
         ctx.authorize(c, &ctx.iam_arn(&format!("instance-profile{prefix}")))?;
         let after = page::decode_marker(input.marker.as_deref())?;
@@ -136,7 +136,7 @@ pub fn list_instance_profiles_for_role(
     ctx: &Ctx,
     input: ListInstanceProfilesForRoleRequest,
 ) -> ApiResult<ListInstanceProfilesForRoleResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &roles::resource_arn(ctx, c, &input.role_name)?)?;
         let r = roles::load(c, &input.role_name)?;
         let after = page::decode_marker(input.marker.as_deref())?;
@@ -158,7 +158,7 @@ pub fn list_instance_profiles_for_role(
 
 /// DeleteInstanceProfile: refused while it holds a role.
 pub fn delete_instance_profile(ctx: &Ctx, input: DeleteInstanceProfileRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.instance_profile_name)?)?;
         let p = load(tx, &input.instance_profile_name)?;
         if !store::role_ids(tx, &p.id)?.is_empty() {
@@ -172,7 +172,7 @@ pub fn delete_instance_profile(ctx: &Ctx, input: DeleteInstanceProfileRequest) -
 
 /// AddRoleToInstanceProfile: one role per profile; the caller must also be allowed to pass it.
 pub fn add_role_to_instance_profile(ctx: &Ctx, input: AddRoleToInstanceProfileRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.instance_profile_name)?)?;
         ctx.authorize_action(tx, "iam:PassRole", &roles::resource_arn(ctx, tx, &input.role_name)?)?;
         let p = load(tx, &input.instance_profile_name)?;
@@ -190,7 +190,7 @@ pub fn add_role_to_instance_profile(ctx: &Ctx, input: AddRoleToInstanceProfileRe
 
 /// RemoveRoleFromInstanceProfile.
 pub fn remove_role_from_instance_profile(ctx: &Ctx, input: RemoveRoleFromInstanceProfileRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.instance_profile_name)?)?;
         let p = load(tx, &input.instance_profile_name)?;
         let r = roles::load(tx, &input.role_name)?;
@@ -204,7 +204,7 @@ pub fn remove_role_from_instance_profile(ctx: &Ctx, input: RemoveRoleFromInstanc
 /// TagInstanceProfile.
 pub fn tag_instance_profile(ctx: &Ctx, input: TagInstanceProfileRequest) -> ApiResult<()> {
     let new = super::tags::pairs(input.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())));
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(
             tx,
             &resource_arn(ctx, tx, &input.instance_profile_name)?,
@@ -217,7 +217,7 @@ pub fn tag_instance_profile(ctx: &Ctx, input: TagInstanceProfileRequest) -> ApiR
 
 /// UntagInstanceProfile.
 pub fn untag_instance_profile(ctx: &Ctx, input: UntagInstanceProfileRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(
             tx,
             &resource_arn(ctx, tx, &input.instance_profile_name)?,
@@ -234,7 +234,7 @@ pub fn list_instance_profile_tags(
     ctx: &Ctx,
     input: ListInstanceProfileTagsRequest,
 ) -> ApiResult<ListInstanceProfileTagsResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &resource_arn(ctx, c, &input.instance_profile_name)?)?;
         let p = load(c, &input.instance_profile_name)?;
         let page = super::tags::page(

@@ -49,7 +49,7 @@ fn user_arn(ctx: &Ctx, c: &Connection, name: Option<&str>) -> ApiResult<String> 
 
 /// CreateLoginProfile.
 pub fn create_login_profile(ctx: &Ctx, input: CreateLoginProfileRequest) -> ApiResult<CreateLoginProfileResponse> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &user_arn(ctx, tx, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, tx, input.user_name.as_deref())?;
         if store::get(tx, &u.id)?.is_some() {
@@ -79,7 +79,7 @@ pub fn create_login_profile(ctx: &Ctx, input: CreateLoginProfileRequest) -> ApiR
 
 /// GetLoginProfile.
 pub fn get_login_profile(ctx: &Ctx, input: GetLoginProfileRequest) -> ApiResult<GetLoginProfileResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &user_arn(ctx, c, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, c, input.user_name.as_deref())?;
         let p = store::get(c, &u.id)?.ok_or_else(|| messages::no_login_profile(&u.name))?;
@@ -96,7 +96,7 @@ pub fn get_login_profile(ctx: &Ctx, input: GetLoginProfileRequest) -> ApiResult<
 
 /// UpdateLoginProfile: new password and/or reset flag.
 pub fn update_login_profile(ctx: &Ctx, input: UpdateLoginProfileRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &super::users::resource_arn(ctx, tx, &input.user_name)?)?;
         let u = super::users::load(tx, &input.user_name)?;
         let mut p = store::get(tx, &u.id)?.ok_or_else(|| messages::no_login_profile(&u.name))?;
@@ -113,7 +113,7 @@ pub fn update_login_profile(ctx: &Ctx, input: UpdateLoginProfileRequest) -> ApiR
 
 /// DeleteLoginProfile.
 pub fn delete_login_profile(ctx: &Ctx, input: DeleteLoginProfileRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &user_arn(ctx, tx, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, tx, input.user_name.as_deref())?;
         if !store::delete(tx, &u.id)? {
@@ -130,7 +130,7 @@ pub fn change_password(ctx: &Ctx, input: ChangePasswordRequest) -> ApiResult<()>
             "Only IAM users can change their own password.",
         ));
     };
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &ctx.caller_arn())?;
         let mut p = store::get(tx, &me.id)?.ok_or_else(|| messages::no_login_profile(&me.name))?;
         if !verify(&input.old_password, &p.hash) {

@@ -161,7 +161,7 @@ pub fn create_virtual_mfa_device(
     let tags_in = input.tags.unwrap_or_default();
     let new_tags = super::tags::pairs(tags_in.iter().map(|t| (t.key.as_str(), t.value.as_str())));
     let serial = ctx.iam_arn(&format!("mfa{path}{name}"));
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(tx, &serial, &super::tags::request_keys(&new_tags))?;
         super::tags::check_request(&new_tags)?;
         if store::exists_ignoring_case(tx, &serial)? {
@@ -203,7 +203,7 @@ pub fn create_virtual_mfa_device(
 
 /// EnableMFADevice: assigns a device after two consecutive codes prove the user holds it.
 pub fn enable_mfa_device(ctx: &Ctx, input: EnableMFADeviceRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &super::users::resource_arn(ctx, tx, &input.user_name)?)?;
         let u = super::users::load(tx, &input.user_name)?;
         let d = load(tx, &input.serial_number)?;
@@ -231,7 +231,7 @@ pub fn enable_mfa_device(ctx: &Ctx, input: EnableMFADeviceRequest) -> ApiResult<
 
 /// ResyncMFADevice: two fresh consecutive codes from the user's own device.
 pub fn resync_mfa_device(ctx: &Ctx, input: ResyncMFADeviceRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &super::users::resource_arn(ctx, tx, &input.user_name)?)?;
         let u = super::users::load(tx, &input.user_name)?;
         let d = assigned_to(tx, &input.serial_number, &u)?;
@@ -277,7 +277,7 @@ fn device_user(ctx: &Ctx, c: &Connection, name: Option<&str>, serial: &str) -> A
 
 /// DeactivateMFADevice: unassigns the device; the virtual device itself remains.
 pub fn deactivate_mfa_device(ctx: &Ctx, input: DeactivateMFADeviceRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         let (arn, user) = device_user(ctx, tx, input.user_name.as_deref(), &input.serial_number)?;
         ctx.authorize(tx, &arn)?;
         let d = assigned_to(tx, &input.serial_number, &user?)?;
@@ -288,7 +288,7 @@ pub fn deactivate_mfa_device(ctx: &Ctx, input: DeactivateMFADeviceRequest) -> Ap
 
 /// GetMFADevice: an assigned device's holder and enable date.
 pub fn get_mfa_device(ctx: &Ctx, input: GetMFADeviceRequest) -> ApiResult<GetMFADeviceResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         let (arn, user) = device_user(ctx, c, input.user_name.as_deref(), &input.serial_number)?;
         ctx.authorize(c, &arn)?;
         let u = user?;
@@ -304,7 +304,7 @@ pub fn get_mfa_device(ctx: &Ctx, input: GetMFADeviceRequest) -> ApiResult<GetMFA
 
 /// DeleteVirtualMFADevice: refused while the device is assigned.
 pub fn delete_virtual_mfa_device(ctx: &Ctx, input: DeleteVirtualMFADeviceRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &input.serial_number)?;
         let d = load(tx, &input.serial_number)?;
         if d.user_id.is_some() {
@@ -318,7 +318,7 @@ pub fn delete_virtual_mfa_device(ctx: &Ctx, input: DeleteVirtualMFADeviceRequest
 
 /// ListMFADevices: the devices assigned to a user (the caller by default).
 pub fn list_mfa_devices(ctx: &Ctx, input: ListMFADevicesRequest) -> ApiResult<ListMFADevicesResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         let arn = match input.user_name.as_deref() {
             Some(n) => super::users::resource_arn(ctx, c, n)?,
             None => ctx.caller_arn(),
@@ -359,7 +359,7 @@ pub fn list_virtual_mfa_devices(
     ctx: &Ctx,
     input: ListVirtualMFADevicesRequest,
 ) -> ApiResult<ListVirtualMFADevicesResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, "*")?;
         let which = match input.assignment_status.as_deref() {
             Some("Assigned") => Assignment::Assigned,
@@ -400,7 +400,7 @@ pub fn list_virtual_mfa_devices(
 /// TagMFADevice.
 pub fn tag_mfa_device(ctx: &Ctx, input: TagMFADeviceRequest) -> ApiResult<()> {
     let new = super::tags::pairs(input.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())));
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(tx, &input.serial_number, &super::tags::request_keys(&new))?;
         let d = load(tx, &input.serial_number)?;
         super::tags::add(tx, Kind::MfaDevice, &d.serial, &new)
@@ -409,7 +409,7 @@ pub fn tag_mfa_device(ctx: &Ctx, input: TagMFADeviceRequest) -> ApiResult<()> {
 
 /// UntagMFADevice.
 pub fn untag_mfa_device(ctx: &Ctx, input: UntagMFADeviceRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         let keys = [("aws:TagKeys".to_string(), input.tag_keys.clone())];
         ctx.authorize_with(tx, &input.serial_number, &keys)?;
         let d = load(tx, &input.serial_number)?;
@@ -420,7 +420,7 @@ pub fn untag_mfa_device(ctx: &Ctx, input: UntagMFADeviceRequest) -> ApiResult<()
 
 /// ListMFADeviceTags.
 pub fn list_mfa_device_tags(ctx: &Ctx, input: ListMFADeviceTagsRequest) -> ApiResult<ListMFADeviceTagsResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &input.serial_number)?;
         let d = load(c, &input.serial_number)?;
         let p = super::tags::page(c, Kind::MfaDevice, &d.serial, input.marker.as_deref(), input.max_items)?;

@@ -229,7 +229,7 @@ fn condition_keys(
 /// disassociates an IAM Identity Center instance, one of the two per request.
 pub fn update_open_id_connect_provider(ctx: &Ctx, input: UpdateOpenIDConnectProviderRequest) -> ApiResult<()> {
     let arn = input.open_id_connect_provider_arn.clone();
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         let found = super::providers::find_oidc(ctx, tx, &arn);
         let (row, current) = match &found {
             Ok(Some(p)) => (Some(p), load(tx, &p.arn_suffix)?),

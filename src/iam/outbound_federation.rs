@@ -38,7 +38,7 @@ fn new_issuer() -> String {
 
 /// EnableOutboundWebIdentityFederation: turns vending on; the issuer is generated the first time.
 pub fn enable_outbound_web_identity_federation(ctx: &Ctx) -> ApiResult<EnableOutboundWebIdentityFederationResponse> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, "*")?;
         let issuer = match state(tx)? {
             Some(s) if s.enabled => {
@@ -62,7 +62,7 @@ pub fn enable_outbound_web_identity_federation(ctx: &Ctx) -> ApiResult<EnableOut
 
 /// DisableOutboundWebIdentityFederation: stops vending; tokens already issued stay valid.
 pub fn disable_outbound_web_identity_federation(ctx: &Ctx) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, "*")?;
         if !state(tx)?.is_some_and(|s| s.enabled) {
             return Err(errors::feature_disabled(
@@ -77,7 +77,7 @@ pub fn disable_outbound_web_identity_federation(ctx: &Ctx) -> ApiResult<()> {
 /// GetOutboundWebIdentityFederationInfo: the issuer and switch; `FeatureDisabled` until the first
 /// enable, `JwtVendingEnabled=false` after a disable.
 pub fn get_outbound_web_identity_federation_info(ctx: &Ctx) -> ApiResult<GetOutboundWebIdentityFederationInfoResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, "*")?;
         let s = state(c)?.ok_or_else(|| {
             errors::feature_disabled("Outbound web identity federation is not enabled for this account.")

@@ -122,7 +122,7 @@ pub fn update_account_password_policy(ctx: &Ctx, input: UpdateAccountPasswordPol
         hard_expiry: input.hard_expiry.unwrap_or(false),
     };
     let doc = serde_json::to_string(&p).map_err(|_| crate::error::ApiError::internal())?;
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, "*")?;
         login::set_policy(tx, &doc)?;
         Ok(())
@@ -131,7 +131,7 @@ pub fn update_account_password_policy(ctx: &Ctx, input: UpdateAccountPasswordPol
 
 /// GetAccountPasswordPolicy.
 pub fn get_account_password_policy(ctx: &Ctx) -> ApiResult<GetAccountPasswordPolicyResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, "*")?;
         let p = load(c)?.ok_or_else(|| no_policy(ctx.account()))?;
         Ok(GetAccountPasswordPolicyResponse {
@@ -161,7 +161,7 @@ fn no_policy(account: &str) -> crate::error::ApiError {
 
 /// DeleteAccountPasswordPolicy.
 pub fn delete_account_password_policy(ctx: &Ctx) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, "*")?;
         if !login::delete_policy(tx)? {
             // DeleteAccountPasswordPolicy words it differently; this text is moto's (not marked as

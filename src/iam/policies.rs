@@ -232,7 +232,7 @@ pub fn to_api(ctx: &Ctx, p: &PolicyRef, usage: &Usage, view: PolicyView, tags: V
 pub fn create_policy(ctx: &Ctx, input: CreatePolicyRequest) -> ApiResult<CreatePolicyResponse> {
     let path = input.path.clone().unwrap_or_else(|| "/".to_string());
     let new_tags = super::tags::pairs(input.tags.iter().flatten().map(|t| (t.key.as_str(), t.value.as_str())));
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &ctx.iam_arn(&format!("policy{path}{}", input.policy_name)))?;
         super::tags::check_request(&new_tags)?;
         check_document(&input.policy_document)?;
@@ -273,7 +273,7 @@ pub fn create_policy(ctx: &Ctx, input: CreatePolicyRequest) -> ApiResult<CreateP
 
 /// GetPolicy.
 pub fn get_policy(ctx: &Ctx, input: GetPolicyRequest) -> ApiResult<GetPolicyResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &input.policy_arn)?;
         let p = load(ctx, c, &input.policy_arn)?;
         let tags = match &p {
@@ -288,7 +288,7 @@ pub fn get_policy(ctx: &Ctx, input: GetPolicyRequest) -> ApiResult<GetPolicyResp
 
 /// ListPolicies: AWS and/or local policies, filtered, in a stable order.
 pub fn list_policies(ctx: &Ctx, input: ListPoliciesRequest) -> ApiResult<ListPoliciesResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &ctx.iam_arn("policy/"))?;
         let usage = Usage::load(c)?;
         let scope = input.scope.as_deref().unwrap_or("All");
@@ -347,7 +347,7 @@ pub fn offset_page<T>(
 
 /// DeletePolicy: only when detached and with no versions but the default.
 pub fn delete_policy(ctx: &Ctx, input: DeletePolicyRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &input.policy_arn)?;
         let p = load_customer(ctx, tx, &input.policy_arn)?;
         if !store::attachments_of(tx, &p.id)?.is_empty() || Usage::load(tx)?.boundaries(&p.id) > 0 {
@@ -367,7 +367,7 @@ pub fn delete_policy(ctx: &Ctx, input: DeletePolicyRequest) -> ApiResult<()> {
 /// TagPolicy.
 pub fn tag_policy(ctx: &Ctx, input: TagPolicyRequest) -> ApiResult<()> {
     let new = super::tags::pairs(input.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())));
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &input.policy_arn)?;
         let p = load_customer(ctx, tx, &input.policy_arn)?;
         super::tags::add(tx, Kind::Policy, &p.id, &new)
@@ -376,7 +376,7 @@ pub fn tag_policy(ctx: &Ctx, input: TagPolicyRequest) -> ApiResult<()> {
 
 /// UntagPolicy.
 pub fn untag_policy(ctx: &Ctx, input: UntagPolicyRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &input.policy_arn)?;
         let p = load_customer(ctx, tx, &input.policy_arn)?;
         tag_store::remove(tx, Kind::Policy, &p.id, &input.tag_keys)?;
@@ -386,7 +386,7 @@ pub fn untag_policy(ctx: &Ctx, input: UntagPolicyRequest) -> ApiResult<()> {
 
 /// ListPolicyTags (AWS managed policies have none).
 pub fn list_policy_tags(ctx: &Ctx, input: ListPolicyTagsRequest) -> ApiResult<ListPolicyTagsResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &input.policy_arn)?;
         let id = load(ctx, c, &input.policy_arn)?.id().to_string();
         let p = super::tags::page(c, Kind::Policy, &id, input.marker.as_deref(), input.max_items)?;

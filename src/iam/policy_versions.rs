@@ -17,7 +17,7 @@ fn no_such_version(arn: &str, version: &str) -> crate::error::ApiError {
 
 /// CreatePolicyVersion.
 pub fn create_policy_version(ctx: &Ctx, input: CreatePolicyVersionRequest) -> ApiResult<CreatePolicyVersionResponse> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &input.policy_arn)?;
         let p = policies::load_customer(ctx, tx, &input.policy_arn)?;
         policies::check_document(&input.policy_document)?;
@@ -52,7 +52,7 @@ pub fn create_policy_version(ctx: &Ctx, input: CreatePolicyVersionRequest) -> Ap
 
 /// GetPolicyVersion: the document URL-encoded, as IAM returns it.
 pub fn get_policy_version(ctx: &Ctx, input: GetPolicyVersionRequest) -> ApiResult<GetPolicyVersionResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &input.policy_arn)?;
         let version = match policies::load(ctx, c, &input.policy_arn)? {
             PolicyRef::Customer(p) => store::version(c, &p.id, &input.version_id)?
@@ -75,7 +75,7 @@ pub fn get_policy_version(ctx: &Ctx, input: GetPolicyVersionRequest) -> ApiResul
 
 /// ListPolicyVersions, newest first.
 pub fn list_policy_versions(ctx: &Ctx, input: ListPolicyVersionsRequest) -> ApiResult<ListPolicyVersionsResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &input.policy_arn)?;
         let versions: Vec<PolicyVersion> = match policies::load(ctx, c, &input.policy_arn)? {
             PolicyRef::Customer(p) => store::versions(c, &p.id)?
@@ -105,7 +105,7 @@ pub fn list_policy_versions(ctx: &Ctx, input: ListPolicyVersionsRequest) -> ApiR
 
 /// DeletePolicyVersion: never the default.
 pub fn delete_policy_version(ctx: &Ctx, input: DeletePolicyVersionRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &input.policy_arn)?;
         let p = policies::load_customer(ctx, tx, &input.policy_arn)?;
         if store::version(tx, &p.id, &input.version_id)?.is_none() {
@@ -123,7 +123,7 @@ pub fn delete_policy_version(ctx: &Ctx, input: DeletePolicyVersionRequest) -> Ap
 
 /// SetDefaultPolicyVersion.
 pub fn set_default_policy_version(ctx: &Ctx, input: SetDefaultPolicyVersionRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &input.policy_arn)?;
         let p = policies::load_customer(ctx, tx, &input.policy_arn)?;
         if store::version(tx, &p.id, &input.version_id)?.is_none() {

@@ -128,7 +128,7 @@ pub fn create_open_id_connect_provider(
         .trim_end_matches('/')
         .to_string();
     let arn = oidc_arn(ctx, &suffix);
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(tx, &arn, &super::tags::request_keys(&new_tags))?;
         super::tags::check_request(&new_tags)?;
         let propagation = super::oidc_context::for_create(
@@ -175,7 +175,7 @@ pub fn get_open_id_connect_provider(
     ctx: &Ctx,
     input: GetOpenIDConnectProviderRequest,
 ) -> ApiResult<GetOpenIDConnectProviderResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &input.open_id_connect_provider_arn)?;
         let p = load_oidc(ctx, c, &input.open_id_connect_provider_arn)?;
         let propagation = super::oidc_context::load(c, &p.arn_suffix)?;
@@ -199,7 +199,7 @@ pub fn list_open_id_connect_providers(
     ctx: &Ctx,
     _input: ListOpenIDConnectProvidersRequest,
 ) -> ApiResult<ListOpenIDConnectProvidersResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, "*")?;
         Ok(ListOpenIDConnectProvidersResponse {
             open_id_connect_provider_list: Some(
@@ -217,7 +217,7 @@ pub fn list_open_id_connect_providers(
 
 /// DeleteOpenIDConnectProvider: idempotent, as IAM documents.
 pub fn delete_open_id_connect_provider(ctx: &Ctx, input: DeleteOpenIDConnectProviderRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &input.open_id_connect_provider_arn)?;
         let tail = match arn_tail(ctx, &input.open_id_connect_provider_arn, "oidc-provider") {
             Ok(t) => t,
@@ -234,7 +234,7 @@ pub fn delete_open_id_connect_provider(ctx: &Ctx, input: DeleteOpenIDConnectProv
 
 /// Changes an OIDC provider in place.
 fn modify_oidc(ctx: &Ctx, arn: &str, change: impl FnOnce(&mut OidcRow)) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, arn)?;
         let mut p = load_oidc(ctx, tx, arn)?;
         change(&mut p);
@@ -279,7 +279,7 @@ pub fn update_open_id_connect_provider_thumbprint(
 /// TagOpenIDConnectProvider.
 pub fn tag_open_id_connect_provider(ctx: &Ctx, input: TagOpenIDConnectProviderRequest) -> ApiResult<()> {
     let new = tag_pairs(&input.tags);
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(
             tx,
             &input.open_id_connect_provider_arn,
@@ -292,7 +292,7 @@ pub fn tag_open_id_connect_provider(ctx: &Ctx, input: TagOpenIDConnectProviderRe
 
 /// UntagOpenIDConnectProvider.
 pub fn untag_open_id_connect_provider(ctx: &Ctx, input: UntagOpenIDConnectProviderRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(
             tx,
             &input.open_id_connect_provider_arn,
@@ -309,7 +309,7 @@ pub fn list_open_id_connect_provider_tags(
     ctx: &Ctx,
     input: ListOpenIDConnectProviderTagsRequest,
 ) -> ApiResult<ListOpenIDConnectProviderTagsResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &input.open_id_connect_provider_arn)?;
         let p = load_oidc(ctx, c, &input.open_id_connect_provider_arn)?;
         let (tags, marker) = tags_page(
@@ -394,7 +394,7 @@ fn valid_until(metadata: &str, now: time::OffsetDateTime) -> ApiResult<String> {
 pub fn create_saml_provider(ctx: &Ctx, input: CreateSAMLProviderRequest) -> ApiResult<CreateSAMLProviderResponse> {
     let new_tags = tag_pairs(input.tags.as_deref().unwrap_or_default());
     let arn = saml_arn(ctx, &input.name);
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(tx, &arn, &super::tags::request_keys(&new_tags))?;
         super::tags::check_request(&new_tags)?;
         if store::saml(tx, &input.name)?.is_some() {
@@ -426,7 +426,7 @@ pub fn create_saml_provider(ctx: &Ctx, input: CreateSAMLProviderRequest) -> ApiR
 
 /// GetSAMLProvider.
 pub fn get_saml_provider(ctx: &Ctx, input: GetSAMLProviderRequest) -> ApiResult<GetSAMLProviderResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &input.saml_provider_arn)?;
         let p = load_saml(ctx, c, &input.saml_provider_arn)?;
         Ok(GetSAMLProviderResponse {
@@ -441,7 +441,7 @@ pub fn get_saml_provider(ctx: &Ctx, input: GetSAMLProviderRequest) -> ApiResult<
 
 /// ListSAMLProviders.
 pub fn list_saml_providers(ctx: &Ctx, _input: ListSAMLProvidersRequest) -> ApiResult<ListSAMLProvidersResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, "*")?;
         Ok(ListSAMLProvidersResponse {
             saml_provider_list: Some(
@@ -461,7 +461,7 @@ pub fn list_saml_providers(ctx: &Ctx, _input: ListSAMLProvidersRequest) -> ApiRe
 
 /// UpdateSAMLProvider: replaces the metadata document when one is given.
 pub fn update_saml_provider(ctx: &Ctx, input: UpdateSAMLProviderRequest) -> ApiResult<UpdateSAMLProviderResponse> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &input.saml_provider_arn)?;
         let p = load_saml(ctx, tx, &input.saml_provider_arn)?;
         if let Some(doc) = &input.saml_metadata_document {
@@ -475,7 +475,7 @@ pub fn update_saml_provider(ctx: &Ctx, input: UpdateSAMLProviderRequest) -> ApiR
 
 /// DeleteSAMLProvider.
 pub fn delete_saml_provider(ctx: &Ctx, input: DeleteSAMLProviderRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &input.saml_provider_arn)?;
         let p = load_saml(ctx, tx, &input.saml_provider_arn)?;
         store::delete_saml(tx, &p.name)?;
@@ -487,7 +487,7 @@ pub fn delete_saml_provider(ctx: &Ctx, input: DeleteSAMLProviderRequest) -> ApiR
 /// TagSAMLProvider.
 pub fn tag_saml_provider(ctx: &Ctx, input: TagSAMLProviderRequest) -> ApiResult<()> {
     let new = tag_pairs(&input.tags);
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(tx, &input.saml_provider_arn, &super::tags::request_keys(&new))?;
         let p = load_saml(ctx, tx, &input.saml_provider_arn)?;
         super::tags::add(tx, Kind::SamlProvider, &p.name, &new)
@@ -496,7 +496,7 @@ pub fn tag_saml_provider(ctx: &Ctx, input: TagSAMLProviderRequest) -> ApiResult<
 
 /// UntagSAMLProvider.
 pub fn untag_saml_provider(ctx: &Ctx, input: UntagSAMLProviderRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(
             tx,
             &input.saml_provider_arn,
@@ -513,7 +513,7 @@ pub fn list_saml_provider_tags(
     ctx: &Ctx,
     input: ListSAMLProviderTagsRequest,
 ) -> ApiResult<ListSAMLProviderTagsResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &input.saml_provider_arn)?;
         let p = load_saml(ctx, c, &input.saml_provider_arn)?;
         let (tags, marker) = tags_page(c, Kind::SamlProvider, &p.name, input.marker.as_deref(), input.max_items)?;

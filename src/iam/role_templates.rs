@@ -219,7 +219,7 @@ pub fn get_role_template_version(
     ctx: &Ctx,
     input: GetRoleTemplateVersionRequest,
 ) -> ApiResult<GetRoleTemplateVersionResponse> {
-    ctx.app.store.read(|c| ctx.authorize(c, &input.template_arn))?;
+    ctx.store().read(|c| ctx.authorize(c, &input.template_arn))?;
     let t = lookup(ctx, &input.template_arn, input.minor_version)?;
     Ok(GetRoleTemplateVersionResponse {
         role_template_version: to_api(ctx, t),
@@ -678,7 +678,7 @@ fn create(
 /// version renders to.
 pub fn acquire_role(ctx: &Ctx, input: AcquireRoleRequest) -> ApiResult<AcquireRoleResponse> {
     let arn = input.template_arn.clone();
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         // IAM reads the template with the caller's permission, without the template context key.
         ctx.authorize_action(tx, "iam:GetRoleTemplateVersion", &arn)?;
         let t = lookup(ctx, &arn, input.template_minor_version)?;

@@ -50,7 +50,7 @@ pub fn ensure_modifiable(r: &RoleRow) -> ApiResult<()> {
 /// Authorizes the current operation on a role (with `extra` context keys) and refuses it on a
 /// service-linked role; for the attach/inline calls that are delegated to shared code afterwards.
 pub fn guard(ctx: &Ctx, name: &str, extra: &[(String, Vec<String>)]) -> ApiResult<()> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize_with(c, &resource_arn(ctx, c, name)?, extra)?;
         match store::by_name(c, name)? {
             Some(r) => ensure_modifiable(&r),
@@ -148,7 +148,7 @@ pub fn insert_checked(
 pub fn create_role(ctx: &Ctx, input: CreateRoleRequest) -> ApiResult<CreateRoleResponse> {
     let path = input.path.clone().unwrap_or_else(|| "/".to_string());
     let new_tags = super::tags::pairs(input.tags.iter().flatten().map(|t| (t.key.as_str(), t.value.as_str())));
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         let mut keys = super::tags::request_keys(&new_tags);
         if let Some(b) = &input.permissions_boundary {
             keys.push(("iam:PermissionsBoundary".to_string(), vec![b.clone()]));
@@ -183,7 +183,7 @@ pub fn create_role(ctx: &Ctx, input: CreateRoleRequest) -> ApiResult<CreateRoleR
 
 /// GetRole.
 pub fn get_role(ctx: &Ctx, input: GetRoleRequest) -> ApiResult<GetRoleResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &resource_arn(ctx, c, &input.role_name)?)?;
         let r = load(c, &input.role_name)?;
         Ok(GetRoleResponse {
@@ -194,7 +194,7 @@ pub fn get_role(ctx: &Ctx, input: GetRoleRequest) -> ApiResult<GetRoleResponse> 
 
 /// ListRoles.
 pub fn list_roles(ctx: &Ctx, input: ListRolesRequest) -> ApiResult<ListRolesResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         let prefix = input.path_prefix.unwrap_or_else(|| "/".to_string());
         ctx.authorize(c, &ctx.iam_arn(&format!("role{prefix}")))?;
         let after = page::decode_marker(input.marker.as_deref())?;
@@ -216,7 +216,7 @@ pub fn list_roles(ctx: &Ctx, input: ListRolesRequest) -> ApiResult<ListRolesResp
 
 /// UpdateRole: description and/or maximum session duration.
 pub fn update_role(ctx: &Ctx, input: UpdateRoleRequest) -> ApiResult<UpdateRoleResponse> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.role_name)?)?;
         let r = load(tx, &input.role_name)?;
         if let Some(d) = &input.description {
@@ -234,7 +234,7 @@ pub fn update_role_description(
     ctx: &Ctx,
     input: UpdateRoleDescriptionRequest,
 ) -> ApiResult<UpdateRoleDescriptionResponse> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.role_name)?)?;
         let r = load(tx, &input.role_name)?;
         store::set_description(tx, &r.id, Some(&input.description))?;
@@ -247,7 +247,7 @@ pub fn update_role_description(
 
 /// UpdateAssumeRolePolicy.
 pub fn update_assume_role_policy(ctx: &Ctx, input: UpdateAssumeRolePolicyRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.role_name)?)?;
         let r = load(tx, &input.role_name)?;
         ensure_modifiable(&r)?;
@@ -259,7 +259,7 @@ pub fn update_assume_role_policy(ctx: &Ctx, input: UpdateAssumeRolePolicyRequest
 
 /// DeleteRole: refused for service-linked roles and while policies or instance profiles remain.
 pub fn delete_role(ctx: &Ctx, input: DeleteRoleRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.role_name)?)?;
         let r = load(tx, &input.role_name)?;
         ensure_modifiable(&r)?;
@@ -277,7 +277,7 @@ pub fn delete_role(ctx: &Ctx, input: DeleteRoleRequest) -> ApiResult<()> {
 /// TagRole.
 pub fn tag_role(ctx: &Ctx, input: TagRoleRequest) -> ApiResult<()> {
     let new = super::tags::pairs(input.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())));
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(
             tx,
             &resource_arn(ctx, tx, &input.role_name)?,
@@ -290,7 +290,7 @@ pub fn tag_role(ctx: &Ctx, input: TagRoleRequest) -> ApiResult<()> {
 
 /// UntagRole.
 pub fn untag_role(ctx: &Ctx, input: UntagRoleRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(
             tx,
             &resource_arn(ctx, tx, &input.role_name)?,
@@ -304,7 +304,7 @@ pub fn untag_role(ctx: &Ctx, input: UntagRoleRequest) -> ApiResult<()> {
 
 /// ListRoleTags.
 pub fn list_role_tags(ctx: &Ctx, input: ListRoleTagsRequest) -> ApiResult<ListRoleTagsResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &resource_arn(ctx, c, &input.role_name)?)?;
         let r = load(c, &input.role_name)?;
         let p = super::tags::page(c, Kind::Role, &r.id, input.marker.as_deref(), input.max_items)?;

@@ -78,7 +78,7 @@ pub fn create_service_specific_credential(
     ctx: &Ctx,
     input: CreateServiceSpecificCredentialRequest,
 ) -> ApiResult<CreateServiceSpecificCredentialResponse> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &super::users::resource_arn(ctx, tx, &input.user_name)?)?;
         let u = super::users::load(tx, &input.user_name)?;
         check_service(&input.service_name)?;
@@ -128,7 +128,7 @@ pub fn list_service_specific_credentials(
     ctx: &Ctx,
     input: ListServiceSpecificCredentialsRequest,
 ) -> ApiResult<ListServiceSpecificCredentialsResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         let all = input.all_users.unwrap_or(false);
         let arn = if all {
             ctx.iam_arn("user/*")
@@ -191,7 +191,7 @@ pub fn reset_service_specific_credential(
     ctx: &Ctx,
     input: ResetServiceSpecificCredentialRequest,
 ) -> ApiResult<ResetServiceSpecificCredentialResponse> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &super::ssh_keys::user_arn(ctx, tx, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, tx, input.user_name.as_deref())?;
         let mut k = owned(tx, &u.id, &input.service_specific_credential_id)?;
@@ -205,7 +205,7 @@ pub fn reset_service_specific_credential(
 
 /// UpdateServiceSpecificCredential: Active/Inactive.
 pub fn update_service_specific_credential(ctx: &Ctx, input: UpdateServiceSpecificCredentialRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &super::ssh_keys::user_arn(ctx, tx, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, tx, input.user_name.as_deref())?;
         let k = owned(tx, &u.id, &input.service_specific_credential_id)?;
@@ -216,7 +216,7 @@ pub fn update_service_specific_credential(ctx: &Ctx, input: UpdateServiceSpecifi
 
 /// DeleteServiceSpecificCredential.
 pub fn delete_service_specific_credential(ctx: &Ctx, input: DeleteServiceSpecificCredentialRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &super::ssh_keys::user_arn(ctx, tx, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, tx, input.user_name.as_deref())?;
         let k = owned(tx, &u.id, &input.service_specific_credential_id)?;

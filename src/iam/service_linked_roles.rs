@@ -83,7 +83,7 @@ pub fn create_service_linked_role(
         name = format!("{name}_{suffix}");
     }
     let path = format!("{SERVICE_ROLE_PATH}{service}/");
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(
             tx,
             &ctx.iam_arn(&format!("role{path}{name}")),
@@ -131,7 +131,7 @@ pub fn delete_service_linked_role(
     ctx: &Ctx,
     input: DeleteServiceLinkedRoleRequest,
 ) -> ApiResult<DeleteServiceLinkedRoleResponse> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &roles::resource_arn(ctx, tx, &input.role_name)?)?;
         let r = roles::load(tx, &input.role_name)?;
         if !roles::is_service_linked(&r) {
@@ -167,7 +167,7 @@ pub fn get_service_linked_role_deletion_status(
     ctx: &Ctx,
     input: GetServiceLinkedRoleDeletionStatusRequest,
 ) -> ApiResult<GetServiceLinkedRoleDeletionStatusResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         let id = input.deletion_task_id.as_str();
         let parts: Vec<&str> = id.split('/').collect();
         let (Some(&"task"), Some(&"aws-service-role"), Some(service), Some(role), Some(_), None) = (

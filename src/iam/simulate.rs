@@ -311,7 +311,7 @@ pub fn simulate_principal_policy(
     ctx: &Ctx,
     input: SimulatePrincipalPolicyRequest,
 ) -> ApiResult<SimulatePolicyResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &input.policy_source_arn)?;
         let (kind, id) = source_entity(ctx, c, &input.policy_source_arn)?;
         let mut identity = entity_sources(c, kind, &id, input.policy_exclusion_list.as_deref().unwrap_or_default())?;
@@ -363,7 +363,7 @@ pub fn simulate_principal_policy(
 
 /// SimulateCustomPolicy.
 pub fn simulate_custom_policy(ctx: &Ctx, input: SimulateCustomPolicyRequest) -> ApiResult<SimulatePolicyResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, "*")?;
         let identity = inputs(Some(&input.policy_input_list), "PolicyInputList", IDENTITY)?;
         let boundary = inputs(
@@ -426,7 +426,7 @@ pub fn get_context_keys_for_custom_policy(
     ctx: &Ctx,
     input: GetContextKeysForCustomPolicyRequest,
 ) -> ApiResult<GetContextKeysForPolicyResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, "*")?;
         let sources = inputs(Some(&input.policy_input_list), "PolicyInputList", "none")?;
         Ok(GetContextKeysForPolicyResponse {
@@ -440,7 +440,7 @@ pub fn get_context_keys_for_principal_policy(
     ctx: &Ctx,
     input: GetContextKeysForPrincipalPolicyRequest,
 ) -> ApiResult<GetContextKeysForPolicyResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &input.policy_source_arn)?;
         let (kind, id) = source_entity(ctx, c, &input.policy_source_arn)?;
         let mut sources = entity_sources(c, kind, &id, &[])?;

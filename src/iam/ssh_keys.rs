@@ -44,7 +44,7 @@ fn to_api(user: &str, k: CredentialRow, body: String) -> SSHPublicKey {
 
 /// UploadSSHPublicKey.
 pub fn upload_ssh_public_key(ctx: &Ctx, input: UploadSSHPublicKeyRequest) -> ApiResult<UploadSSHPublicKeyResponse> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &super::users::resource_arn(ctx, tx, &input.user_name)?)?;
         let u = super::users::load(tx, &input.user_name)?;
         let key = pem::parse_rsa_public_key(&input.ssh_public_key_body)
@@ -89,7 +89,7 @@ pub fn upload_ssh_public_key(ctx: &Ctx, input: UploadSSHPublicKeyRequest) -> Api
 
 /// GetSSHPublicKey in the requested encoding (SSH or PEM), converted when uploaded in the other.
 pub fn get_ssh_public_key(ctx: &Ctx, input: GetSSHPublicKeyRequest) -> ApiResult<GetSSHPublicKeyResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &super::users::resource_arn(ctx, c, &input.user_name)?)?;
         let u = super::users::load(c, &input.user_name)?;
         let k = owned(c, &u.id, &input.ssh_public_key_id)?;
@@ -114,7 +114,7 @@ pub fn get_ssh_public_key(ctx: &Ctx, input: GetSSHPublicKeyRequest) -> ApiResult
 
 /// ListSSHPublicKeys (metadata only).
 pub fn list_ssh_public_keys(ctx: &Ctx, input: ListSSHPublicKeysRequest) -> ApiResult<ListSSHPublicKeysResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &user_arn(ctx, c, input.user_name.as_deref())?)?;
         let u = super::user_or_caller(ctx, c, input.user_name.as_deref())?;
         let after = page::decode_marker(input.marker.as_deref())?;
@@ -141,7 +141,7 @@ pub fn list_ssh_public_keys(ctx: &Ctx, input: ListSSHPublicKeysRequest) -> ApiRe
 
 /// UpdateSSHPublicKey: Active/Inactive.
 pub fn update_ssh_public_key(ctx: &Ctx, input: UpdateSSHPublicKeyRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &super::users::resource_arn(ctx, tx, &input.user_name)?)?;
         let u = super::users::load(tx, &input.user_name)?;
         let k = owned(tx, &u.id, &input.ssh_public_key_id)?;
@@ -152,7 +152,7 @@ pub fn update_ssh_public_key(ctx: &Ctx, input: UpdateSSHPublicKeyRequest) -> Api
 
 /// DeleteSSHPublicKey.
 pub fn delete_ssh_public_key(ctx: &Ctx, input: DeleteSSHPublicKeyRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &super::users::resource_arn(ctx, tx, &input.user_name)?)?;
         let u = super::users::load(tx, &input.user_name)?;
         let k = owned(tx, &u.id, &input.ssh_public_key_id)?;

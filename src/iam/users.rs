@@ -50,7 +50,7 @@ pub fn create_user(ctx: &Ctx, input: CreateUserRequest) -> ApiResult<CreateUserR
     let path = input.path.unwrap_or_else(|| "/".to_string());
     let tags_in = input.tags.unwrap_or_default();
     let new_tags = super::tags::pairs(tags_in.iter().map(|t| (t.key.as_str(), t.value.as_str())));
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         let keys = super::tags::request_keys(&new_tags);
         ctx.authorize_with(tx, &ctx.iam_arn(&format!("user{path}{}", input.user_name)), &keys)?;
         super::tags::check_request(&new_tags)?;
@@ -82,7 +82,7 @@ pub fn create_user(ctx: &Ctx, input: CreateUserRequest) -> ApiResult<CreateUserR
 
 /// GetUser: a named user, or the caller.
 pub fn get_user(ctx: &Ctx, input: GetUserRequest) -> ApiResult<GetUserResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         if input.user_name.is_none() && ctx.principal.is_root() {
             return Ok(GetUserResponse { user: root_user(ctx) });
         }
@@ -115,7 +115,7 @@ fn root_user(ctx: &Ctx) -> User {
 
 /// ListUsers.
 pub fn list_users(ctx: &Ctx, input: ListUsersRequest) -> ApiResult<ListUsersResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         let prefix = input.path_prefix.unwrap_or_else(|| "/".to_string());
         ctx.authorize(c, &ctx.iam_arn(&format!("user{prefix}")))?;
         let after = page::decode_marker(input.marker.as_deref())?;
@@ -137,7 +137,7 @@ pub fn list_users(ctx: &Ctx, input: ListUsersRequest) -> ApiResult<ListUsersResp
 
 /// UpdateUser: rename and/or move.
 pub fn update_user(ctx: &Ctx, input: UpdateUserRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.user_name)?)?;
         let u = load(tx, &input.user_name)?;
         let name = input.new_user_name.clone().unwrap_or_else(|| u.name.clone());
@@ -154,7 +154,7 @@ pub fn update_user(ctx: &Ctx, input: UpdateUserRequest) -> ApiResult<()> {
 
 /// DeleteUser: refused while anything still hangs off the user.
 pub fn delete_user(ctx: &Ctx, input: DeleteUserRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.user_name)?)?;
         let u = load(tx, &input.user_name)?;
         if login::get(tx, &u.id)?.is_some() {
@@ -188,7 +188,7 @@ pub fn delete_user(ctx: &Ctx, input: DeleteUserRequest) -> ApiResult<()> {
 /// TagUser.
 pub fn tag_user(ctx: &Ctx, input: TagUserRequest) -> ApiResult<()> {
     let new = super::tags::pairs(input.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())));
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize_with(
             tx,
             &resource_arn(ctx, tx, &input.user_name)?,
@@ -201,7 +201,7 @@ pub fn tag_user(ctx: &Ctx, input: TagUserRequest) -> ApiResult<()> {
 
 /// UntagUser.
 pub fn untag_user(ctx: &Ctx, input: UntagUserRequest) -> ApiResult<()> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         ctx.authorize(tx, &resource_arn(ctx, tx, &input.user_name)?)?;
         let u = load(tx, &input.user_name)?;
         tags::remove(tx, Kind::User, &u.id, &input.tag_keys)?;
@@ -211,7 +211,7 @@ pub fn untag_user(ctx: &Ctx, input: UntagUserRequest) -> ApiResult<()> {
 
 /// ListUserTags.
 pub fn list_user_tags(ctx: &Ctx, input: ListUserTagsRequest) -> ApiResult<ListUserTagsResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, &resource_arn(ctx, c, &input.user_name)?)?;
         let u = load(c, &input.user_name)?;
         let p = super::tags::page(c, Kind::User, &u.id, input.marker.as_deref(), input.max_items)?;

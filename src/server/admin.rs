@@ -15,7 +15,7 @@ pub(super) fn handle(app: &App, head: &Head, body: &[u8]) -> Reply {
             format!("{{\"status\":\"ok\",\"version\":\"{}\"}}", env!("CARGO_PKG_VERSION")),
         ),
         ("POST", "/_localiam/reset") => match require_root(app, head, body) {
-            Ok(()) => match app.store.reset() {
+            Ok(()) => match app.accounts.reset() {
                 Ok(()) => Reply::json(200, "{\"reset\":true}".to_string()),
                 Err(e) => error(&e),
             },
@@ -61,7 +61,7 @@ fn require_root(app: &App, head: &Head, body: &[u8]) -> Result<(), ApiError> {
         )
     };
     let sig = crate::sigv4::parse(&parts).ok().flatten().ok_or_else(denied)?;
-    let cred = app.credential(&sig.access_key_id)?.ok_or_else(denied)?;
+    let (_, cred) = app.credential(&sig.access_key_id)?.ok_or_else(denied)?;
     if !matches!(cred.principal, Principal::Root) {
         return Err(denied());
     }

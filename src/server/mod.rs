@@ -27,7 +27,7 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
-    let checkpointer = (!app.store.is_in_memory()).then(|| tokio::spawn(checkpoint_loop(app.clone())));
+    let checkpointer = (!app.store().is_in_memory()).then(|| tokio::spawn(checkpoint_loop(app.clone())));
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -69,24 +69,34 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl Future<O
     if let Some(task) = checkpointer {
         task.abort();
     }
-    app.store.checkpoint();
+    for account in app.accounts.all() {
+        account.store.checkpoint();
+    }
     Ok(())
 }
 
-/// Checkpoints a file store in the background after writes, so that no commit ever waits for
-/// one and the WAL stays small; the blocking pool runs it, one at a time.
+/// Checkpoints file stores in the background after writes, so that no commit ever waits for
+/// one and the WALs stay small; the blocking pool runs it, one pass at a time.
 async fn checkpoint_loop(app: Arc<App>) {
     let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
-    let mut seen = app.store.appended();
+    // Appended-write counts already checkpointed, per account.
+    let mut seen: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     loop {
         tick.tick().await;
-        let now = app.store.appended();
-        if now == seen {
+        let due: Vec<_> = app
+            .accounts
+            .all()
+            .into_iter()
+            .filter(|a| {
+                let now = a.store.appended();
+                seen.insert(a.id.clone(), now).is_some_and(|before| before != now)
+            })
+            .collect();
+        if due.is_empty() {
             continue;
         }
-        seen = now;
-        let app = app.clone();
-        if let Err(e) = tokio::task::spawn_blocking(move || app.store.checkpoint_passive()).await {
+        let pass = move || due.iter().for_each(|a| a.store.checkpoint_passive());
+        if let Err(e) = tokio::task::spawn_blocking(pass).await {
             tracing::warn!(error = %e, "background checkpoint task failed");
         }
     }

@@ -14,9 +14,9 @@ use crate::api::{Operation, Service};
 use crate::app::App;
 use crate::config::AuthMode;
 use crate::context::{Call, Ctx};
-use crate::services;
 use crate::error::{ApiError, ApiResult};
 use crate::identity::Principal;
+use crate::services;
 use crate::sigv4::{self, RequestParts};
 use crate::wire::form::Form;
 
@@ -91,7 +91,10 @@ pub(super) async fn handle(app: Arc<App>, req: Request<Incoming>, remote: Socket
             (Err(e), _) => (None, Err(e)),
         };
         let protocol = op.map_or(services::Protocol::AwsJson11, services::JsonOp::protocol);
-        let code = result.as_ref().err().map(|e| crate::wire::json::json_code(&e.code).to_string());
+        let code = result
+            .as_ref()
+            .err()
+            .map(|e| crate::wire::json::json_code(&e.code).to_string());
         let reply = match result {
             Ok(json) => Reply {
                 content_type: op.map_or("application/json", services::JsonOp::content_type),
@@ -271,14 +274,14 @@ fn process(app: &Arc<App>, head: &Head, body: &[u8], request_id: &str) -> Outcom
     out.op = op.as_ref().ok().copied();
     let unsigned_ok = op.as_ref().is_ok_and(|op| !op.requires_signature());
     let auth = authenticate(app, &parts, signature, service.signing_name(), unsigned_ok);
-    let (principal, key_id, region) = match auth {
+    let auth = match auth {
         Ok(a) => a,
         Err(e) => {
             out.result = Err(e);
             return out;
         }
     };
-    out.principal = Some(principal.label());
+    out.principal = Some(auth.principal.label());
     let op = match op {
         Ok(op) => op,
         Err(e) => {
@@ -286,7 +289,7 @@ fn process(app: &Arc<App>, head: &Head, body: &[u8], request_id: &str) -> Outcom
             return out;
         }
     };
-    let ctx = request_ctx(app, head, Call::Query(op), (principal, key_id, region), request_id);
+    let ctx = request_ctx(app, head, Call::Query(op), auth, request_id);
     out.result = crate::api::handler::dispatch(&crate::handlers::Handlers, &ctx, op, &form, request_id);
     if out.result.is_ok() {
         crate::iam::access_advisor::record_use(&ctx);
@@ -296,17 +299,23 @@ fn process(app: &Arc<App>, head: &Head, body: &[u8], request_id: &str) -> Outcom
 
 /// Builds the handlers' context for an authenticated caller, noting a user key's use.
 fn request_ctx(app: &Arc<App>, head: &Head, op: Call, auth: Authenticated, request_id: &str) -> Ctx {
-    let (principal, key_id, region) = auth;
+    let Authenticated {
+        account,
+        principal,
+        key_id,
+        region,
+    } = auth;
     if let Some(k) = &key_id {
         if matches!(principal, Principal::User(_)) {
             let service = op.action().split_once(':').map_or("", |(s, _)| s);
-            crate::identity::touch_key(app, k, service, &region);
+            crate::identity::touch_key(&account.store, app, k, service, &region);
         }
     }
     Ctx {
         app: app.clone(),
         op,
         principal,
+        account,
         access_key_id: key_id,
         partition: crate::config::partition_for_region(&region),
         region,
@@ -323,7 +332,14 @@ fn process_json(app: &Arc<App>, head: &Head, body: &[u8], op: services::JsonOp, 
     let signature = sigv4::parse(&parts);
     let auth = authenticate(app, &parts, signature, op.signing_name(), false)?;
     let ctx = request_ctx(app, head, Call::Json(op), auth, request_id);
-    let result = services::dispatch(&ctx, op, &services::JsonRequest { query: &head.query, body });
+    let result = services::dispatch(
+        &ctx,
+        op,
+        &services::JsonRequest {
+            query: &head.query,
+            body,
+        },
+    );
     if result.is_ok() {
         crate::iam::access_advisor::record_use(&ctx);
     }
@@ -349,7 +365,13 @@ fn resolve_op(service: Service, form: &Form) -> ApiResult<Operation> {
         .ok_or_else(|| errors::invalid_action(action, form.get("Version").unwrap_or(service.api_version())))
 }
 
-type Authenticated = (Principal, Option<String>, String);
+/// Who signed a request, in which account, with which key, for which region.
+struct Authenticated {
+    account: Arc<crate::accounts::Account>,
+    principal: Principal,
+    key_id: Option<String>,
+    region: String,
+}
 
 fn authenticate(
     app: &App,
@@ -360,6 +382,13 @@ fn authenticate(
 ) -> ApiResult<Authenticated> {
     let default_region = app.config.region.clone();
     let strict = app.config.auth == AuthMode::Strict;
+    let as_root = |account, key_id, region| Authenticated {
+        account,
+        principal: Principal::Root,
+        key_id,
+        region,
+    };
+    let configured = || app.accounts.configured().clone();
     let sig = match signature {
         Ok(s) => s,
         Err(e) if strict => return Err(sig_error(&e)),
@@ -367,11 +396,14 @@ fn authenticate(
     };
     let Some(sig) = sig else {
         return if unsigned_ok {
-            Ok((Principal::Anonymous, None, default_region))
+            Ok(Authenticated {
+                principal: Principal::Anonymous,
+                ..as_root(configured(), None, default_region)
+            })
         } else if strict {
             Err(sig_error(&sigv4::SigError::missing()))
         } else {
-            Ok((Principal::Root, None, default_region))
+            Ok(as_root(configured(), None, default_region))
         };
     };
     let region = if sig.region.is_empty() {
@@ -380,9 +412,15 @@ fn authenticate(
         sig.region.clone()
     };
     if !strict {
-        return Ok((Principal::Root, Some(sig.access_key_id), region));
+        // Every caller is root; a 12-digit key id still picks its account.
+        let account = if crate::accounts::is_account_id(&sig.access_key_id) {
+            app.accounts.get_or_create(&sig.access_key_id)?
+        } else {
+            configured()
+        };
+        return Ok(as_root(account, Some(sig.access_key_id), region));
     }
-    let cred = app
+    let (account, cred) = app
         .credential(&sig.access_key_id)?
         .ok_or_else(errors::invalid_client_token)?;
     if !cred.active || !token_matches(cred.token.as_deref(), sig.security_token.as_deref()) {
@@ -395,16 +433,13 @@ fn authenticate(
             return Err(errors::expired_token());
         }
     }
-    sigv4::verify(
-        parts,
-        &sig,
-        &cred.secret,
-        signing_name,
-        now,
-        Some(&app.signing_keys),
-    )
-    .map_err(|e| sig_error(&e))?;
-    Ok((cred.principal.clone(), Some(sig.access_key_id), region))
+    sigv4::verify(parts, &sig, &cred.secret, signing_name, now, Some(&app.signing_keys)).map_err(|e| sig_error(&e))?;
+    Ok(Authenticated {
+        account,
+        principal: cred.principal.clone(),
+        key_id: Some(sig.access_key_id),
+        region,
+    })
 }
 
 /// Temporary credentials need their exact token; long-term keys must not carry one.

@@ -58,8 +58,7 @@ pub fn assume_root(ctx: &Ctx, input: AssumeRootRequest) -> ApiResult<AssumeRootR
     // sts:AssumeRoot on the target's root user, scoped by sts:TaskPolicyArn.
     if !ctx.principal.is_root() {
         let keys = [("sts:TaskPolicyArn".to_string(), vec![task_policy.to_string()])];
-        ctx.app
-            .store
+        ctx.store()
             .read(|c| ctx.authorize_with(c, &resource, &keys))
             .map_err(|e| if e.code == "AccessDenied" { denied() } else { e })?;
     }

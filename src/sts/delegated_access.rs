@@ -25,7 +25,7 @@ pub fn get_delegated_access_token(
     input: GetDelegatedAccessTokenRequest,
 ) -> ApiResult<GetDelegatedAccessTokenResponse> {
     let now = ctx.now.unix_timestamp();
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         let row = store::by_token(tx, &input.trade_in_token)?;
         let resource = match &row {
             Some(r) => ctx.iam_arn(&delegation::resource(&r.id)),

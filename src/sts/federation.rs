@@ -137,7 +137,7 @@ pub fn assume_role_with_web_identity(
             )));
         }
     }
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         let (provider, known) = if WELL_KNOWN.contains(&host.as_str()) {
             (host.clone(), true)
         } else {
@@ -195,7 +195,7 @@ pub fn assume_role_with_web_identity(
 
 /// AssumeRoleWithSAML.
 pub fn assume_role_with_saml(ctx: &Ctx, input: AssumeRoleWithSAMLRequest) -> ApiResult<AssumeRoleWithSAMLResponse> {
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         let provider_name = input.principal_arn.rsplit('/').next().unwrap_or_default();
         let provider = providers::saml(tx, provider_name)?
             .ok_or_else(|| errors::invalid_identity_token("SAML provider not found"))?;
@@ -261,7 +261,7 @@ pub fn decode_authorization_message(
     ctx: &Ctx,
     _input: DecodeAuthorizationMessageRequest,
 ) -> ApiResult<DecodeAuthorizationMessageResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, "*")?;
         Err(errors::invalid_authorization_message(
             "The encoded authorization message is invalid.",

@@ -33,7 +33,7 @@ pub fn get_caller_identity(ctx: &Ctx, _input: GetCallerIdentityRequest) -> ApiRe
 /// GetAccessKeyInfo: the account a key id names. Like AWS's, the key ids issued here carry their
 /// account in their bits, so any well-formed `AKIA`/`ASIA` id answers, ours or not.
 pub fn get_access_key_info(ctx: &Ctx, input: GetAccessKeyInfoRequest) -> ApiResult<GetAccessKeyInfoResponse> {
-    ctx.app.store.read(|c| {
+    ctx.store().read(|c| {
         ctx.authorize(c, "*")?;
         let account = if input.access_key_id == ctx.app.config.root_access_key_id {
             ctx.account().to_string()
@@ -118,7 +118,7 @@ pub(crate) fn role_by_arn(ctx: &Ctx, c: &Connection, arn: &str) -> ApiResult<Opt
 /// role's permissions narrowed by any session policies.
 pub fn assume_role(ctx: &Ctx, input: AssumeRoleRequest) -> ApiResult<AssumeRoleResponse> {
     let now = ctx.now.unix_timestamp();
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         let denied = || crate::authz::access_denied(&ctx.caller_arn(), "sts:AssumeRole", &input.role_arn, "");
         if ctx.principal.is_root() && ctx.app.config.enforce {
             return Err(ApiError::new(
@@ -255,7 +255,7 @@ fn mfa_failed() -> ApiError {
 /// GetSessionToken: long-term credentials only; with SerialNumber + TokenCode the session has MFA.
 pub fn get_session_token(ctx: &Ctx, input: GetSessionTokenRequest) -> ApiResult<GetSessionTokenResponse> {
     let now = ctx.now.unix_timestamp();
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         // AWS requires no permission for GetSessionToken.
         let subject = match &ctx.principal {
             Principal::Root => SessionSubject::Root,
@@ -293,7 +293,7 @@ pub fn get_session_token(ctx: &Ctx, input: GetSessionTokenRequest) -> ApiResult<
 /// API reference); the session then lasts at most an hour.
 pub fn get_federation_token(ctx: &Ctx, input: GetFederationTokenRequest) -> ApiResult<GetFederationTokenResponse> {
     let now = ctx.now.unix_timestamp();
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         let user = match &ctx.principal {
             Principal::User(user) => Some(user.clone()),
             Principal::Root => None,
@@ -361,7 +361,7 @@ pub fn get_scoped_credentials(
             "A request must provide at least one of Policy or DurationSeconds.",
         ));
     }
-    ctx.app.store.write(|tx| {
+    ctx.store().write(|tx| {
         let mut session = current.as_ref().clone();
         if let Some(doc) = &input.policy {
             policy::parse_policy(doc, PolicyKind::Identity)

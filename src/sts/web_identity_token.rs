@@ -117,12 +117,12 @@ fn stored_key(c: &Connection, alg: Alg) -> ApiResult<Option<Vec<u8>>> {
 
 /// The account's private key for `alg`, made and stored on first use. It is generated outside the
 /// store lock; when two requests race, the first one stored wins and both use it.
-fn private_key(app: &App, alg: Alg) -> ApiResult<Vec<u8>> {
-    if let Some(der) = app.store.read(|c| stored_key(c, alg))? {
+fn private_key(store: &crate::store::Store, alg: Alg) -> ApiResult<Vec<u8>> {
+    if let Some(der) = store.read(|c| stored_key(c, alg))? {
         return Ok(der);
     }
     let fresh = alg.generate()?;
-    app.store.write(|tx| {
+    store.write(|tx| {
         if let Some(der) = stored_key(tx, alg)? {
             return Ok(der);
         }
@@ -274,7 +274,7 @@ pub fn get_web_identity_token(ctx: &Ctx, input: GetWebIdentityTokenRequest) -> A
         .collect();
     let alg = validate(&input, &request_tags)?;
     let seconds = input.duration_seconds.map(i64::from).unwrap_or(DEFAULT_DURATION);
-    let (issuer, caller) = ctx.app.store.read(|c| {
+    let (issuer, caller) = ctx.store().read(|c| {
         let caller = caller(ctx, c)?;
         let mut keys: Vec<(String, Vec<String>)> = vec![
             ("sts:IdentityTokenAudience".into(), input.audience.clone()),
@@ -311,7 +311,7 @@ pub fn get_web_identity_token(ctx: &Ctx, input: GetWebIdentityTokenRequest) -> A
              Reduce the number of request tags included in the GetWebIdentityToken call.",
         ));
     }
-    let der = private_key(&ctx.app, alg)?;
+    let der = private_key(ctx.store(), alg)?;
     let mut header = Header::new(alg.jwt());
     header.kid = Some(alg.kid().to_string());
     let token = jsonwebtoken::encode(&header, &claims, &alg.encoding_key(&der)).map_err(internal)?;
@@ -322,10 +322,10 @@ pub fn get_web_identity_token(ctx: &Ctx, input: GetWebIdentityTokenRequest) -> A
 }
 
 /// The public half of every account key, as a JWKS document.
-fn jwks(app: &App) -> ApiResult<String> {
+fn jwks(store: &crate::store::Store) -> ApiResult<String> {
     let mut keys = Vec::new();
     for alg in Alg::ALL {
-        let der = private_key(app, alg)?;
+        let der = private_key(store, alg)?;
         let mut jwk = Jwk::from_encoding_key(&alg.encoding_key(&der), alg.jwt()).map_err(internal)?;
         jwk.common.key_id = Some(alg.kid().to_string());
         jwk.common.public_key_use = Some(PublicKeyUse::Signature);
@@ -356,13 +356,13 @@ pub fn well_known(app: &App, path: &str, host: Option<&str>) -> Option<(u16, Str
         return None;
     }
     let not_found = || (404, json!({"message": "Not Found"}).to_string());
-    let state = match app.store.read(outbound_federation::state) {
+    let state = match app.store().read(outbound_federation::state) {
         Ok(Some(s)) => s,
         Ok(None) => return Some(not_found()),
         Err(_) => return Some((500, json!({"message": "Internal Failure"}).to_string())),
     };
     let body = if path.ends_with("jwks.json") {
-        jwks(app)
+        jwks(app.store())
     } else {
         Ok(openid_configuration(&state.issuer, host.unwrap_or("localhost")))
     };
