@@ -164,6 +164,13 @@ pub fn evaluate(
         context.insert(&format!("aws:ResourceTag/{k}"), v.as_str());
         context.insert(&format!("iam:ResourceTag/{k}"), v.as_str());
     }
+    // The resource's account: the ARN's account field where it has one (IAM, STS), else the caller's.
+    let resource_account = resource
+        .split(':')
+        .nth(4)
+        .filter(|a| crate::accounts::is_account_id(a))
+        .unwrap_or(ctx.account());
+    context.insert("aws:ResourceAccount", resource_account);
     for (k, vs) in extra {
         context.insert_all(k, vs.iter().cloned());
     }
@@ -186,6 +193,7 @@ pub fn evaluate(
     };
     let mut request = AuthzRequest::new(&caller, ctx.account(), action, resource, &context);
     request.principal_parent_arn = parent_arn.as_deref();
+    request.resource_account = (resource_account != ctx.account()).then_some(resource_account);
     let mut outcome = policy::authorize(&request, &set);
     // Scope-down policies (GetScopedCredentials) intersect with everything above, one level each.
     for (i, doc) in session

@@ -72,6 +72,23 @@ impl Ctx {
         &self.account.store
     }
 
+    /// The same request working in another account's namespace (STS issuing a session of a role
+    /// in the account that owns it).
+    pub fn in_account(&self, account: Arc<Account>) -> Ctx {
+        Ctx {
+            app: self.app.clone(),
+            op: self.op,
+            principal: self.principal.clone(),
+            account,
+            access_key_id: self.access_key_id.clone(),
+            region: self.region.clone(),
+            partition: self.partition,
+            request_id: self.request_id.clone(),
+            source_ip: self.source_ip,
+            now: self.now,
+        }
+    }
+
     /// `arn:PARTITION:iam::ACCOUNT:RESOURCE`.
     pub fn iam_arn(&self, resource: &str) -> String {
         format!("arn:{}:iam::{}:{}", self.partition, self.account(), resource)

@@ -111,6 +111,12 @@ fn issue_role_session(
     Ok((super::credentials(issued), user, packed))
 }
 
+/// The request as served in the account that owns `role_arn` (the caller's when the server does
+/// not hold that account: the role is then not found, as AWS answers).
+fn role_side(ctx: &Ctx, role_arn: &str) -> Ctx {
+    ctx.in_account(super::role_account(ctx, role_arn).unwrap_or_else(|| ctx.account.clone()))
+}
+
 /// AssumeRoleWithWebIdentity.
 pub fn assume_role_with_web_identity(
     ctx: &Ctx,
@@ -137,6 +143,8 @@ pub fn assume_role_with_web_identity(
             )));
         }
     }
+    // The provider and the role live in the role's account; the call itself is unsigned.
+    let ctx = &role_side(ctx, &input.role_arn);
     ctx.store().write(|tx| {
         let (provider, known) = if WELL_KNOWN.contains(&host.as_str()) {
             (host.clone(), true)
@@ -151,7 +159,7 @@ pub fn assume_role_with_web_identity(
             }
         }
         let denied = || crate::authz::access_denied("anonymous", "sts:AssumeRoleWithWebIdentity", &input.role_arn, "");
-        let role = super::role_by_arn(ctx, tx, &input.role_arn)?.ok_or_else(denied)?;
+        let role = super::role_by_arn(ctx.account(), tx, &input.role_arn)?.ok_or_else(denied)?;
         let mut context = RequestContext::new();
         context.insert_all(&format!("{host}:aud"), audiences.clone());
         context.insert(&format!("{host}:sub"), subject.as_str());
@@ -195,6 +203,7 @@ pub fn assume_role_with_web_identity(
 
 /// AssumeRoleWithSAML.
 pub fn assume_role_with_saml(ctx: &Ctx, input: AssumeRoleWithSAMLRequest) -> ApiResult<AssumeRoleWithSAMLResponse> {
+    let ctx = &role_side(ctx, &input.role_arn);
     ctx.store().write(|tx| {
         let provider_name = input.principal_arn.rsplit('/').next().unwrap_or_default();
         let provider = providers::saml(tx, provider_name)?
@@ -210,7 +219,7 @@ pub fn assume_role_with_saml(ctx: &Ctx, input: AssumeRoleWithSAMLRequest) -> Api
             ));
         }
         let denied = || crate::authz::access_denied("anonymous", "sts:AssumeRoleWithSAML", &input.role_arn, "");
-        let role = super::role_by_arn(ctx, tx, &input.role_arn)?.ok_or_else(denied)?;
+        let role = super::role_by_arn(ctx.account(), tx, &input.role_arn)?.ok_or_else(denied)?;
         let session_name = assertion
             .session_name
             .clone()

@@ -12,6 +12,9 @@ use rusqlite::Connection;
 
 use crate::api::errors;
 use crate::api::sts::*;
+use std::sync::Arc;
+
+use crate::accounts::Account;
 use crate::context::Ctx;
 use crate::error::{ApiError, ApiResult};
 use crate::identity::{Principal, Session, SessionSubject};
@@ -102,12 +105,18 @@ pub(crate) fn duration(requested: Option<i32>, default: i64, max: i64, what: &st
     Ok(d)
 }
 
-/// The role an `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME` names in this account, if it exists.
-pub(crate) fn role_by_arn(ctx: &Ctx, c: &Connection, arn: &str) -> ApiResult<Option<crate::store::roles::RoleRow>> {
-    let Some((_, account, resource)) = crate::iam::split_arn(arn) else {
+/// The account a role ARN names, when this server holds it.
+pub(crate) fn role_account(ctx: &Ctx, arn: &str) -> Option<Arc<Account>> {
+    let (_, account, _) = crate::iam::split_arn(arn)?;
+    ctx.app.accounts.get(account)
+}
+
+/// The role an `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME` names in `account`, if it exists.
+pub(crate) fn role_by_arn(account: &str, c: &Connection, arn: &str) -> ApiResult<Option<crate::store::roles::RoleRow>> {
+    let Some((_, in_account, resource)) = crate::iam::split_arn(arn) else {
         return Ok(None);
     };
-    if account != ctx.account() {
+    if in_account != account {
         return Ok(None);
     }
     let name = resource.rsplit('/').next().unwrap_or_default();
@@ -115,21 +124,26 @@ pub(crate) fn role_by_arn(ctx: &Ctx, c: &Connection, arn: &str) -> ApiResult<Opt
 }
 
 /// AssumeRole: the trust policy and the caller's own policies decide; the session carries the
-/// role's permissions narrowed by any session policies.
+/// role's permissions narrowed by any session policies. The role may live in another account:
+/// the caller's side is read in the caller's account, the session is issued in the role's.
 pub fn assume_role(ctx: &Ctx, input: AssumeRoleRequest) -> ApiResult<AssumeRoleResponse> {
     let now = ctx.now.unix_timestamp();
-    ctx.store().write(|tx| {
-        let denied = || crate::authz::access_denied(&ctx.caller_arn(), "sts:AssumeRole", &input.role_arn, "");
-        if ctx.principal.is_root() && ctx.app.config.enforce {
-            return Err(ApiError::new(
-                "AccessDenied",
-                403,
-                true,
-                "Roles may not be assumed by root accounts.",
-            ));
-        }
-        let role = role_by_arn(ctx, tx, &input.role_arn)?.ok_or_else(denied)?;
-        let mfa = caller_mfa(ctx, tx, input.serial_number.as_deref(), input.token_code.as_deref())?;
+    let denied = || crate::authz::access_denied(&ctx.caller_arn(), "sts:AssumeRole", &input.role_arn, "");
+    if ctx.principal.is_root() && ctx.app.config.enforce {
+        return Err(ApiError::new(
+            "AccessDenied",
+            403,
+            true,
+            "Roles may not be assumed by root accounts.",
+        ));
+    }
+    let issuer = ctx.in_account(role_account(ctx, &input.role_arn).ok_or_else(denied)?);
+    let role = issuer
+        .store()
+        .read(|c| role_by_arn(issuer.account(), c, &input.role_arn))?
+        .ok_or_else(denied)?;
+    let (mfa, tags) = ctx.store().read(|c| {
+        let mfa = caller_mfa(ctx, c, input.serial_number.as_deref(), input.token_code.as_deref())?;
         let mut extra: Vec<(String, Vec<String>)> =
             vec![("sts:RoleSessionName".into(), vec![input.role_session_name.clone()])];
         if let Some(id) = &input.external_id {
@@ -155,25 +169,18 @@ pub fn assume_role(ctx: &Ctx, input: AssumeRoleRequest) -> ApiResult<AssumeRoleR
         if ctx.app.config.enforce {
             let trust =
                 policy::parse_policy(&role.trust_policy, PolicyKind::Trust).map_err(|_| ApiError::internal())?;
-            let outcome = crate::authz::evaluate(
-                ctx,
-                tx,
-                "sts:AssumeRole",
-                &input.role_arn,
-                &extra,
-                &[("trust-policy", &trust)],
-                true,
-            )?;
-            if outcome.decision != Decision::Allow {
-                return Err(denied());
-            }
             // Passing session tags also needs sts:TagSession, from the caller's policies and the
             // trust policy alike (IAM User Guide, "Permissions required to add session tags").
-            if tag_session {
+            let actions: &[&str] = if tag_session {
+                &["sts:AssumeRole", "sts:TagSession"]
+            } else {
+                &["sts:AssumeRole"]
+            };
+            for action in actions {
                 let outcome = crate::authz::evaluate(
                     ctx,
-                    tx,
-                    "sts:TagSession",
+                    c,
+                    action,
                     &input.role_arn,
                     &extra,
                     &[("trust-policy", &trust)],
@@ -182,18 +189,22 @@ pub fn assume_role(ctx: &Ctx, input: AssumeRoleRequest) -> ApiResult<AssumeRoleR
                 if outcome.decision != Decision::Allow {
                     return Err(crate::authz::access_denied(
                         &ctx.caller_arn(),
-                        "sts:TagSession",
+                        action,
                         &input.role_arn,
                         "",
                     ));
                 }
             }
         }
-        let chained =
-            matches!(&ctx.principal, Principal::Session(s) if matches!(s.subject, SessionSubject::Role { .. }));
-        let max = if chained { 3600 } else { role.max_session };
-        let seconds = duration(input.duration_seconds, 3600, max, "MaxSessionDuration")?;
-        let (docs, ids, packed) = session_policies(ctx, tx, input.policy.as_deref(), input.policy_arns.as_deref())?;
+        Ok((mfa, tags))
+    })?;
+    let chained = matches!(&ctx.principal, Principal::Session(s) if matches!(s.subject, SessionSubject::Role { .. }));
+    let max = if chained { 3600 } else { role.max_session };
+    let seconds = duration(input.duration_seconds, 3600, max, "MaxSessionDuration")?;
+    issuer.store().write(|tx| {
+        // The role may have gone between the check and now.
+        let role = role_by_arn(issuer.account(), tx, &input.role_arn)?.ok_or_else(denied)?;
+        let (docs, ids, packed) = session_policies(&issuer, tx, input.policy.as_deref(), input.policy_arns.as_deref())?;
         let subject = SessionSubject::Role {
             role: role.clone(),
             session_name: input.role_session_name.clone(),
@@ -207,14 +218,14 @@ pub fn assume_role(ctx: &Ctx, input: AssumeRoleRequest) -> ApiResult<AssumeRoleR
             source_identity: input.source_identity.clone(),
             ..Session::new(subject, now, now + seconds)
         };
-        let issued = sessions::issue(tx, ctx.account(), &session, now)?;
+        let issued = sessions::issue(tx, issuer.account(), &session, now)?;
         crate::store::roles::touch(tx, &role.id, &ctx.now_iso(), &ctx.region)?;
         let principal = Principal::Session(Box::new(session));
         Ok(AssumeRoleResponse {
             credentials: Some(credentials(issued)),
             assumed_role_user: Some(AssumedRoleUser {
-                assumed_role_id: principal.user_id(ctx.account()),
-                arn: principal.arn(ctx.partition, ctx.account()),
+                assumed_role_id: principal.user_id(issuer.account()),
+                arn: principal.arn(ctx.partition, issuer.account()),
             }),
             packed_policy_size: packed,
             source_identity: input.source_identity.clone(),

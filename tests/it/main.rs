@@ -3,6 +3,7 @@
 
 mod access_keys;
 mod account;
+mod accounts;
 mod advisor;
 mod attachments;
 mod authorization_details;
