@@ -17,6 +17,8 @@ pub struct App {
     pub config: Config,
     /// Every account's state.
     pub accounts: Accounts,
+    /// The AWS Organizations organization, if one was made.
+    pub org: crate::organizations::state::OrgState,
     /// Derived SigV4 signing keys.
     pub signing_keys: crate::sigv4::KeyCache,
     /// Access key id → credential, checked against the store generation.
@@ -50,9 +52,11 @@ impl App {
     /// Opens the store named by the config.
     pub fn open(config: Config) -> Result<Arc<App>, rusqlite::Error> {
         let accounts = Accounts::open(&config.state, &config.account_id)?;
+        let org = crate::organizations::state::OrgState::load(&accounts);
         Ok(Arc::new(App {
             config,
             accounts,
+            org,
             signing_keys: crate::sigv4::KeyCache::default(),
             credentials: KeyCache::default(),
             key_touches: Throttle::new(RECORD_EVERY),

@@ -66,7 +66,11 @@ pub fn check_with(
     resource: &str,
     extra: &[(String, Vec<String>)],
 ) -> ApiResult<()> {
-    let unlimited_root = ctx.principal.is_root() && !scoped_root(&ctx.principal);
+    // The root user is never denied by its own account's policies, but a member account's root
+    // is bounded by the organization's SCPs (Organizations User Guide, "SCP effects on permissions").
+    let unlimited_root = ctx.principal.is_root()
+        && !scoped_root(&ctx.principal)
+        && ctx.app.org.get().and_then(|o| o.scp_levels(ctx.account())).is_none();
     if !ctx.app.config.enforce || unlimited_root || matches!(ctx.principal, Principal::Anonymous) {
         return Ok(());
     }
@@ -133,7 +137,8 @@ pub fn evaluate(
                 SessionSubject::Root if scoped_root(&ctx.principal) => (Some(root_policies(ctx)?), Some(s.as_ref())),
                 SessionSubject::Root => (None, Some(s.as_ref())),
             },
-            Principal::Root | Principal::Anonymous => (None, None),
+            Principal::Root => (Some(root_policies(ctx)?), None),
+            Principal::Anonymous => (None, None),
         };
     let empty = PrincipalPolicies {
         identity: Vec::new(),
@@ -171,6 +176,18 @@ pub fn evaluate(
         .filter(|a| crate::accounts::is_account_id(a))
         .unwrap_or(ctx.account());
     context.insert("aws:ResourceAccount", resource_account);
+    let org = ctx.app.org.get();
+    if let Some(org) = org.as_deref() {
+        if org.account(ctx.account()).is_some() {
+            context.insert("aws:PrincipalOrgID", org.id.as_str());
+            context.insert("aws:PrincipalOrgPaths", org.org_path(ctx.account()));
+        }
+        if org.account(resource_account).is_some() {
+            context.insert("aws:ResourceOrgID", org.id.as_str());
+            context.insert("aws:ResourceOrgPaths", org.org_path(resource_account));
+        }
+    }
+    let scp_levels = scp_levels(ctx, org.as_deref());
     for (k, vs) in extra {
         context.insert_all(k, vs.iter().cloned());
     }
@@ -189,7 +206,10 @@ pub fn evaluate(
             .iter()
             .map(|(id, p)| PolicyRef { id, policy: p })
             .collect(),
-        scps: Vec::new(),
+        scps: scp_levels
+            .iter()
+            .map(|level| level.iter().map(|(id, p)| PolicyRef { id, policy: p }).collect())
+            .collect(),
     };
     let mut request = AuthzRequest::new(&caller, ctx.account(), action, resource, &context);
     request.principal_parent_arn = parent_arn.as_deref();
@@ -381,6 +401,31 @@ fn base_context(ctx: &Ctx, caller: &str, principal_tags: &[(String, String)]) ->
         context.insert(&format!("aws:PrincipalTag/{k}"), v.as_str());
     }
     context
+}
+
+/// The SCPs bounding the caller's account, root level first, parsed once per content.
+fn scp_levels(
+    ctx: &Ctx,
+    org: Option<&crate::organizations::state::Organization>,
+) -> Vec<Vec<(String, Arc<policy::Policy>)>> {
+    use std::hash::{Hash, Hasher};
+    let Some(levels) = org.and_then(|o| o.scp_levels(ctx.account())) else {
+        return Vec::new();
+    };
+    levels
+        .into_iter()
+        .map(|level| {
+            level
+                .into_iter()
+                .filter_map(|(id, doc)| {
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    doc.hash(&mut h);
+                    let parsed = ctx.app.policies.parsed(&format!("scp:{id}:{:x}", h.finish()), &doc)?;
+                    Some((id, parsed))
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// A user's (inline, attached, groups') or a role's policies plus its boundary and tags, cached

@@ -19,6 +19,7 @@ pub mod health_check;
 pub mod iam;
 pub mod identity;
 pub mod logging;
+pub mod organizations;
 pub mod params;
 pub mod policy;
 pub mod server;

@@ -15,7 +15,7 @@ pub(super) fn handle(app: &App, head: &Head, body: &[u8]) -> Reply {
             format!("{{\"status\":\"ok\",\"version\":\"{}\"}}", env!("CARGO_PKG_VERSION")),
         ),
         ("POST", "/_localiam/reset") => match require_root(app, head, body) {
-            Ok(()) => match app.accounts.reset() {
+            Ok(()) => match app.accounts.reset().map(|()| app.org.clear()) {
                 Ok(()) => Reply::json(200, "{\"reset\":true}".to_string()),
                 Err(e) => error(&e),
             },

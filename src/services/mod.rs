@@ -9,6 +9,8 @@ use crate::error::{ApiError, ApiResult};
 
 /// CloudTrail's `X-Amz-Target` prefix (botocore `cloudtrail/2013-11-01`: `targetPrefix`).
 const CLOUDTRAIL_TARGET: &str = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101";
+/// Organizations' `X-Amz-Target` prefix (botocore `organizations/2016-11-28`).
+const ORGANIZATIONS_TARGET: &str = "AWSOrganizationsV20161128";
 
 /// An operation of a JSON-protocol service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -17,6 +19,8 @@ pub enum JsonOp {
     LookupEvents,
     /// IAM Access Analyzer: checks a policy document and returns findings.
     ValidatePolicy,
+    /// An AWS Organizations operation.
+    Organizations(crate::organizations::OrgOp),
 }
 
 /// How a JSON service frames requests and errors.
@@ -29,7 +33,7 @@ pub enum Protocol {
 }
 
 impl JsonOp {
-    /// Every operation, for the coverage page.
+    /// Every operation but Organizations' (`OrgOp::ALL`), for the coverage page.
     pub const ALL: &'static [JsonOp] = &[JsonOp::LookupEvents, JsonOp::ValidatePolicy];
 
     /// The operation's name in its model.
@@ -37,6 +41,7 @@ impl JsonOp {
         match self {
             JsonOp::LookupEvents => "LookupEvents",
             JsonOp::ValidatePolicy => "ValidatePolicy",
+            JsonOp::Organizations(op) => op.name(),
         }
     }
 
@@ -45,6 +50,7 @@ impl JsonOp {
         match self {
             JsonOp::LookupEvents => "cloudtrail:LookupEvents",
             JsonOp::ValidatePolicy => "access-analyzer:ValidatePolicy",
+            JsonOp::Organizations(op) => op.action(),
         }
     }
 
@@ -53,13 +59,14 @@ impl JsonOp {
         match self {
             JsonOp::LookupEvents => "cloudtrail",
             JsonOp::ValidatePolicy => "access-analyzer",
+            JsonOp::Organizations(_) => "organizations",
         }
     }
 
     /// The wire protocol.
     pub fn protocol(self) -> Protocol {
         match self {
-            JsonOp::LookupEvents => Protocol::AwsJson11,
+            JsonOp::LookupEvents | JsonOp::Organizations(_) => Protocol::AwsJson11,
             JsonOp::ValidatePolicy => Protocol::RestJson,
         }
     }
@@ -89,6 +96,9 @@ pub fn route(method: &str, path: &str, target: Option<&str>) -> Option<Result<Js
         return Some(match (prefix, op) {
             (CLOUDTRAIL_TARGET, "LookupEvents") => Ok(JsonOp::LookupEvents),
             (CLOUDTRAIL_TARGET, other) => Err(ApiError::not_implemented(other)),
+            (ORGANIZATIONS_TARGET, name) => crate::organizations::OrgOp::from_name(name)
+                .map(JsonOp::Organizations)
+                .ok_or_else(|| ApiError::not_implemented(name)),
             _ => Err(ApiError::sender("UnknownOperationException", "")),
         });
     }
@@ -100,6 +110,7 @@ pub fn dispatch(ctx: &Ctx, op: JsonOp, req: &JsonRequest<'_>) -> ApiResult<Strin
     match op {
         JsonOp::LookupEvents => crate::cloudtrail::lookup_events(ctx, req),
         JsonOp::ValidatePolicy => crate::analyzer::validate_policy(ctx, req),
+        JsonOp::Organizations(op) => crate::organizations::dispatch(ctx, op, req.body),
     }
 }
 
