@@ -14,9 +14,9 @@ use crate::api::{Operation, Service};
 use crate::app::App;
 use crate::config::AuthMode;
 use crate::context::{Call, Ctx};
-use crate::services;
 use crate::error::{ApiError, ApiResult};
 use crate::identity::Principal;
+use crate::services;
 use crate::sigv4::{self, RequestParts};
 use crate::wire::form::Form;
 
@@ -91,7 +91,10 @@ pub(super) async fn handle(app: Arc<App>, req: Request<Incoming>, remote: Socket
             (Err(e), _) => (None, Err(e)),
         };
         let protocol = op.map_or(services::Protocol::AwsJson11, services::JsonOp::protocol);
-        let code = result.as_ref().err().map(|e| crate::wire::json::json_code(&e.code).to_string());
+        let code = result
+            .as_ref()
+            .err()
+            .map(|e| crate::wire::json::json_code(&e.code).to_string());
         let reply = match result {
             Ok(json) => Reply {
                 content_type: op.map_or("application/json", services::JsonOp::content_type),
@@ -155,7 +158,10 @@ fn json_error_reply(err: &ApiError, protocol: services::Protocol) -> Reply {
     };
     Reply {
         error_type: (protocol == services::Protocol::RestJson).then(|| code.to_string()),
-        ..Reply::json(status, crate::wire::json::error_body(code, &err.message, None))
+        ..Reply::json(
+            status,
+            crate::wire::json::error_body(code, &err.message, err.extra.as_deref()),
+        )
     }
 }
 
@@ -323,7 +329,14 @@ fn process_json(app: &Arc<App>, head: &Head, body: &[u8], op: services::JsonOp, 
     let signature = sigv4::parse(&parts);
     let auth = authenticate(app, &parts, signature, op.signing_name(), false)?;
     let ctx = request_ctx(app, head, Call::Json(op), auth, request_id);
-    let result = services::dispatch(&ctx, op, &services::JsonRequest { query: &head.query, body });
+    let result = services::dispatch(
+        &ctx,
+        op,
+        &services::JsonRequest {
+            query: &head.query,
+            body,
+        },
+    );
     if result.is_ok() {
         crate::iam::access_advisor::record_use(&ctx);
     }
@@ -395,15 +408,7 @@ fn authenticate(
             return Err(errors::expired_token());
         }
     }
-    sigv4::verify(
-        parts,
-        &sig,
-        &cred.secret,
-        signing_name,
-        now,
-        Some(&app.signing_keys),
-    )
-    .map_err(|e| sig_error(&e))?;
+    sigv4::verify(parts, &sig, &cred.secret, signing_name, now, Some(&app.signing_keys)).map_err(|e| sig_error(&e))?;
     Ok((cred.principal.clone(), Some(sig.access_key_id), region))
 }
 
