@@ -4,6 +4,7 @@
 mod access_keys;
 mod account;
 mod advisor;
+mod analyzer;
 mod attachments;
 mod authorization_details;
 mod common;
