@@ -8,12 +8,13 @@ use crate::app::App;
 use crate::config::Config;
 use crate::context::Ctx;
 use crate::identity::Principal;
+use crate::services::JsonOp;
 
-/// Whether `op` has a handler, probed on a throwaway in-memory account.
-fn implemented(app: &Arc<App>, op: Operation) -> bool {
-    let ctx = Ctx {
+/// A root caller's context on the throwaway account.
+fn probe_ctx(app: &Arc<App>, op: crate::context::Call) -> Ctx {
+    Ctx {
         app: app.clone(),
-        op: crate::context::Call::Query(op),
+        op,
         principal: Principal::Root,
         access_key_id: None,
         region: app.config.region.clone(),
@@ -21,10 +22,55 @@ fn implemented(app: &Arc<App>, op: Operation) -> bool {
         request_id: "coverage".to_string(),
         source_ip: std::net::IpAddr::from([127, 0, 0, 1]),
         now: time::OffsetDateTime::UNIX_EPOCH,
-    };
+    }
+}
+
+/// Whether `op` has a handler, probed on a throwaway in-memory account.
+fn implemented(app: &Arc<App>, op: Operation) -> bool {
+    let ctx = probe_ctx(app, crate::context::Call::Query(op));
     match handler::call_with_default_input(&crate::handlers::Handlers, &ctx, op) {
         Err(e) => !e.is_not_implemented(),
         Ok(()) => true,
+    }
+}
+
+/// Whether a JSON-protocol operation answers anything but `NotImplemented` for an empty request.
+fn json_implemented(app: &Arc<App>, op: JsonOp) -> bool {
+    let ctx = probe_ctx(app, crate::context::Call::Json(op));
+    let req = crate::services::JsonRequest { query: "", body: b"" };
+    match crate::services::dispatch(&ctx, op, &req) {
+        Err(e) => !e.is_not_implemented(),
+        Ok(_) => true,
+    }
+}
+
+/// The JSON-protocol services and Access Analyzer's documented policy checks.
+fn json_sections(app: &Arc<App>, out: &mut String) {
+    let done = JsonOp::ALL.iter().filter(|o| json_implemented(app, **o)).count();
+    out.push_str(&format!(
+        "\n## JSON-protocol services: {done} of {} implemented\n\n| operation | service | status |\n| --- | --- | --- |\n",
+        JsonOp::ALL.len()
+    ));
+    for op in JsonOp::ALL {
+        let service = op.action().split(':').next().unwrap_or("");
+        let status = if json_implemented(app, *op) {
+            "implemented"
+        } else {
+            "not yet"
+        };
+        out.push_str(&format!("| {} | {service} | {status} |\n", op.name()));
+    }
+    let checks = crate::analyzer::checks::CHECKS;
+    let done = checks.iter().filter(|(_, _, d)| *d).count();
+    out.push_str(&format!(
+        "\n## Access Analyzer policy checks: {done} of {} implemented\n\nThe checks of the IAM User Guide's \
+         \"IAM Access Analyzer policy check reference\" (2023 revision), in its order.\n\n\
+         | issue code | finding type | status |\n| --- | --- | --- |\n",
+        checks.len()
+    ));
+    for (t, code, implemented) in checks {
+        let status = if *implemented { "implemented" } else { "not yet" };
+        out.push_str(&format!("| {code} | {} | {status} |\n", t.api_name()));
     }
 }
 
@@ -65,6 +111,7 @@ pub fn markdown() -> Result<String, rusqlite::Error> {
             out.push_str(&format!("| {} | {status} | {summary} |\n", op.name()));
         }
     }
+    json_sections(&app, &mut out);
     Ok(out)
 }
 

@@ -5,6 +5,7 @@
 //! pagination. Findings are in English whatever `locale` asks for (other locales are accepted
 //! and answered in English: localiam has no translations).
 
+pub mod checks;
 mod condition;
 pub mod finding;
 mod known;
