@@ -11,9 +11,12 @@ use crate::policy::spanned::{Node, Value};
 use crate::policy::validate::{sid_chars_ok, STATEMENT_ELEMENTS};
 use crate::policy::RequestContext;
 
+/// One string of a string-or-list element: its path, node and text.
+type Entry<'a> = (Vec<PathElement>, &'a Node, &'a str);
+
 /// The strings of a string-or-list element with their paths; `Err` when the JSON type is wrong.
 /// Nulls inside a list are skipped, as IAM skips them.
-fn strings<'a>(path: &[PathElement], node: &'a Node) -> Result<Vec<(Vec<PathElement>, &'a Node, &'a str)>, &'a Node> {
+fn strings<'a>(path: &[PathElement], node: &'a Node) -> Result<Vec<Entry<'a>>, &'a Node> {
     match &node.value {
         Value::String(s) => Ok(vec![(path.to_vec(), node, s.as_str())]),
         Value::Array(items) => {
@@ -160,12 +163,7 @@ impl Checker {
     }
 
     /// Action/NotAction; returns the readable actions with their paths.
-    fn actions<'a>(
-        &mut self,
-        sp: &[PathElement],
-        st: &'a Node,
-        allow: bool,
-    ) -> Vec<(Vec<PathElement>, &'a Node, &'a str)> {
+    fn actions<'a>(&mut self, sp: &[PathElement], st: &'a Node, allow: bool) -> Vec<Entry<'a>> {
         let (name, m) = match (st.get("Action"), st.get("NotAction")) {
             (Some(m), _) => ("Action", m),
             (None, Some(m)) => ("NotAction", m),
@@ -258,7 +256,7 @@ impl Checker {
 
     /// Actions another entry of the same list already covers (a duplicate, or `s3:GetObject` next
     /// to `s3:Get*`). One finding per statement, pointing at each redundant entry.
-    fn redundant_actions(&mut self, list: &[(Vec<PathElement>, &Node, &str)]) {
+    fn redundant_actions(&mut self, list: &[Entry<'_>]) {
         let lower: Vec<String> = list.iter().map(|(_, _, a)| a.to_ascii_lowercase()).collect();
         // Only wildcard entries can cover others, so the quadratic part stays small even for
         // ReadOnlyAccess's thousands of actions.
@@ -380,7 +378,7 @@ impl Checker {
             return;
         }
         let fields: Vec<&str> = res.splitn(6, ':').collect();
-        if !fields.first().is_some_and(|f| *f == "arn") {
+        if fields.first().is_none_or(|f| *f != "arn") {
             self.add(
                 FindingType::Error,
                 "INVALID_ARN_PREFIX",
@@ -483,7 +481,7 @@ impl Checker {
         &mut self,
         sp: &[PathElement],
         st: &Node,
-        actions: &[(Vec<PathElement>, &Node, &str)],
+        actions: &[Entry<'_>],
         resources: &[&str],
         s: Sensitive,
     ) {
