@@ -234,7 +234,12 @@ impl Checker {
             return;
         }
         if !known::service_exists(service) {
-            let details = match known::closest_service(service) {
+            let suggestion = if self.may_suggest() {
+                known::closest_service(service)
+            } else {
+                None
+            };
+            let details = match suggestion {
                 Some(s) => format!("The service {service} specified in the action does not exist. Did you mean {s}?"),
                 None => format!("The service {service} specified in the action does not exist."),
             };
@@ -246,7 +251,12 @@ impl Checker {
         }
         let info = known::service(service);
         if !known::action_exists(info, action) {
-            let details = match info.and_then(|s| known::closest_action(s, name)) {
+            let suggestion = if self.may_suggest() {
+                info.and_then(|s| known::closest_action(s, name))
+            } else {
+                None
+            };
+            let details = match suggestion {
                 Some(s) => format!("The action {action} does not exist. Did you mean {s}?"),
                 None => format!("The action {action} does not exist."),
             };

@@ -411,3 +411,22 @@ fn pagination() {
     assert!(request::page(&all, None, Some("bogus")).is_err());
     assert_eq!(request::page(&all, None, None).unwrap().findings.len(), 3);
 }
+
+/// A document near the 1 MiB body limit full of misspelt actions is answered quickly.
+#[test]
+fn huge_documents_stay_fast() {
+    let actions: Vec<String> = (0..40_000).map(|i| format!("\"s3:GetObjekt{i}\"")).collect();
+    let doc = format!(
+        r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":[{}],"Resource":"*"}}}}"#,
+        actions.join(",")
+    );
+    let started = std::time::Instant::now();
+    let f = validate(&doc, PolicyType::Identity, None);
+    assert_eq!(f.len(), 40_000);
+    assert!(f.iter().any(|f| f.details.contains("Did you mean")));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+}

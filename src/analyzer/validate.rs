@@ -95,12 +95,18 @@ impl ResourceType {
 /// POLICY_SIZE_EXCEEDS_SCP_QUOTA; Organizations quotas: 5,120).
 const SCP_QUOTA: usize = 5120;
 
+/// How many "Did you mean …?" searches one document gets: each compares the name with every
+/// action of the service, so a megabyte of misspelt actions would otherwise take minutes. Later
+/// findings keep their code and text without the suggestion.
+const SUGGESTION_BUDGET: u32 = 200;
+
 /// Checks one policy document and returns its findings.
 pub fn validate(document: &str, policy_type: PolicyType, resource_type: Option<ResourceType>) -> Vec<Finding> {
     let mut c = Checker {
         policy_type,
         trust: resource_type == Some(ResourceType::RoleTrustPolicy),
         out: Vec::new(),
+        suggestions_left: SUGGESTION_BUDGET,
     };
     match spanned::parse(document) {
         Err(e) => {
@@ -160,9 +166,18 @@ pub(super) struct Checker {
     /// A role trust policy (`AWS::IAM::AssumeRolePolicyDocument`).
     pub(super) trust: bool,
     pub(super) out: Vec<Finding>,
+    /// "Did you mean" searches left (`SUGGESTION_BUDGET`).
+    pub(super) suggestions_left: u32,
 }
 
 impl Checker {
+    /// Takes one "Did you mean" search from the budget; false when none is left.
+    pub(super) fn may_suggest(&mut self) -> bool {
+        let ok = self.suggestions_left > 0;
+        self.suggestions_left = self.suggestions_left.saturating_sub(1);
+        ok
+    }
+
     pub(super) fn add(&mut self, t: FindingType, code: &'static str, details: String, locations: Vec<Location>) {
         self.out.push(Finding {
             finding_type: t,
