@@ -8,12 +8,13 @@ use crate::app::App;
 use crate::config::Config;
 use crate::context::Ctx;
 use crate::identity::Principal;
+use crate::services::JsonOp;
 
-/// Whether `op` has a handler, probed on a throwaway in-memory account.
-fn implemented(app: &Arc<App>, op: Operation) -> bool {
-    let ctx = Ctx {
+/// A root caller's context on the throwaway account.
+fn probe_ctx(app: &Arc<App>, op: crate::context::Call) -> Ctx {
+    Ctx {
         app: app.clone(),
-        op: crate::context::Call::Query(op),
+        op,
         principal: Principal::Root,
         account: app.accounts.configured().clone(),
         access_key_id: None,
@@ -22,10 +23,80 @@ fn implemented(app: &Arc<App>, op: Operation) -> bool {
         request_id: "coverage".to_string(),
         source_ip: std::net::IpAddr::from([127, 0, 0, 1]),
         now: time::OffsetDateTime::UNIX_EPOCH,
-    };
+    }
+}
+
+/// Whether `op` has a handler, probed on a throwaway in-memory account.
+fn implemented(app: &Arc<App>, op: Operation) -> bool {
+    let ctx = probe_ctx(app, crate::context::Call::Query(op));
     match handler::call_with_default_input(&crate::handlers::Handlers, &ctx, op) {
         Err(e) => !e.is_not_implemented(),
         Ok(()) => true,
+    }
+}
+
+/// Whether a JSON-protocol operation answers anything but `NotImplemented` for an empty request.
+fn json_implemented(app: &Arc<App>, op: JsonOp) -> bool {
+    let ctx = probe_ctx(app, crate::context::Call::Json(op));
+    let req = crate::services::JsonRequest { query: "", body: b"" };
+    match crate::services::dispatch(&ctx, op, &req) {
+        Err(e) => !e.is_not_implemented(),
+        Ok(_) => true,
+    }
+}
+
+/// The JSON-protocol services and Access Analyzer's documented policy checks.
+fn json_sections(app: &Arc<App>, out: &mut String) {
+    let done = JsonOp::ALL.iter().filter(|o| json_implemented(app, **o)).count();
+    out.push_str(&format!(
+        "\n## JSON-protocol services: {done} of {} implemented\n\n| operation | service | status |\n| --- | --- | --- |\n",
+        JsonOp::ALL.len()
+    ));
+    for op in JsonOp::ALL {
+        let service = op.action().split(':').next().unwrap_or("");
+        let status = if json_implemented(app, *op) {
+            "implemented"
+        } else {
+            "not yet"
+        };
+        out.push_str(&format!("| {} | {service} | {status} |\n", op.name()));
+    }
+    organizations_section(out);
+    let checks = crate::analyzer::checks::CHECKS;
+    let done = checks.iter().filter(|(_, _, d)| *d).count();
+    out.push_str(&format!(
+        "\n## Access Analyzer policy checks: {done} of {} implemented\n\nThe checks of the IAM User Guide's \
+         \"IAM Access Analyzer policy check reference\" (2023 revision), in its order.\n\n\
+         | issue code | finding type | status |\n| --- | --- | --- |\n",
+        checks.len()
+    ));
+    for (t, code, implemented) in checks {
+        let status = if *implemented { "implemented" } else { "not yet" };
+        out.push_str(&format!("| {code} | {} | {status} |\n", t.api_name()));
+    }
+}
+
+/// The Organizations operations of the pinned model: the answered ones and the rest, which answer
+/// `NotImplemented`.
+fn organizations_section(out: &mut String) {
+    let model: serde_json::Value =
+        serde_json::from_str(include_str!("../compat/model/organizations/2016-11-28/service-2.json"))
+            .unwrap_or_default();
+    let mut names: Vec<&str> = model
+        .get("operations")
+        .and_then(serde_json::Value::as_object)
+        .map(|ops| ops.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    names.sort_unstable();
+    let answered = |n: &str| crate::organizations::OrgOp::from_name(n).is_some();
+    let done = names.iter().filter(|n| answered(n)).count();
+    out.push_str(&format!(
+        "\n## Organizations 2016-11-28: {done} of {} implemented\n\n| operation | status |\n| --- | --- |\n",
+        names.len()
+    ));
+    for name in names {
+        let status = if answered(name) { "implemented" } else { "not yet" };
+        out.push_str(&format!("| {name} | {status} |\n"));
     }
 }
 
@@ -66,6 +137,7 @@ pub fn markdown() -> Result<String, rusqlite::Error> {
             out.push_str(&format!("| {} | {status} | {summary} |\n", op.name()));
         }
     }
+    json_sections(&app, &mut out);
     Ok(out)
 }
 

@@ -13,6 +13,9 @@ pub struct ApiError {
     pub sender_fault: bool,
     /// Human-readable message, as AWS words it.
     pub message: String,
+    /// Members the JSON protocols add after `message` (Access Analyzer's `reason`, `fieldList`);
+    /// the Query protocol's XML has no place for them.
+    pub extra: Option<Box<serde_json::Map<String, serde_json::Value>>>,
 }
 
 impl ApiError {
@@ -23,7 +26,14 @@ impl ApiError {
             status,
             sender_fault,
             message: message.into(),
+            extra: None,
         }
+    }
+
+    /// The same error with members for the JSON error body.
+    pub fn with_extra(mut self, extra: serde_json::Map<String, serde_json::Value>) -> Self {
+        self.extra = Some(Box::new(extra));
+        self
     }
 
     /// A modelled operation that localiam does not implement yet (501).

@@ -16,6 +16,19 @@ pub struct ServiceInfo {
     pub name: String,
     /// Its actions.
     pub actions: Vec<ActionInfo>,
+    /// Its condition keys (the Service Authorization Reference's "Condition keys" table).
+    #[serde(default)]
+    pub condition_keys: Vec<ConditionKeyInfo>,
+}
+
+/// One condition key a service defines.
+#[derive(Debug, Deserialize)]
+pub struct ConditionKeyInfo {
+    /// The key as AWS writes it, e.g. `s3:prefix` or `aws:RequestTag/${TagKey}`.
+    pub name: String,
+    /// Its type: `String`, `ARN`, `Bool`, `Numeric`, `Date`, `IPAddress`, `ArrayOfString`, …
+    #[serde(rename = "type")]
+    pub key_type: String,
 }
 
 /// One action of a service.

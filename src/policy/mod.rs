@@ -7,7 +7,8 @@ pub mod condition;
 pub mod document;
 pub mod eval;
 pub mod matching;
-mod resource_arn;
+pub mod resource_arn;
+pub mod spanned;
 pub mod validate;
 
 #[cfg(test)]

@@ -56,23 +56,46 @@ const S3_REGIONAL_PREFIXES: &[&str] = &[
 
 const VENDOR_REGEX: &str = "Resource vendor must be fully qualified and cannot contain regexes.";
 
+/// Which of IAM's resource format rules an entry breaks (Access Analyzer names each differently).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArnProblem {
+    /// No `:` at all: not an ARN.
+    NotArn,
+    /// A partition IAM does not know.
+    Partition,
+    /// No service field ("Resource vendor must be fully qualified").
+    Vendor,
+    /// A region where the service has none (IAM, S3 buckets).
+    Region,
+    /// An IAM resource of a type IAM does not know.
+    IamPath,
+}
+
 /// AWS's format error for one `Resource`/`NotResource` entry, if any.
 pub fn format_error(res: &str) -> Option<String> {
+    check(res).map(|(_, message)| message)
+}
+
+/// The rule `res` breaks, with AWS's MalformedPolicyDocument message.
+pub fn check(res: &str) -> Option<(ArnProblem, String)> {
     if res == "*" {
         return None;
     }
     let Some((_, rest)) = res.split_once(':') else {
-        return Some(format!("Resource {res} must be in ARN format or \"*\"."));
+        return Some((
+            ArnProblem::NotArn,
+            format!("Resource {res} must be in ARN format or \"*\"."),
+        ));
     };
     let (partition, after) = match rest.split_once(':') {
         Some((p, a)) => (p, Some(a)),
         None => (rest, None),
     };
     if partition != "*" && !PARTITIONS.contains(&partition) {
-        return Some(partition_error(partition, after.unwrap_or("")));
+        return Some((ArnProblem::Partition, partition_error(partition, after.unwrap_or(""))));
     }
     let Some(after) = after else {
-        return Some(VENDOR_REGEX.to_string());
+        return Some((ArnProblem::Vendor, VENDOR_REGEX.to_string()));
     };
     let mut fields = after.splitn(4, ':');
     let service = fields.next().unwrap_or("");
@@ -80,14 +103,21 @@ pub fn format_error(res: &str) -> Option<String> {
     let _account = fields.next();
     let resource = fields.next().unwrap_or("");
     match service {
-        "iam" if !region.is_empty() => Some(format!("IAM resource {res} cannot contain region information.")),
-        "iam" if !iam_resource_ok(resource) => Some(format!(
-            "IAM resource path must either be \"*\" or start with {}.",
-            IAM_PATH_PREFIXES.join(", ")
+        "iam" if !region.is_empty() => Some((
+            ArnProblem::Region,
+            format!("IAM resource {res} cannot contain region information."),
         )),
-        "s3" if !region.is_empty() && !S3_REGIONAL_PREFIXES.iter().any(|p| resource.starts_with(p)) => {
-            Some(format!("Resource {res} can not contain region information."))
-        }
+        "iam" if !iam_resource_ok(resource) => Some((
+            ArnProblem::IamPath,
+            format!(
+                "IAM resource path must either be \"*\" or start with {}.",
+                IAM_PATH_PREFIXES.join(", ")
+            ),
+        )),
+        "s3" if !region.is_empty() && !S3_REGIONAL_PREFIXES.iter().any(|p| resource.starts_with(p)) => Some((
+            ArnProblem::Region,
+            format!("Resource {res} can not contain region information."),
+        )),
         _ => None,
     }
 }

@@ -47,8 +47,10 @@ const SID_CHARS: &str =
     "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*";
 const EMPTY_PRINCIPALS: &str = "Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The passed in policy has a statement with no principals!";
 
-const TOP_ELEMENTS: &[&str] = &["Version", "Id", "Statement"];
-const STATEMENT_ELEMENTS: &[&str] = &[
+/// The top-level elements IAM's grammar knows.
+pub const TOP_ELEMENTS: &[&str] = &["Version", "Id", "Statement"];
+/// The statement elements IAM's grammar knows.
+pub const STATEMENT_ELEMENTS: &[&str] = &[
     "Sid",
     "Effect",
     "Principal",
@@ -316,7 +318,7 @@ fn legacy(statements: &[Raw<'_>]) -> Result<Option<String>, PolicyError> {
 fn sids(statements: &[Raw<'_>], kind: PolicyKind) -> Result<(), PolicyError> {
     let mut seen = HashSet::new();
     for sid in statements.iter().filter_map(|st| st.str("Sid")) {
-        if kind != PolicyKind::ResourceBased && !sid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        if kind != PolicyKind::ResourceBased && !sid_chars_ok(sid) {
             return Err(err(SID_CHARS));
         }
         if !sid.is_empty() && !seen.insert(sid) {
@@ -326,8 +328,13 @@ fn sids(statements: &[Raw<'_>], kind: PolicyKind) -> Result<(), PolicyError> {
     Ok(())
 }
 
+/// Whether IAM's own policy types accept these Sid characters (pass 4).
+pub fn sid_chars_ok(sid: &str) -> bool {
+    sid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
 /// Pass 7: `vendor:action`, one colon, a vendor of letters, digits, `-`, `.` (and `_`).
-fn action_prefix(a: &str) -> Result<(), PolicyError> {
+pub fn action_prefix(a: &str) -> Result<(), PolicyError> {
     let mut parts = a.split(':');
     let vendor = parts.next().unwrap_or("");
     match (parts.next(), parts.next()) {

@@ -158,7 +158,10 @@ fn json_error_reply(err: &ApiError, protocol: services::Protocol) -> Reply {
     };
     Reply {
         error_type: (protocol == services::Protocol::RestJson).then(|| code.to_string()),
-        ..Reply::json(status, crate::wire::json::error_body(code, &err.message, None))
+        ..Reply::json(
+            status,
+            crate::wire::json::error_body(code, &err.message, err.extra.as_deref()),
+        )
     }
 }
 

@@ -5,6 +5,7 @@ mod access_keys;
 mod account;
 mod accounts;
 mod advisor;
+mod analyzer;
 mod attachments;
 mod authorization_details;
 mod common;

@@ -202,6 +202,24 @@ pub fn date_parses(value: &str) -> bool {
     date::parse(value).is_some()
 }
 
+/// Whether one condition value reads as the operator's type (the check `parse_block` uses to
+/// drop values that can never match); strings, ARNs and `Null` take anything.
+pub fn value_parses(base: BaseOp, value: &str) -> bool {
+    use BaseOp::*;
+    let one = std::slice::from_ref;
+    let v = value.to_string();
+    match base {
+        StringEquals | StringEqualsIgnoreCase | StringLike | ArnLike | Null => true,
+        NumericEquals | NumericLessThan | NumericLessThanEquals | NumericGreaterThan | NumericGreaterThanEquals => {
+            numeric::compile(one(&v)).is_some()
+        }
+        DateEquals | DateLessThan | DateLessThanEquals | DateGreaterThan | DateGreaterThanEquals => date_parses(value),
+        Bool => value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false"),
+        BinaryEquals => binary::compile(one(&v)).is_some(),
+        IpAddress => ip::compile(one(&v)).is_some(),
+    }
+}
+
 /// True for an operator name IAM knows (with its `ForAllValues:`/`ForAnyValue:` and `IfExists`
 /// forms).
 pub fn is_known_operator(name: &str) -> bool {
