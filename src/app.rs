@@ -28,7 +28,7 @@ pub struct App {
     /// Access Advisor activity writes, at most once a minute per principal/action/region.
     pub(crate) activity: Throttle,
     /// Parsed policies per principal, checked against the store generation.
-    pub(crate) policies: crate::authz::PolicyCache,
+    pub(crate) policies: crate::authz::cache::PolicyCache,
     /// Seconds added to the system clock (tests move time forward to expire sessions).
     clock_offset: AtomicI64,
     /// Requests between arrival and answer, bounded by `MAX_IN_FLIGHT`.
@@ -61,7 +61,7 @@ impl App {
             credentials: KeyCache::default(),
             key_touches: Throttle::new(RECORD_EVERY),
             activity: Throttle::new(RECORD_EVERY),
-            policies: crate::authz::PolicyCache::default(),
+            policies: crate::authz::cache::PolicyCache::default(),
             clock_offset: AtomicI64::new(0),
             in_flight: AtomicUsize::new(0),
         }))
@@ -89,11 +89,6 @@ impl App {
     /// The configured account's store (`--account-id`).
     pub fn store(&self) -> &crate::store::Store {
         &self.accounts.configured().store
-    }
-
-    /// Looks up the credential for an access key id (root or an IAM user's key).
-    pub fn credential(&self, key_id: &str) -> crate::error::ApiResult<Option<crate::identity::Signer>> {
-        crate::identity::lookup(self, key_id)
     }
 }
 

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use crate::accounts::Account;
 use crate::api::Operation;
 use crate::app::App;
-use crate::error::ApiResult;
 use crate::identity::Principal;
 
 /// What a request asks for: an operation of the Query-protocol models (IAM, STS) or of one of
@@ -102,25 +101,5 @@ impl Ctx {
     /// The request time as IAM writes it.
     pub fn now_iso(&self) -> String {
         crate::store::format_time(self.now)
-    }
-
-    /// Authorizes the current operation's action on `resource` for the caller.
-    pub fn authorize(&self, c: &rusqlite::Connection, resource: &str) -> ApiResult<()> {
-        crate::authz::check(self, c, self.op.action(), resource)
-    }
-
-    /// Authorizes the current operation with request-specific context keys.
-    pub fn authorize_with(
-        &self,
-        c: &rusqlite::Connection,
-        resource: &str,
-        extra: &[(String, Vec<String>)],
-    ) -> ApiResult<()> {
-        crate::authz::check_with(self, c, self.op.action(), resource, extra)
-    }
-
-    /// Authorizes another action (for operations that need two).
-    pub fn authorize_action(&self, c: &rusqlite::Connection, action: &str, resource: &str) -> ApiResult<()> {
-        crate::authz::check(self, c, action, resource)
     }
 }

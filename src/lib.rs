@@ -24,6 +24,7 @@ pub mod params;
 pub mod policy;
 pub mod server;
 pub mod services;
+pub mod signers;
 pub mod sigv4;
 pub mod store;
 pub mod sts;

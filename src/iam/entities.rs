@@ -58,14 +58,3 @@ pub fn load(ctx: &Ctx, c: &Connection, kind: Entity, name: &str) -> ApiResult<En
         Entity::Role => super::messages::no_such_role(name),
     })
 }
-
-/// The holders of an entity's identity policies: itself and, for a user, each of its groups.
-pub fn policy_holders(c: &Connection, kind: Entity, id: &str) -> ApiResult<Vec<(Entity, String)>> {
-    let mut holders = vec![(kind, id.to_string())];
-    if kind == Entity::User {
-        for g in crate::store::groups::for_user(c, id, None, usize::MAX >> 2)? {
-            holders.push((Entity::Group, g.id));
-        }
-    }
-    Ok(holders)
-}

@@ -74,7 +74,7 @@ pub fn split_arn(arn: &str) -> Option<(&str, &str, &str)> {
 
 /// `user/PATH/NAME` for a user, used in ARNs.
 pub fn user_resource(u: &UserRow) -> String {
-    format!("user{}{}", u.path, u.name)
+    u.resource()
 }
 
 /// Refuses to delete a user or group that still has managed or inline policies.

@@ -1,7 +1,6 @@
 //! The account password policy and the password rules it (or AWS's default) imposes.
 
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
 
 use crate::api::errors;
 use crate::api::iam::*;
@@ -9,32 +8,11 @@ use crate::context::Ctx;
 use crate::error::ApiResult;
 use crate::store::login;
 
-/// The stored form of UpdateAccountPasswordPolicy's settings.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Policy {
-    /// Minimum length (6–128).
-    pub minimum_length: i32,
-    /// Needs a symbol.
-    pub symbols: bool,
-    /// Needs a digit.
-    pub numbers: bool,
-    /// Needs an uppercase letter.
-    pub uppercase: bool,
-    /// Needs a lowercase letter.
-    pub lowercase: bool,
-    /// Users may change their own password.
-    pub allow_change: bool,
-    /// Days until a password expires (0 = never).
-    pub max_age: i32,
-    /// How many previous passwords cannot be reused (0 = none).
-    pub reuse_prevention: i32,
-    /// Expired passwords need an administrator reset.
-    pub hard_expiry: bool,
-}
+pub use crate::store::login::PasswordPolicy as Policy;
 
 /// The custom policy, if the account has one.
 pub fn load(c: &Connection) -> ApiResult<Option<Policy>> {
-    Ok(login::policy(c)?.and_then(|doc| serde_json::from_str(&doc).ok()))
+    Ok(login::password_policy(c)?)
 }
 
 const SYMBOLS: &str = "!@#$%^&*()_+-=[]{}|'";

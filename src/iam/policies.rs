@@ -67,7 +67,7 @@ impl PolicyRef {
 
 /// `policy/PATH/NAME` of a customer managed policy, the ARN's resource part.
 pub fn customer_resource(p: &PolicyRow) -> String {
-    format!("policy{}{}", p.path, p.name)
+    p.resource()
 }
 
 /// Splits a policy ARN into (account, `policy/PATH/NAME`) when it is shaped like one.

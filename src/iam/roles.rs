@@ -26,7 +26,7 @@ pub fn load(c: &Connection, name: &str) -> ApiResult<RoleRow> {
 
 /// `role/PATH/NAME`.
 pub fn resource(r: &RoleRow) -> String {
-    format!("role{}{}", r.path, r.name)
+    r.resource()
 }
 
 /// The ARN authorized for a role name: the real one when it exists, else `role/NAME`.

@@ -48,7 +48,7 @@ fn inputs(docs: Option<&[String]>, label: &str, kind: &'static str) -> ApiResult
 /// Every identity policy of an entity (and, for a user, of its groups), labelled as AWS labels them.
 fn entity_sources(c: &Connection, kind: Entity, id: &str, excluded: &[PolicyIdentifier]) -> ApiResult<Vec<Source>> {
     let mut out = Vec::new();
-    for (k, hid) in super::entities::policy_holders(c, kind, id)? {
+    for (k, hid) in crate::store::policies::policy_holders(c, kind, id)? {
         for (name, doc) in policy_store::inlines(c, k, &hid)? {
             if excluded.iter().any(|e| {
                 e.inline_policy_identifier

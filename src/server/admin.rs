@@ -61,7 +61,7 @@ fn require_root(app: &App, head: &Head, body: &[u8]) -> Result<(), ApiError> {
         )
     };
     let sig = crate::sigv4::parse(&parts).ok().flatten().ok_or_else(denied)?;
-    let (_, cred) = app.credential(&sig.access_key_id)?.ok_or_else(denied)?;
+    let (_, cred) = crate::signers::lookup(app, &sig.access_key_id)?.ok_or_else(denied)?;
     if !matches!(cred.principal, Principal::Root) {
         return Err(denied());
     }

@@ -311,7 +311,7 @@ fn request_ctx(app: &Arc<App>, head: &Head, op: Call, auth: Authenticated, reque
     if let Some(k) = &key_id {
         if matches!(principal, Principal::User(_)) {
             let service = op.action().split_once(':').map_or("", |(s, _)| s);
-            crate::identity::touch_key(&account.store, app, k, service, &region);
+            crate::signers::touch_key(&account.store, app, k, service, &region);
         }
     }
     Ctx {
@@ -423,9 +423,7 @@ fn authenticate(
         };
         return Ok(as_root(account, Some(sig.access_key_id), region));
     }
-    let (account, cred) = app
-        .credential(&sig.access_key_id)?
-        .ok_or_else(errors::invalid_client_token)?;
+    let (account, cred) = crate::signers::lookup(app, &sig.access_key_id)?.ok_or_else(errors::invalid_client_token)?;
     if !cred.active || !token_matches(cred.token.as_deref(), sig.security_token.as_deref()) {
         return Err(errors::invalid_client_token());
     }

@@ -4,8 +4,10 @@
 //! their shapes are written by hand in `crate::cloudtrail` and `crate::analyzer` instead of
 //! generated; authentication, authorization and error rendering are the Query services' own.
 
-use crate::context::Ctx;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiError;
+
+mod dispatch;
+pub use dispatch::dispatch;
 
 /// CloudTrail's `X-Amz-Target` prefix (botocore `cloudtrail/2013-11-01`: `targetPrefix`).
 const CLOUDTRAIL_TARGET: &str = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101";
@@ -103,15 +105,6 @@ pub fn route(method: &str, path: &str, target: Option<&str>) -> Option<Result<Js
         });
     }
     (method == "POST" && path == "/policy/validation").then_some(Ok(JsonOp::ValidatePolicy))
-}
-
-/// Runs the operation for an authenticated caller; the answer is the JSON body.
-pub fn dispatch(ctx: &Ctx, op: JsonOp, req: &JsonRequest<'_>) -> ApiResult<String> {
-    match op {
-        JsonOp::LookupEvents => crate::cloudtrail::lookup_events(ctx, req),
-        JsonOp::ValidatePolicy => crate::analyzer::validate_policy(ctx, req),
-        JsonOp::Organizations(op) => crate::organizations::dispatch(ctx, op, req.body),
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Console passwords: `login_profiles`, `password_history` and the account `password_policy`.
 
 use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
 
 /// A user's console password.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,4 +95,32 @@ pub fn delete_policy(c: &Connection) -> rusqlite::Result<bool> {
     Ok(c.prepare_cached("DELETE FROM password_policy WHERE id = 1")?
         .execute([])?
         > 0)
+}
+
+/// The stored form of UpdateAccountPasswordPolicy's settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PasswordPolicy {
+    /// Minimum length (6–128).
+    pub minimum_length: i32,
+    /// Needs a symbol.
+    pub symbols: bool,
+    /// Needs a digit.
+    pub numbers: bool,
+    /// Needs an uppercase letter.
+    pub uppercase: bool,
+    /// Needs a lowercase letter.
+    pub lowercase: bool,
+    /// Users may change their own password.
+    pub allow_change: bool,
+    /// Days until a password expires (0 = never).
+    pub max_age: i32,
+    /// How many previous passwords cannot be reused (0 = none).
+    pub reuse_prevention: i32,
+    /// Expired passwords need an administrator reset.
+    pub hard_expiry: bool,
+}
+
+/// The custom password policy, if the account has one (a document that no longer parses counts as none).
+pub fn password_policy(c: &Connection) -> rusqlite::Result<Option<PasswordPolicy>> {
+    Ok(policy(c)?.and_then(|doc| serde_json::from_str(&doc).ok()))
 }

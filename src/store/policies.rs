@@ -23,6 +23,13 @@ pub struct PolicyRow {
     pub updated: String,
 }
 
+impl PolicyRow {
+    /// `policy/PATH/NAME`, the resource part of its ARN.
+    pub fn resource(&self) -> String {
+        format!("policy{}{}", self.path, self.name)
+    }
+}
+
 /// One version of a customer managed policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionRow {
@@ -265,4 +272,15 @@ pub fn delete_inline(c: &Connection, kind: Entity, entity_id: &str, name: &str) 
         .prepare_cached("DELETE FROM inline_policies WHERE entity_kind = ?1 AND entity_id = ?2 AND name = ?3")?
         .execute(params![kind.as_str(), entity_id, name])?;
     Ok(n > 0)
+}
+
+/// The holders of an entity's identity policies: itself and, for a user, each of its groups.
+pub fn policy_holders(c: &Connection, kind: Entity, id: &str) -> rusqlite::Result<Vec<(Entity, String)>> {
+    let mut holders = vec![(kind, id.to_string())];
+    if kind == Entity::User {
+        for g in super::groups::for_user(c, id, None, usize::MAX >> 2)? {
+            holders.push((Entity::Group, g.id));
+        }
+    }
+    Ok(holders)
 }

@@ -25,6 +25,13 @@ pub struct RoleRow {
     pub last_used: Option<(String, String)>,
 }
 
+impl RoleRow {
+    /// `role/PATH/NAME`, the resource part of its ARN.
+    pub fn resource(&self) -> String {
+        format!("role{}{}", self.path, self.name)
+    }
+}
+
 const COLUMNS: &str =
     "id, name, path, created, description, max_session, trust_policy, boundary, last_used, last_region";
 

@@ -19,6 +19,13 @@ pub struct UserRow {
     pub boundary: Option<String>,
 }
 
+impl UserRow {
+    /// `user/PATH/NAME`, the resource part of its ARN.
+    pub fn resource(&self) -> String {
+        format!("user{}{}", self.path, self.name)
+    }
+}
+
 const COLUMNS: &str = "id, name, path, created, password_last_used, boundary";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {

@@ -1,8 +1,11 @@
 //! Enforcement: gathers the caller's policies (cached per principal until the next write),
 //! builds the request context and asks the policy engine for a decision.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+pub mod cache;
+
+use cache::{PolicyCache, PrincipalPolicies};
+
+use std::sync::Arc;
 
 use rusqlite::Connection;
 
@@ -13,43 +16,27 @@ use crate::policy::{self, AuthzRequest, Decision, PolicyKind, PolicyRef, PolicyS
 use crate::store::policies::{self as policy_store, Entity};
 use crate::store::tags;
 
-/// The parsed policies that apply to one principal.
-pub struct PrincipalPolicies {
-    identity: Vec<(String, Arc<policy::Policy>)>,
-    boundary: Option<(String, Arc<policy::Policy>)>,
-    /// `aws:PrincipalTag/*` values.
-    tags: Vec<(String, String)>,
-}
+// The handlers' way in, defined here rather than in `context` so that enforcement sits below the
+// rules: `iam`/`sts` → `authz` → `store`/`policy`, and `context` knows nothing of `authz`.
+impl Ctx {
+    /// Authorizes the current operation's action on `resource` for the caller.
+    pub fn authorize(&self, c: &rusqlite::Connection, resource: &str) -> ApiResult<()> {
+        crate::authz::check(self, c, self.op.action(), resource)
+    }
 
-/// Per-principal policy sets, valid for one store generation.
-#[derive(Default)]
-pub struct PolicyCache {
-    sets: crate::cache::GenerationCache<PrincipalPolicies>,
-    documents: RwLock<HashMap<String, Arc<policy::Policy>>>,
-}
+    /// Authorizes the current operation with request-specific context keys.
+    pub fn authorize_with(
+        &self,
+        c: &rusqlite::Connection,
+        resource: &str,
+        extra: &[(String, Vec<String>)],
+    ) -> ApiResult<()> {
+        crate::authz::check_with(self, c, self.op.action(), resource, extra)
+    }
 
-const CACHE_LIMIT: usize = 10_000;
-
-impl PolicyCache {
-    /// Parses a document once per (policy id, version); inline documents are keyed by their text.
-    pub(crate) fn parsed(&self, key: &str, text: &str) -> Option<Arc<policy::Policy>> {
-        if let Some(p) = self.documents.read().unwrap_or_else(|p| p.into_inner()).get(key) {
-            return Some(p.clone());
-        }
-        let parsed = match policy::parse_policy(text, PolicyKind::Identity) {
-            Ok(p) => Arc::new(p),
-            Err(e) => {
-                // Stored documents were validated on write; AWS managed ones may use rare forms.
-                tracing::warn!(policy = key, error = %e.message, "stored policy does not parse; ignored");
-                return None;
-            }
-        };
-        let mut docs = self.documents.write().unwrap_or_else(|p| p.into_inner());
-        if docs.len() >= CACHE_LIMIT {
-            docs.clear();
-        }
-        docs.insert(key.to_string(), parsed.clone());
-        Some(parsed)
+    /// Authorizes another action (for operations that need two).
+    pub fn authorize_action(&self, c: &rusqlite::Connection, action: &str, resource: &str) -> ApiResult<()> {
+        crate::authz::check(self, c, action, resource)
     }
 }
 
@@ -121,12 +108,12 @@ pub fn evaluate(
             Principal::User(u) => (Some(entity_policies(ctx, c, Entity::User, &u.id)?), None),
             Principal::Session(s) => match &s.subject {
                 SessionSubject::Role { role, .. } => {
-                    parent_arn = Some(ctx.iam_arn(&crate::iam::roles::resource(role)));
+                    parent_arn = Some(ctx.iam_arn(&role.resource()));
                     (Some(entity_policies(ctx, c, Entity::Role, &role.id)?), Some(s.as_ref()))
                 }
                 SessionSubject::User(u) => (Some(entity_policies(ctx, c, Entity::User, &u.id)?), Some(s.as_ref())),
                 SessionSubject::Federated { user: Some(u), .. } => {
-                    parent_arn = Some(ctx.iam_arn(&crate::iam::user_resource(u)));
+                    parent_arn = Some(ctx.iam_arn(&u.resource()));
                     (Some(entity_policies(ctx, c, Entity::User, &u.id)?), Some(s.as_ref()))
                 }
                 // The root user's federated session: root's allow-all, narrowed by the session policies.
@@ -383,7 +370,7 @@ fn self_service_allowed(c: &Connection, action: &str) -> ApiResult<bool> {
     if !matches!(action, "iam:ChangePassword" | "iam:GetAccountPasswordPolicy") {
         return Ok(false);
     }
-    Ok(crate::iam::password_policy::load(c)?.is_some_and(|p| p.allow_change))
+    Ok(crate::store::login::password_policy(c)?.is_some_and(|p| p.allow_change))
 }
 
 /// Global keys every request carries.
@@ -438,7 +425,7 @@ fn entity_policies(ctx: &Ctx, c: &Connection, kind: Entity, id: &str) -> ApiResu
         return Ok(set);
     }
     let mut identity = Vec::new();
-    for (holder_kind, holder_id) in crate::iam::entities::policy_holders(c, kind, id)? {
+    for (holder_kind, holder_id) in policy_store::policy_holders(c, kind, id)? {
         collect_entity(cache, c, holder_kind, &holder_id, &mut identity)?;
     }
     let (boundary_id, tag_kind) = if kind == Entity::Role {
@@ -500,7 +487,5 @@ fn managed(cache: &PolicyCache, c: &Connection, policy_id: &str) -> ApiResult<Op
         return Ok(None);
     };
     let key = format!("{}:{}", p.id, v.version);
-    Ok(cache
-        .parsed(&key, &v.document)
-        .map(|doc| (crate::iam::policies::customer_resource(&p), doc)))
+    Ok(cache.parsed(&key, &v.document).map(|doc| (p.resource(), doc)))
 }
