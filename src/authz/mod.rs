@@ -200,7 +200,10 @@ pub fn evaluate(
     };
     let mut request = AuthzRequest::new(&caller, ctx.account(), action, resource, &context);
     request.principal_parent_arn = parent_arn.as_deref();
-    request.resource_account = (resource_account != ctx.account()).then_some(resource_account);
+    // Cross-account rules (both sides must allow) are for resources with a policy of their own,
+    // like a role's trust policy; AssumeRoot names another account's root but has none.
+    request.resource_account =
+        (resource_account != ctx.account() && !resource_policies.is_empty()).then_some(resource_account);
     let mut outcome = policy::authorize(&request, &set);
     // Scope-down policies (GetScopedCredentials) intersect with everything above, one level each.
     for (i, doc) in session

@@ -3,7 +3,8 @@
 use crate::api::errors;
 use crate::api::iam::*;
 use crate::context::Ctx;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
+use crate::organizations::state::{Organization, IAM_PRINCIPAL};
 use crate::store::{account, groups, page, users};
 
 use super::quotas;
@@ -124,12 +125,52 @@ pub fn set_security_token_service_preferences(
     })
 }
 
-/// Organizations features answer as they do for an account that belongs to no organization.
-fn no_organization(ctx: &Ctx) -> ApiResult<()> {
+/// The caller's organization, once the checks AWS makes before any centralized root access
+/// change pass (messages from the model's documentation of each error).
+fn root_access_org(ctx: &Ctx, management_only: bool) -> ApiResult<std::sync::Arc<Organization>> {
     ctx.store().read(|c| ctx.authorize(c, "*"))?;
-    Err(errors::organization_not_found(
-        "The request was rejected because no organization is associated with your account.",
-    ))
+    let org = ctx.app.org.of(ctx.account()).ok_or_else(|| {
+        errors::organization_not_found(
+            "The request was rejected because no organization is associated with your account.",
+        )
+    })?;
+    if org.feature_set != "ALL" {
+        return Err(errors::organization_not_in_all_features_mode(
+            "The request was rejected because your organization does not have All features enabled.",
+        ));
+    }
+    if !org.service_access.iter().any(|p| p == IAM_PRINCIPAL) {
+        return Err(errors::service_access_not_enabled(
+            "The request was rejected because trusted access is not enabled for IAM in Organizations.",
+        ));
+    }
+    if org.management != ctx.account() {
+        return Err(if management_only {
+            errors::caller_is_not_management_account(
+                "The request was rejected because the account making the request is not the management account for the organization.",
+            )
+        } else {
+            errors::account_not_management_or_delegated_administrator(
+                "The request was rejected because the account making the request is not the management account or delegated administrator account for centralized root access.",
+            )
+        });
+    }
+    Ok(org)
+}
+
+/// Turns a centralized root access feature on or off; answers the organization and what is on.
+fn set_root_feature(ctx: &Ctx, feature: &str, on: bool) -> ApiResult<(Option<String>, Option<Vec<String>>)> {
+    root_access_org(ctx, true)?;
+    let org = ctx.app.org.update(&ctx.app.accounts, |slot| {
+        let org = slot.as_mut().ok_or_else(ApiError::internal)?;
+        org.root_features.retain(|f| f != feature);
+        if on {
+            org.root_features.push(feature.to_string());
+            org.root_features.sort();
+        }
+        Ok(org.clone())
+    })?;
+    Ok((Some(org.id), Some(org.root_features)))
 }
 
 /// ListOrganizationsFeatures.
@@ -137,7 +178,11 @@ pub fn list_organizations_features(
     ctx: &Ctx,
     _input: ListOrganizationsFeaturesRequest,
 ) -> ApiResult<ListOrganizationsFeaturesResponse> {
-    no_organization(ctx).map(|()| ListOrganizationsFeaturesResponse::default())
+    let org = root_access_org(ctx, false)?;
+    Ok(ListOrganizationsFeaturesResponse {
+        organization_id: Some(org.id.clone()),
+        enabled_features: Some(org.root_features.clone()),
+    })
 }
 
 /// EnableOrganizationsRootCredentialsManagement.
@@ -145,7 +190,11 @@ pub fn enable_organizations_root_credentials_management(
     ctx: &Ctx,
     _input: EnableOrganizationsRootCredentialsManagementRequest,
 ) -> ApiResult<EnableOrganizationsRootCredentialsManagementResponse> {
-    no_organization(ctx).map(|()| EnableOrganizationsRootCredentialsManagementResponse::default())
+    let (organization_id, enabled_features) = set_root_feature(ctx, ROOT_CREDENTIALS, true)?;
+    Ok(EnableOrganizationsRootCredentialsManagementResponse {
+        organization_id,
+        enabled_features,
+    })
 }
 
 /// DisableOrganizationsRootCredentialsManagement.
@@ -153,7 +202,11 @@ pub fn disable_organizations_root_credentials_management(
     ctx: &Ctx,
     _input: DisableOrganizationsRootCredentialsManagementRequest,
 ) -> ApiResult<DisableOrganizationsRootCredentialsManagementResponse> {
-    no_organization(ctx).map(|()| DisableOrganizationsRootCredentialsManagementResponse::default())
+    let (organization_id, enabled_features) = set_root_feature(ctx, ROOT_CREDENTIALS, false)?;
+    Ok(DisableOrganizationsRootCredentialsManagementResponse {
+        organization_id,
+        enabled_features,
+    })
 }
 
 /// EnableOrganizationsRootSessions.
@@ -161,7 +214,11 @@ pub fn enable_organizations_root_sessions(
     ctx: &Ctx,
     _input: EnableOrganizationsRootSessionsRequest,
 ) -> ApiResult<EnableOrganizationsRootSessionsResponse> {
-    no_organization(ctx).map(|()| EnableOrganizationsRootSessionsResponse::default())
+    let (organization_id, enabled_features) = set_root_feature(ctx, ROOT_SESSIONS, true)?;
+    Ok(EnableOrganizationsRootSessionsResponse {
+        organization_id,
+        enabled_features,
+    })
 }
 
 /// DisableOrganizationsRootSessions.
@@ -169,8 +226,17 @@ pub fn disable_organizations_root_sessions(
     ctx: &Ctx,
     _input: DisableOrganizationsRootSessionsRequest,
 ) -> ApiResult<DisableOrganizationsRootSessionsResponse> {
-    no_organization(ctx).map(|()| DisableOrganizationsRootSessionsResponse::default())
+    let (organization_id, enabled_features) = set_root_feature(ctx, ROOT_SESSIONS, false)?;
+    Ok(DisableOrganizationsRootSessionsResponse {
+        organization_id,
+        enabled_features,
+    })
 }
+
+/// The feature names of the model's `FeatureType`.
+const ROOT_CREDENTIALS: &str = "RootCredentialsManagement";
+/// See [`ROOT_CREDENTIALS`].
+pub const ROOT_SESSIONS: &str = "RootSessions";
 
 /// Account properties live beside other settings under this prefix.
 const PROPERTY: &str = "property:";

@@ -64,6 +64,9 @@ org_ops!(
     DetachPolicy,
     ListPoliciesForTarget,
     ListTargetsForPolicy,
+    EnableAWSServiceAccess,
+    DisableAWSServiceAccess,
+    ListAWSServiceAccessForOrganization,
 );
 
 /// An Organizations error: `code` is the model's exception name.
@@ -133,6 +136,8 @@ pub fn dispatch(ctx: &Ctx, op: OrgOp, body: &[u8]) -> ApiResult<String> {
         OrgOp::DeletePolicy => delete_policy(ctx, &input)?,
         OrgOp::AttachPolicy => attach(ctx, &input, true)?,
         OrgOp::DetachPolicy => attach(ctx, &input, false)?,
+        OrgOp::EnableAWSServiceAccess => service_access(ctx, &input, true)?,
+        OrgOp::DisableAWSServiceAccess => service_access(ctx, &input, false)?,
         read => read_ops::answer(ctx, read, &input)?,
     };
     Ok(out.to_string())
@@ -575,6 +580,18 @@ fn attach(ctx: &Ctx, input: &Value, on: bool) -> ApiResult<Value> {
                 Ok(())
             }
         }
+    })?;
+    Ok(json!({}))
+}
+
+fn service_access(ctx: &Ctx, input: &Value, enable: bool) -> ApiResult<Value> {
+    let principal = required(input, "ServicePrincipal")?.to_string();
+    manage(ctx, |org| {
+        org.service_access.retain(|p| *p != principal);
+        if enable {
+            org.service_access.push(principal);
+        }
+        Ok(())
     })?;
     Ok(json!({}))
 }

@@ -118,6 +118,14 @@ pub(super) fn answer(ctx: &Ctx, op: OrgOp, input: &Value) -> ApiResult<Value> {
                 .collect();
             json!({ "Targets": targets })
         }
+        OrgOp::ListAWSServiceAccessForOrganization => {
+            let enabled: Vec<Value> = org
+                .service_access
+                .iter()
+                .map(|p| json!({ "ServicePrincipal": p, "DateEnabled": org.accounts.first().map_or(0, |a| a.joined) }))
+                .collect();
+            json!({ "EnabledServicePrincipals": enabled })
+        }
         _ => return Err(crate::error::ApiError::internal()),
     })
 }

@@ -19,6 +19,8 @@ pub const RCP: &str = "RESOURCE_CONTROL_POLICY";
 pub const FULL_AWS_ACCESS: &str = "p-FullAWSAccess";
 /// The AWS managed RCP, likewise attached everywhere when RCPs are enabled.
 pub const RCP_FULL_AWS_ACCESS: &str = "p-RCPFullAWSAccess";
+/// IAM's service principal, for trusted access.
+pub const IAM_PRINCIPAL: &str = "iam.amazonaws.com";
 /// Both managed policies' document: allow everything.
 pub const ALLOW_ALL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
 
@@ -45,6 +47,12 @@ pub struct Organization {
     pub attachments: Vec<(String, String)>,
     /// CreateAccount requests.
     pub requests: Vec<AccountRequest>,
+    /// Service principals with trusted access (EnableAWSServiceAccess).
+    #[serde(default)]
+    pub service_access: Vec<String>,
+    /// IAM's centralized root access features: `RootCredentialsManagement`, `RootSessions`.
+    #[serde(default)]
+    pub root_features: Vec<String>,
 }
 
 /// A member account.
@@ -164,6 +172,11 @@ impl Organization {
         let mut targets = self.path_to(account);
         targets.push(account.to_string());
         Some(targets.iter().map(|t| self.attached(t, SCP)).collect())
+    }
+
+    /// Whether IAM's centralized root access feature `feature` is on (it needs IAM's trusted access).
+    pub fn root_feature(&self, feature: &str) -> bool {
+        self.service_access.iter().any(|s| s == IAM_PRINCIPAL) && self.root_features.iter().any(|f| f == feature)
     }
 
     /// `o-id/r-id/ou-…/` for `aws:PrincipalOrgPaths`.

@@ -1,17 +1,19 @@
 //! AssumeRoot: privileged root sessions on member accounts, a feature of centralized root access in
 //! an AWS Organizations organization.
 //!
-//! localiam emulates one standalone account: it has no organization, so no member accounts and no
-//! centralized root access. AWS refuses AssumeRoot in an account where centralized root access is
-//! not enabled with a bare AccessDenied naming the target's root user (`… is not authorized to
-//! perform: sts:AssumeRoot on resource: arn:aws:iam::TARGET:root`, with no policy explanation even
-//! when the caller's own policies allow the action), and that is the honest answer here for every
-//! well-formed request. The input is still validated first, with AWS's messages, and a caller whose
-//! policies deny `sts:AssumeRoot` gets the same answer.
+//! AWS refuses AssumeRoot wherever centralized root access does not apply — no organization, a
+//! caller outside the management account, a target outside the organization or the management
+//! account itself, root sessions not enabled — with a bare AccessDenied naming the target's root
+//! user (`… is not authorized to perform: sts:AssumeRoot on resource: arn:aws:iam::TARGET:root`,
+//! with no policy explanation even when the caller's own policies allow the action). The input is
+//! validated first, with AWS's messages, and a caller whose policies deny `sts:AssumeRoot` gets the
+//! same answer. Where it applies, the session is the member account's root user narrowed by the
+//! task policy, for at most 900 seconds (STS API Reference, AssumeRoot).
 
 use crate::api::sts::*;
 use crate::context::Ctx;
 use crate::error::{ApiError, ApiResult};
+use crate::identity::{Session, SessionSubject};
 
 /// The AWS managed policies (path `/root-task/`) that may scope a root session.
 pub const TASK_POLICIES: [&str; 5] = [
@@ -35,6 +37,17 @@ fn target_account(target: &str, partition: &str) -> Option<String> {
 fn is_task_policy(arn: &str, partition: &str) -> bool {
     arn.strip_prefix(&format!("arn:{partition}:iam::aws:policy/root-task/"))
         .is_some_and(|name| TASK_POLICIES.contains(&name))
+}
+
+/// The scope-down layer a task policy makes. Task policies only deny (everything but their few
+/// actions, and those on anything but a root user), leaving the root user's own permissions in
+/// place; as a scope layer that must also allow, they get an allow-all statement beside their
+/// denies.
+fn task_scope(document: &str) -> Option<String> {
+    let mut doc: serde_json::Value = serde_json::from_str(document).ok()?;
+    let statements = doc.get_mut("Statement")?.as_array_mut()?;
+    statements.push(serde_json::json!({"Effect": "Allow", "Action": "*", "Resource": "*"}));
+    Some(doc.to_string())
 }
 
 /// AssumeRoot.
@@ -61,8 +74,35 @@ pub fn assume_root(ctx: &Ctx, input: AssumeRootRequest) -> ApiResult<AssumeRootR
         ctx.store()
             .read(|c| ctx.authorize_with(c, &resource, &keys))
             .map_err(|e| if e.code == "AccessDenied" { denied() } else { e })?;
+    } else {
+        return Err(denied());
     }
-    Err(denied())
+    let applies = ctx.app.org.of(ctx.account()).is_some_and(|o| {
+        o.management == ctx.account()
+            && account != o.management
+            && o.account(&account).is_some()
+            && o.root_feature(crate::iam::account::ROOT_SESSIONS)
+    });
+    let target = ctx.app.accounts.get(&account).filter(|_| applies).ok_or_else(denied)?;
+    let name = task_policy.rsplit('/').next().unwrap_or_default();
+    let document = crate::catalog::managed::catalog()
+        .by_resource(&format!("policy/root-task/{name}"))
+        .and_then(|m| task_scope(&m.document))
+        .ok_or_else(ApiError::internal)?;
+    let now = ctx.now.unix_timestamp();
+    let seconds = super::duration(input.duration_seconds, 900, 900, "DurationSeconds")?;
+    let issuer = ctx.in_account(target);
+    issuer.store().write(|tx| {
+        let session = Session {
+            scope_documents: vec![document],
+            ..Session::new(SessionSubject::Root, now, now + seconds)
+        };
+        let issued = super::sessions::issue(tx, issuer.account(), &session, now)?;
+        Ok(AssumeRootResponse {
+            credentials: Some(super::credentials(issued)),
+            ..AssumeRootResponse::default()
+        })
+    })
 }
 
 #[cfg(test)]

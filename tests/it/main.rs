@@ -18,6 +18,7 @@ mod instance_profiles;
 mod login_profiles;
 mod mfa;
 mod misc_ops;
+mod organizations;
 mod persistence;
 mod policies;
 mod providers;

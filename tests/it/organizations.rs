@@ -1,0 +1,191 @@
+//! AWS Organizations over its JSON wire, SCPs on real calls, and the IAM/STS operations that
+//! depend on an organization (centralized root access, AssumeRoot).
+
+use std::time::SystemTime;
+
+use serde_json::{json, Value};
+
+use crate::common::*;
+
+/// Calls an Organizations operation signed with `key`; returns (status, body).
+async fn org(s: &Server, key: &str, op: &str, body: Value) -> (u16, Value) {
+    let body = body.to_string();
+    let mut req = sign_custom(
+        &s.url(),
+        "POST",
+        "/",
+        "organizations",
+        "us-east-1",
+        key,
+        "test",
+        body.as_bytes(),
+        SystemTime::now(),
+    );
+    let headers = req.headers_mut();
+    headers.insert(
+        "x-amz-target",
+        format!("AWSOrganizationsV20161128.{op}").parse().unwrap(),
+    );
+    let (status, text) = send(s.addr, req).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// An organization managed by the configured account, with one created member account.
+async fn organization_with_member(s: &Server) -> (String, String) {
+    let (status, made) = org(s, "test", "CreateOrganization", json!({"FeatureSet": "ALL"})).await;
+    assert_eq!(status, 200, "{made}");
+    let (_, created) = org(
+        s,
+        "test",
+        "CreateAccount",
+        json!({"Email": "m@example.com", "AccountName": "member"}),
+    )
+    .await;
+    let request = created["CreateAccountStatus"]["Id"].as_str().unwrap().to_string();
+    let (_, status) = org(
+        s,
+        "test",
+        "DescribeCreateAccountStatus",
+        json!({"CreateAccountRequestId": request}),
+    )
+    .await;
+    let member = status["CreateAccountStatus"]["AccountId"].as_str().unwrap().to_string();
+    let (_, roots) = org(s, "test", "ListRoots", json!({})).await;
+    (roots["Roots"][0]["Id"].as_str().unwrap().to_string(), member)
+}
+
+#[tokio::test]
+async fn organizations_errors_are_json() {
+    let s = Server::start().await;
+    let (status, body) = org(&s, "test", "DescribeOrganization", json!({})).await;
+    assert_eq!(
+        (status, body["__type"].as_str()),
+        (400, Some("AWSOrganizationsNotInUseException"))
+    );
+    let (status, body) = org(&s, "test", "InviteAccountToOrganization", json!({})).await;
+    assert_eq!((status, body["__type"].as_str()), (501, Some("NotImplemented")));
+    organization_with_member(&s).await;
+    let (_, again) = org(&s, "test", "CreateOrganization", json!({})).await;
+    assert_eq!(again["__type"], "AlreadyInOrganizationException");
+    let (_, missing) = org(&s, "test", "CreateAccount", json!({"AccountName": "x"})).await;
+    assert_eq!(missing["__type"], "InvalidInputException");
+}
+
+#[tokio::test]
+async fn scps_bound_member_accounts_root_included_but_never_the_management_account() {
+    let s = Server::start().await;
+    let (root, member) = organization_with_member(&s).await;
+    org(
+        &s,
+        "test",
+        "EnablePolicyType",
+        json!({"RootId": root, "PolicyType": "SERVICE_CONTROL_POLICY"}),
+    )
+    .await;
+    let deny = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:CreateGroup","Resource":"*"}]}"#;
+    let (_, policy) = org(
+        &s,
+        "test",
+        "CreatePolicy",
+        json!({"Name": "NoGroups", "Description": "d", "Type": "SERVICE_CONTROL_POLICY", "Content": deny}),
+    )
+    .await;
+    let id = policy["Policy"]["PolicySummary"]["Id"].as_str().unwrap().to_string();
+    let (status, _) = org(&s, "test", "AttachPolicy", json!({"PolicyId": id, "TargetId": root})).await;
+    assert_eq!(status, 200);
+    let member_root = s.iam_as(&member, "test");
+    let denied = member_root.create_group().group_name("g").send().await.unwrap_err();
+    assert_eq!(code(&denied), "AccessDenied");
+    assert!(
+        message(&denied).ends_with("with an explicit deny in a service control policy"),
+        "{}",
+        message(&denied)
+    );
+    member_root.create_user().user_name("u").send().await.unwrap();
+    s.iam().create_group().group_name("g").send().await.unwrap();
+    // Without FullAWSAccess nothing is allowed below the root; AWS keeps at least one SCP attached.
+    let (_, last) = org(
+        &s,
+        "test",
+        "DetachPolicy",
+        json!({"PolicyId": "p-FullAWSAccess", "TargetId": member}),
+    )
+    .await;
+    assert_eq!(last["__type"], "ConstraintViolationException");
+    org(&s, "test", "DetachPolicy", json!({"PolicyId": id, "TargetId": root})).await;
+    member_root.create_group().group_name("g").send().await.unwrap();
+}
+
+#[tokio::test]
+async fn centralized_root_access_and_assume_root() {
+    let s = Server::start().await;
+    let iam = s.iam();
+    let not_found = iam.list_organizations_features().send().await.unwrap_err();
+    assert_eq!(code(&not_found), "OrganizationNotFoundException");
+    let (_, member) = organization_with_member(&s).await;
+    let no_access = iam.enable_organizations_root_sessions().send().await.unwrap_err();
+    assert_eq!(code(&no_access), "ServiceAccessNotEnabledException");
+    org(
+        &s,
+        "test",
+        "EnableAWSServiceAccess",
+        json!({"ServicePrincipal": "iam.amazonaws.com"}),
+    )
+    .await;
+    let on = iam.enable_organizations_root_sessions().send().await.unwrap();
+    assert_eq!(on.enabled_features(), [aws_sdk_iam::types::FeatureType::RootSessions]);
+    let from_member = s
+        .iam_as(&member, "test")
+        .list_organizations_features()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code(&from_member),
+        "AccountNotManagementOrDelegatedAdministratorException"
+    );
+
+    let (key, secret) = s.user_with_policy("admin", Some(&allow("sts:AssumeRoot", "*"))).await;
+    let task = aws_sdk_sts::types::PolicyDescriptorType::builder()
+        .arn("arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials")
+        .build();
+    let sts = s.sts_as(&key, &secret, None);
+    let out = sts
+        .assume_root()
+        .target_principal(&member)
+        .task_policy_arn(task.clone())
+        .send()
+        .await
+        .unwrap();
+    let c = out.credentials().unwrap();
+    let who = s
+        .sts_as(c.access_key_id(), c.secret_access_key(), Some(c.session_token()))
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(who.arn(), Some(format!("arn:aws:iam::{member}:root").as_str()));
+    // The task policy narrows the root session: auditing works, creating users does not.
+    let root_session = s.iam_as_session(c.access_key_id(), c.secret_access_key(), c.session_token());
+    root_session.get_account_summary().send().await.unwrap();
+    assert_eq!(
+        code(&root_session.create_user().user_name("x").send().await.unwrap_err()),
+        "AccessDenied"
+    );
+    // Not for the management account itself, nor once root sessions are off.
+    let own = sts
+        .assume_root()
+        .target_principal("123456789012")
+        .task_policy_arn(task.clone())
+        .send()
+        .await;
+    assert_eq!(code(&own.unwrap_err()), "AccessDenied");
+    iam.disable_organizations_root_sessions().send().await.unwrap();
+    let off = sts
+        .assume_root()
+        .target_principal(&member)
+        .task_policy_arn(task)
+        .send()
+        .await;
+    assert_eq!(code(&off.unwrap_err()), "AccessDenied");
+}
