@@ -26,10 +26,15 @@ const CACHE_LIMIT: usize = 10_000;
 impl PolicyCache {
     /// Parses a document once per (policy id, version); inline documents are keyed by their text.
     pub(crate) fn parsed(&self, key: &str, text: &str) -> Option<Arc<policy::Policy>> {
+        self.parsed_as(key, text, PolicyKind::Identity)
+    }
+
+    /// Like [`Self::parsed`], for documents of another kind (an organization's RCPs).
+    pub(crate) fn parsed_as(&self, key: &str, text: &str, kind: PolicyKind) -> Option<Arc<policy::Policy>> {
         if let Some(p) = self.documents.read().unwrap_or_else(|p| p.into_inner()).get(key) {
             return Some(p.clone());
         }
-        let parsed = match policy::parse_policy(text, PolicyKind::Identity) {
+        let parsed = match policy::parse_policy(text, kind) {
             Ok(p) => Arc::new(p),
             Err(e) => {
                 // Stored documents were validated on write; AWS managed ones may use rare forms.

@@ -174,7 +174,22 @@ pub fn evaluate(
             context.insert("aws:ResourceOrgPaths", org.org_path(resource_account));
         }
     }
-    let scp_levels = scp_levels(ctx, org.as_deref());
+    let scp_levels = parsed_levels(
+        ctx,
+        org.as_deref().and_then(|o| o.scp_levels(ctx.account())),
+        crate::organizations::state::SCP,
+    );
+    // RCPs cover the services that support them; of this server's, only STS (Organizations User
+    // Guide, "Resource control policies": S3, STS, SQS, KMS, Secrets Manager).
+    let rcp_levels = if action.starts_with("sts:") {
+        parsed_levels(
+            ctx,
+            org.as_deref().and_then(|o| o.rcp_levels(resource_account)),
+            crate::organizations::state::RCP,
+        )
+    } else {
+        Vec::new()
+    };
     for (k, vs) in extra {
         context.insert_all(k, vs.iter().cloned());
     }
@@ -194,6 +209,10 @@ pub fn evaluate(
             .map(|(id, p)| PolicyRef { id, policy: p })
             .collect(),
         scps: scp_levels
+            .iter()
+            .map(|level| level.iter().map(|(id, p)| PolicyRef { id, policy: p }).collect())
+            .collect(),
+        rcps: rcp_levels
             .iter()
             .map(|level| level.iter().map(|(id, p)| PolicyRef { id, policy: p }).collect())
             .collect(),
@@ -393,13 +412,14 @@ fn base_context(ctx: &Ctx, caller: &str, principal_tags: &[(String, String)]) ->
     context
 }
 
-/// The SCPs bounding the caller's account, root level first, parsed once per content.
-fn scp_levels(
+/// An organization's policy levels (SCPs or RCPs), root level first, parsed once per content.
+fn parsed_levels(
     ctx: &Ctx,
-    org: Option<&crate::organizations::state::Organization>,
+    levels: Option<Vec<Vec<(String, String)>>>,
+    policy_type: &str,
 ) -> Vec<Vec<(String, Arc<policy::Policy>)>> {
     use std::hash::{Hash, Hasher};
-    let Some(levels) = org.and_then(|o| o.scp_levels(ctx.account())) else {
+    let Some(levels) = levels else {
         return Vec::new();
     };
     levels
@@ -410,7 +430,9 @@ fn scp_levels(
                 .filter_map(|(id, doc)| {
                     let mut h = std::collections::hash_map::DefaultHasher::new();
                     doc.hash(&mut h);
-                    let parsed = ctx.app.policies.parsed(&format!("scp:{id}:{:x}", h.finish()), &doc)?;
+                    let key = format!("{policy_type}:{id}:{:x}", h.finish());
+                    let kind = crate::organizations::state::document_kind(policy_type);
+                    let parsed = ctx.app.policies.parsed_as(&key, &doc, kind)?;
                     Some((id, parsed))
                 })
                 .collect()

@@ -30,6 +30,29 @@ fn parse(doc: &str, kind: PolicyKind, what: &str) -> ApiResult<policy::Policy> {
     policy::parse_policy(doc, kind).map_err(|e| errors::invalid_input(format!("{what} is not valid: {}", e.message)))
 }
 
+/// The SCPs that bound the caller's account, from the same organization state enforcement reads
+/// (`Organization::scp_levels`); none outside an organization or in its management account.
+fn organization_scps(ctx: &Ctx) -> ApiResult<Vec<Vec<Source>>> {
+    let Some(levels) = ctx.app.org.get().and_then(|o| o.scp_levels(ctx.account())) else {
+        return Ok(Vec::new());
+    };
+    levels
+        .into_iter()
+        .map(|level| {
+            level
+                .into_iter()
+                .map(|(id, doc)| {
+                    Ok(Source {
+                        policy: parse(&doc, PolicyKind::ServiceControl, &id)?,
+                        id,
+                        kind: IDENTITY,
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
 fn inputs(docs: Option<&[String]>, label: &str, kind: &'static str) -> ApiResult<Vec<Source>> {
     docs.unwrap_or_default()
         .iter()
@@ -150,6 +173,7 @@ impl Simulation<'_> {
                         })
                         .collect(),
                     scps: self.scps.iter().map(|level| refs(level)).collect(),
+                    rcps: Vec::new(),
                 };
                 // The caller's account is its ARN's; a resource's owner is its ARN's account, else
                 // ResourceOwner, else the caller's account (the API reference, ResourceOwner).
@@ -344,7 +368,7 @@ pub fn simulate_principal_policy(
         let sim = Simulation {
             identity,
             boundary,
-            scps: Vec::new(),
+            scps: organization_scps(ctx)?,
             resource_policy: resource_policy(input.resource_policy.as_deref())?,
             caller,
             account: ctx.account(),

@@ -433,8 +433,8 @@ fn set_policy_type(ctx: &Ctx, input: &Value, enable: bool) -> ApiResult<Value> {
     Ok(json!({ "Root": read_ops::root_json(&org) }))
 }
 
-fn check_document(content: &str) -> ApiResult<()> {
-    crate::policy::parse_policy(content, crate::policy::PolicyKind::Identity)
+fn check_document(content: &str, policy_type: &str) -> ApiResult<()> {
+    crate::policy::parse_policy(content, super::state::document_kind(policy_type))
         .map(|_| ())
         .map_err(|_| {
             err(
@@ -449,7 +449,7 @@ fn create_policy(ctx: &Ctx, input: &Value) -> ApiResult<Value> {
     let name = required(input, "Name")?.to_string();
     let description = required(input, "Description")?.to_string();
     let kind = policy_type(input, "Type")?;
-    check_document(&content)?;
+    check_document(&content, &kind)?;
     let policy = manage(ctx, |org| {
         if org.policies.iter().any(|p| p.name == name && p.kind == kind) {
             return Err(err(
@@ -480,15 +480,15 @@ fn policy_not_found() -> ApiError {
 
 fn update_policy(ctx: &Ctx, input: &Value) -> ApiResult<Value> {
     let id = required(input, "PolicyId")?.to_string();
-    if let Some(content) = input.get("Content").and_then(Value::as_str) {
-        check_document(content)?;
-    }
     let policy = manage(ctx, |org| {
         let p = org
             .policies
             .iter_mut()
             .find(|p| p.id == id)
             .ok_or_else(policy_not_found)?;
+        if let Some(content) = input.get("Content").and_then(Value::as_str) {
+            check_document(content, &p.kind)?;
+        }
         for (member, field) in [
             ("Name", &mut p.name),
             ("Description", &mut p.description),

@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 
 use super::ops::{err, not_in_use, not_management, required, OrgOp};
 use super::state::{
-    AccountRequest, OrgAccount, OrgPolicy, Organization, Unit, ALLOW_ALL, FULL_AWS_ACCESS, RCP, RCP_FULL_AWS_ACCESS,
-    SCP,
+    AccountRequest, OrgAccount, OrgPolicy, Organization, Unit, ALLOW_ALL, FULL_AWS_ACCESS, RCP, RCP_ALLOW_ALL,
+    RCP_FULL_AWS_ACCESS, SCP,
 };
 use crate::accounts::Account;
 use crate::context::Ctx;
@@ -171,7 +171,7 @@ fn managed(kind: &str) -> OrgPolicy {
         name: name.to_string(),
         description: description.to_string(),
         kind: kind.to_string(),
-        content: ALLOW_ALL.to_string(),
+        content: if kind == SCP { ALLOW_ALL } else { RCP_ALLOW_ALL }.to_string(),
     }
 }
 

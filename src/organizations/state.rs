@@ -21,8 +21,21 @@ pub const FULL_AWS_ACCESS: &str = "p-FullAWSAccess";
 pub const RCP_FULL_AWS_ACCESS: &str = "p-RCPFullAWSAccess";
 /// IAM's service principal, for trusted access.
 pub const IAM_PRINCIPAL: &str = "iam.amazonaws.com";
-/// Both managed policies' document: allow everything.
+/// FullAWSAccess: allow everything.
 pub const ALLOW_ALL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+/// RCPFullAWSAccess: allow everything to everyone (RCPs name their principal).
+pub const RCP_ALLOW_ALL: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
+
+/// How a policy type's documents are read: SCPs like identity policies, RCPs like resource
+/// policies (they name `"Principal": "*"`).
+pub fn document_kind(policy_type: &str) -> crate::policy::PolicyKind {
+    if policy_type == RCP {
+        crate::policy::PolicyKind::ResourceBased
+    } else {
+        crate::policy::PolicyKind::ServiceControl
+    }
+}
 
 /// An organization.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -153,7 +166,7 @@ impl Organization {
     fn policy_document(&self, id: &str, kind: &str) -> Option<String> {
         match id {
             FULL_AWS_ACCESS if kind == SCP => Some(ALLOW_ALL.to_string()),
-            RCP_FULL_AWS_ACCESS if kind == RCP => Some(ALLOW_ALL.to_string()),
+            RCP_FULL_AWS_ACCESS if kind == RCP => Some(RCP_ALLOW_ALL.to_string()),
             _ => self
                 .policies
                 .iter()
@@ -165,13 +178,24 @@ impl Organization {
     /// The SCP levels that bound `account`: root, each OU down, the account; `None` for the
     /// management account, accounts outside, or while SCPs are not enabled.
     pub fn scp_levels(&self, account: &str) -> Option<Vec<Vec<(String, String)>>> {
-        if account == self.management || self.account(account).is_none() || !self.enabled_types.iter().any(|t| t == SCP)
+        self.levels(account, SCP)
+    }
+
+    /// The RCP levels that bound resources of `account`, on the same terms as [`Self::scp_levels`].
+    pub fn rcp_levels(&self, account: &str) -> Option<Vec<Vec<(String, String)>>> {
+        self.levels(account, RCP)
+    }
+
+    fn levels(&self, account: &str, kind: &str) -> Option<Vec<Vec<(String, String)>>> {
+        if account == self.management
+            || self.account(account).is_none()
+            || !self.enabled_types.iter().any(|t| t == kind)
         {
             return None;
         }
         let mut targets = self.path_to(account);
         targets.push(account.to_string());
-        Some(targets.iter().map(|t| self.attached(t, SCP)).collect())
+        Some(targets.iter().map(|t| self.attached(t, kind)).collect())
     }
 
     /// Whether IAM's centralized root access feature `feature` is on (it needs IAM's trusted access).

@@ -47,6 +47,8 @@ pub struct PolicySet<'a> {
     pub resource: Vec<PolicyRef<'a>>,
     /// SCP levels from the root to the account; every level must allow.
     pub scps: Vec<Vec<PolicyRef<'a>>>,
+    /// RCP levels from the root to the resource's account; every level must allow.
+    pub rcps: Vec<Vec<PolicyRef<'a>>>,
 }
 
 /// The final decision.
@@ -82,6 +84,8 @@ pub enum DenyReason {
     Session,
     /// Service control policy.
     Scp,
+    /// Resource control policy.
+    Rcp,
     /// Resource-based policy.
     Resource,
 }
@@ -95,6 +99,7 @@ impl DenyReason {
             DenyReason::Boundary => "permissions boundary",
             DenyReason::Session => "session policy",
             DenyReason::Scp => "service control policy",
+            DenyReason::Rcp => "resource control policy",
             DenyReason::Resource => "resource-based policy",
         };
         match decision {
@@ -215,6 +220,11 @@ fn decide(p: &Prepared<'_>, set: &PolicySet<'_>) -> Outcome {
         .iter()
         .map(|level| collect(level, DenyReason::Scp, p))
         .collect();
+    let rcps: Vec<Hits<'_, '_>> = set
+        .rcps
+        .iter()
+        .map(|level| collect(level, DenyReason::Rcp, p))
+        .collect();
     let identity = collect(&set.identity, DenyReason::Identity, p);
     let boundary = set
         .boundary
@@ -227,6 +237,7 @@ fn decide(p: &Prepared<'_>, set: &PolicySet<'_>) -> Outcome {
     let mut first_deny: Option<DenyReason> = None;
     let groups = scps
         .iter()
+        .chain(rcps.iter())
         .chain(std::iter::once(&identity))
         .chain(boundary.iter())
         .chain(std::iter::once(&session))
@@ -242,6 +253,9 @@ fn decide(p: &Prepared<'_>, set: &PolicySet<'_>) -> Outcome {
     }
     if scps.iter().any(|level| !level.allowed()) {
         return deny(Decision::ImplicitDeny, DenyReason::Scp, Vec::new());
+    }
+    if rcps.iter().any(|level| !level.allowed()) {
+        return deny(Decision::ImplicitDeny, DenyReason::Rcp, Vec::new());
     }
 
     let identity_allow = identity.allowed();

@@ -135,6 +135,7 @@ fn run_case(file: &str, case: &Case) -> Result<(), String> {
         session: refs(&session, 30),
         resource: refs(&resource, 40),
         scps: scps.iter().map(|l| refs(l, 50)).collect(),
+        rcps: Vec::new(),
     };
     let mut ctx = RequestContext::new();
     for (k, v) in &case.request.context {

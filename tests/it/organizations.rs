@@ -189,3 +189,72 @@ async fn centralized_root_access_and_assume_root() {
         .await;
     assert_eq!(code(&off.unwrap_err()), "AccessDenied");
 }
+
+#[tokio::test]
+async fn rcps_bound_sts_on_member_accounts_roles() {
+    let s = Server::start().await;
+    let (root, member) = organization_with_member(&s).await;
+    let (_, org_id) = org(&s, "test", "DescribeOrganization", json!({})).await;
+    let org_id = org_id["Organization"]["Id"].as_str().unwrap().to_string();
+    let outsider = "444444444444";
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":["arn:aws:iam::{outsider}:root","arn:aws:iam::123456789012:root"]}},"Action":"sts:AssumeRole"}}]}}"#
+    );
+    s.iam_as(&member, "test")
+        .create_role()
+        .role_name("shared")
+        .assume_role_policy_document(trust)
+        .send()
+        .await
+        .unwrap();
+    let role = format!("arn:aws:iam::{member}:role/shared");
+    let (status, _) = org(
+        &s,
+        "test",
+        "EnablePolicyType",
+        json!({"RootId": root, "PolicyType": "RESOURCE_CONTROL_POLICY"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // The RCP of AWS's data-perimeter examples: nobody outside the organization.
+    let rcp = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Principal":"*","Action":"sts:AssumeRole","Resource":"*","Condition":{{"StringNotEqualsIfExists":{{"aws:PrincipalOrgID":"{org_id}"}}}}}}]}}"#
+    );
+    let (_, made) = org(
+        &s,
+        "test",
+        "CreatePolicy",
+        json!({"Name": "Perimeter", "Description": "d", "Type": "RESOURCE_CONTROL_POLICY", "Content": rcp}),
+    )
+    .await;
+    let id = made["Policy"]["PolicySummary"]["Id"].as_str().unwrap().to_string();
+    let (status, body) = org(&s, "test", "AttachPolicy", json!({"PolicyId": id, "TargetId": member})).await;
+    assert_eq!(status, 200, "{body}");
+    let assume = |key: String, secret: String| {
+        let sts = s.sts_as(&key, &secret, None);
+        let role = role.clone();
+        async move { sts.assume_role().role_arn(role).role_session_name("rcp").send().await }
+    };
+    let iam_out = s.iam_as(outsider, "test");
+    iam_out.create_user().user_name("x").send().await.unwrap();
+    iam_out
+        .put_user_policy()
+        .user_name("x")
+        .policy_name("p")
+        .policy_document(allow("sts:AssumeRole", "*"))
+        .send()
+        .await
+        .unwrap();
+    let k = iam_out
+        .create_access_key()
+        .user_name("x")
+        .send()
+        .await
+        .unwrap()
+        .access_key
+        .unwrap();
+    let denied = assume(k.access_key_id, k.secret_access_key).await.unwrap_err();
+    assert_eq!(code(&denied), "AccessDenied");
+    let (key, secret) = s.user_with_policy("insider", Some(&allow("sts:AssumeRole", "*"))).await;
+    assume(key, secret).await.unwrap();
+}
