@@ -93,6 +93,84 @@ fn bench(c: &mut Criterion) {
         pct(99),
         samples[samples.len() - 1] as f64 / 1000.0
     );
+    // A member account two OUs below the root: FullAWSAccess on every level, a deny of user
+    // management on the first OU and a region fence on the second (the shapes AWS's SCP examples use).
+    let full = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let no_users = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["iam:CreateUser","iam:CreateAccessKey"],"Resource":"*"}]}"#;
+    let regions = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":["iam:*","sts:*","organizations:*"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-west-1","us-east-1"]}}}]}"#;
+    let scp = |d: &str| policy::parse_policy(d, PolicyKind::ServiceControl).unwrap();
+    let (full, no_users, regions) = (scp(full), scp(no_users), scp(regions));
+    let level = |ps: &[&'static str]| ps.to_vec();
+    let names = [
+        level(&["p-FullAWSAccess"]),
+        level(&["p-FullAWSAccess", "p-nousers"]),
+        level(&["p-FullAWSAccess", "p-regions"]),
+        level(&["p-FullAWSAccess"]),
+    ];
+    let docs_of = |id: &str| match id {
+        "p-nousers" => &no_users,
+        "p-regions" => &regions,
+        _ => &full,
+    };
+    let with_scps = PolicySet {
+        scps: names
+            .iter()
+            .map(|l| {
+                l.iter()
+                    .map(|id| PolicyRef {
+                        id,
+                        policy: docs_of(id),
+                    })
+                    .collect()
+            })
+            .collect(),
+        ..set.clone()
+    };
+    let mut scp_ctx = ctx.clone();
+    scp_ctx.insert("aws:RequestedRegion", "us-east-1");
+    for (name, s) in [
+        ("authorize s3:GetObject, no SCPs", &set),
+        ("authorize s3:GetObject, SCPs root + 2 OUs + account", &with_scps),
+    ] {
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                let req = AuthzRequest::new(
+                    caller,
+                    "123456789012",
+                    "s3:GetObject",
+                    "arn:aws:s3:::team-3-data/key",
+                    &scp_ctx,
+                );
+                black_box(policy::authorize(&req, s))
+            })
+        });
+    }
+    // What enforcement adds before the engine: finding the account's levels in the organization.
+    let mut org = localiam::organizations::state::Organization {
+        id: "o-abcdefghij".into(),
+        management: "111111111111".into(),
+        root_id: "r-abcd".into(),
+        enabled_types: vec!["SERVICE_CONTROL_POLICY".into()],
+        ..Default::default()
+    };
+    for (id, parent) in [("ou-abcd-11111111", "r-abcd"), ("ou-abcd-22222222", "ou-abcd-11111111")] {
+        org.units.push(localiam::organizations::state::Unit {
+            id: id.into(),
+            name: id.into(),
+            parent: parent.into(),
+        });
+    }
+    org.accounts.push(localiam::organizations::state::OrgAccount {
+        id: "123456789012".into(),
+        parent: "ou-abcd-22222222".into(),
+        ..Default::default()
+    });
+    for target in ["r-abcd", "ou-abcd-11111111", "ou-abcd-22222222", "123456789012"] {
+        org.attachments.push(("p-FullAWSAccess".into(), target.into()));
+    }
+    c.bench_function("Organization::scp_levels, root + 2 OUs + account", |b| {
+        b.iter(|| black_box(org.scp_levels(black_box("123456789012"))))
+    });
     c.bench_function("parse PowerUserAccess", |b| {
         b.iter(|| black_box(policy::parse_policy(&docs[0], PolicyKind::Identity).unwrap()))
     });

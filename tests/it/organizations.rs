@@ -258,3 +258,63 @@ async fn rcps_bound_sts_on_member_accounts_roles() {
     let (key, secret) = s.user_with_policy("insider", Some(&allow("sts:AssumeRole", "*"))).await;
     assume(key, secret).await.unwrap();
 }
+
+#[tokio::test]
+async fn accounts_and_the_organization_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db").to_string_lossy().into_owned();
+    let config = || localiam::config::Config {
+        state: path.clone(),
+        ..localiam::config::Config::default()
+    };
+    let s = Server::start_with(config()).await;
+    let (root, member) = organization_with_member(&s).await;
+    org(
+        &s,
+        "test",
+        "EnablePolicyType",
+        json!({"RootId": root, "PolicyType": "SERVICE_CONTROL_POLICY"}),
+    )
+    .await;
+    let deny = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:CreateGroup","Resource":"*"}]}"#;
+    let (_, made) = org(
+        &s,
+        "test",
+        "CreatePolicy",
+        json!({"Name": "n", "Description": "d", "Type": "SERVICE_CONTROL_POLICY", "Content": deny}),
+    )
+    .await;
+    let id = made["Policy"]["PolicySummary"]["Id"].as_str().unwrap().to_string();
+    org(&s, "test", "AttachPolicy", json!({"PolicyId": id, "TargetId": member})).await;
+    s.iam_as("111111111111", "test")
+        .create_user()
+        .user_name("kept")
+        .send()
+        .await
+        .unwrap();
+    drop(s);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    let s = Server::start_with(config()).await;
+    s.iam_as("111111111111", "test")
+        .get_user()
+        .user_name("kept")
+        .send()
+        .await
+        .unwrap();
+    let (_, accounts) = org(&s, "test", "ListAccounts", json!({})).await;
+    assert_eq!(accounts["Accounts"].as_array().map(Vec::len), Some(2));
+    let member_root = s.iam_as(&member, "test");
+    member_root
+        .get_role()
+        .role_name("OrganizationAccountAccessRole")
+        .send()
+        .await
+        .unwrap();
+    let denied = member_root.create_group().group_name("g").send().await.unwrap_err();
+    assert!(
+        message(&denied).ends_with("service control policy"),
+        "{}",
+        message(&denied)
+    );
+}
