@@ -74,6 +74,20 @@ pub(super) fn err(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::sender(code, message)
 }
 
+/// `ConstraintViolationException` with its `Reason` member (the model's enum).
+fn constraint(reason: &str, message: &str) -> ApiError {
+    let mut extra = serde_json::Map::new();
+    extra.insert("Reason".into(), reason.into());
+    err("ConstraintViolationException", message).with_extra(extra)
+}
+
+/// Organizations quotas (Organizations User Guide, "Quotas for AWS Organizations").
+const MAX_POLICIES_PER_TARGET: usize = 5;
+/// OUs nest at most five levels below the root.
+const MAX_OU_DEPTH: usize = 5;
+/// SCP and RCP documents hold at most 5,120 characters.
+const MAX_POLICY_CHARS: usize = 5120;
+
 pub(super) fn not_in_use() -> ApiError {
     err(
         "AWSOrganizationsNotInUseException",
@@ -299,6 +313,12 @@ fn create_unit(ctx: &Ctx, input: &Value) -> ApiResult<Value> {
                 "We can't find a root or OU with the ParentId that you specified.",
             ));
         }
+        if org.path_to(&parent).len() >= MAX_OU_DEPTH {
+            return Err(constraint(
+                "OU_DEPTH_LIMIT_EXCEEDED",
+                "You have attempted to create more levels of OUs than the maximum allowed.",
+            ));
+        }
         if org.units.iter().any(|u| u.parent == parent && u.name == name) {
             return Err(err(
                 "DuplicateOrganizationalUnitException",
@@ -434,6 +454,12 @@ fn set_policy_type(ctx: &Ctx, input: &Value, enable: bool) -> ApiResult<Value> {
 }
 
 fn check_document(content: &str, policy_type: &str) -> ApiResult<()> {
+    if content.chars().count() > MAX_POLICY_CHARS {
+        return Err(constraint(
+            "MAX_POLICY_SIZE_LIMIT_EXCEEDED",
+            "You have exceeded the maximum size of a policy document.",
+        ));
+    }
     crate::policy::parse_policy(content, super::state::document_kind(policy_type))
         .map(|_| ())
         .map_err(|_| {
@@ -560,6 +586,17 @@ fn attach(ctx: &Ctx, input: &Value, on: bool) -> ApiResult<Value> {
                 "The policy isn't attached to the specified target in the specified root.",
             )),
             (true, false) => {
+                let on_target = org
+                    .attachments
+                    .iter()
+                    .filter(|(p, t)| *t == target && org_kind(org, p) == kind)
+                    .count();
+                if on_target >= MAX_POLICIES_PER_TARGET {
+                    return Err(constraint(
+                        "POLICY_NUMBER_LIMIT_EXCEEDED",
+                        "You have attempted to attach more policies of this type to the target than the maximum allowed.",
+                    ));
+                }
                 org.attachments.push(pair);
                 Ok(())
             }
@@ -594,4 +631,18 @@ fn service_access(ctx: &Ctx, input: &Value, enable: bool) -> ApiResult<Value> {
         Ok(())
     })?;
     Ok(json!({}))
+}
+
+/// The policy type of an attached policy id.
+fn org_kind(org: &Organization, id: &str) -> String {
+    match id {
+        FULL_AWS_ACCESS => SCP.to_string(),
+        RCP_FULL_AWS_ACCESS => RCP.to_string(),
+        _ => org
+            .policies
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.kind.clone())
+            .unwrap_or_default(),
+    }
 }

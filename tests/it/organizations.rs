@@ -318,3 +318,69 @@ async fn accounts_and_the_organization_survive_a_restart() {
         message(&denied)
     );
 }
+
+#[tokio::test]
+async fn organizations_quotas() {
+    let s = Server::start().await;
+    let (root, member) = organization_with_member(&s).await;
+    org(
+        &s,
+        "test",
+        "EnablePolicyType",
+        json!({"RootId": root, "PolicyType": "SERVICE_CONTROL_POLICY"}),
+    )
+    .await;
+    let doc = |i: usize| {
+        format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Action":"iam:Tag{i}","Resource":"*"}}]}}"#)
+    };
+    // FullAWSAccess plus four more is the limit of five per target.
+    for i in 0..5 {
+        let (_, made) = org(
+            &s,
+            "test",
+            "CreatePolicy",
+            json!({"Name": format!("p{i}"), "Description": "d", "Type": "SERVICE_CONTROL_POLICY", "Content": doc(i)}),
+        )
+        .await;
+        let id = made["Policy"]["PolicySummary"]["Id"].as_str().unwrap().to_string();
+        let (status, body) = org(&s, "test", "AttachPolicy", json!({"PolicyId": id, "TargetId": member})).await;
+        if i < 4 {
+            assert_eq!(status, 200, "{body}");
+        } else {
+            assert_eq!(
+                (body["__type"].as_str(), body["Reason"].as_str()),
+                (
+                    Some("ConstraintViolationException"),
+                    Some("POLICY_NUMBER_LIMIT_EXCEEDED")
+                )
+            );
+        }
+    }
+    let big = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Action":"iam:CreateUser","Resource":"{}"}}]}}"#,
+        "x".repeat(5200)
+    );
+    let (_, too_big) = org(
+        &s,
+        "test",
+        "CreatePolicy",
+        json!({"Name": "big", "Description": "d", "Type": "SERVICE_CONTROL_POLICY", "Content": big}),
+    )
+    .await;
+    assert_eq!(too_big["Reason"], "MAX_POLICY_SIZE_LIMIT_EXCEEDED");
+    let mut parent = root;
+    for depth in 1..=6 {
+        let (_, made) = org(
+            &s,
+            "test",
+            "CreateOrganizationalUnit",
+            json!({"ParentId": parent, "Name": format!("d{depth}")}),
+        )
+        .await;
+        if depth <= 5 {
+            parent = made["OrganizationalUnit"]["Id"].as_str().unwrap().to_string();
+        } else {
+            assert_eq!(made["Reason"], "OU_DEPTH_LIMIT_EXCEEDED");
+        }
+    }
+}
