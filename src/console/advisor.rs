@@ -27,29 +27,18 @@ pub fn tab(page: &Page<'_>, arn: &str) -> String {
             return out + "</section>";
         }
     };
-    let mut details: crate::error::ApiResult<Vec<i::ServiceLastAccessed>> = Ok(Vec::new());
-    let mut marker = String::new();
-    while let Ok(services) = details.as_mut() {
-        let mut params = vec![("JobId", job_id.as_str()), ("MaxItems", "1000")];
-        if !marker.is_empty() {
-            params.push(("Marker", marker.as_str()));
-        }
-        match c.call(
-            Operation::GetServiceLastAccessedDetails,
-            &params,
-            i::GetServiceLastAccessedDetailsRequest::decode,
-            Handlers::get_service_last_accessed_details,
-        ) {
-            Ok(d) => {
-                services.extend(d.services_last_accessed);
-                match d.marker.filter(|_| d.is_truncated == Some(true)) {
-                    Some(m) => marker = m,
-                    None => break,
-                }
-            }
-            Err(e) => details = Err(e),
-        }
-    }
+    let details = c.all(
+        Operation::GetServiceLastAccessedDetails,
+        &[("JobId", &job_id)],
+        i::GetServiceLastAccessedDetailsRequest::decode,
+        Handlers::get_service_last_accessed_details,
+        |d| {
+            (
+                d.services_last_accessed,
+                d.marker.filter(|_| d.is_truncated == Some(true)),
+            )
+        },
+    );
     match details {
         Ok(mut services) => {
             // Accessed services first, most recent on top, as the console sorts them.

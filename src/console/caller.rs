@@ -120,6 +120,33 @@ impl Caller {
         out
     }
 
+    /// Calls a paginated list operation until its last page: `page` splits a response into its
+    /// items and the next page's marker (when truncated).
+    pub fn all<I, O, T>(
+        &self,
+        op: Operation,
+        params: &[(&str, &str)],
+        decode: fn(&Form) -> ApiResult<I>,
+        run: fn(&Handlers, &Ctx, I) -> ApiResult<O>,
+        page: fn(O) -> (Vec<T>, Option<String>),
+    ) -> ApiResult<Vec<T>> {
+        let mut items = Vec::new();
+        let mut marker = String::new();
+        loop {
+            let mut all = params.to_vec();
+            all.push(("MaxItems", "1000"));
+            if !marker.is_empty() {
+                all.push(("Marker", marker.as_str()));
+            }
+            let (more, next) = page(self.call(op, &all, decode, run)?);
+            items.extend(more);
+            match next {
+                Some(m) => marker = m,
+                None => return Ok(items),
+            }
+        }
+    }
+
     /// Calls an operation that takes no input.
     pub fn call0<O>(&self, op: Operation, run: fn(&Handlers, &Ctx) -> ApiResult<O>) -> ApiResult<O> {
         let ctx = self.ctx(op);

@@ -91,44 +91,36 @@ pub fn dashboard(page: &Page<'_>) -> Response {
 /// `/console/iam/roles`: ListRoles.
 pub fn roles(page: &Page<'_>) -> Response {
     let mut out = String::from("<h1>Roles</h1>");
-    let mut rows = Vec::new();
-    let mut marker = String::new();
-    loop {
-        let mut params = vec![("MaxItems", "1000")];
-        if !marker.is_empty() {
-            params.push(("Marker", marker.as_str()));
+    let roles = page.caller.all(
+        Operation::ListRoles,
+        &[],
+        i::ListRolesRequest::decode,
+        Handlers::list_roles,
+        |r| (r.roles, r.marker.filter(|_| r.is_truncated == Some(true))),
+    );
+    let roles = match roles {
+        Ok(r) => r,
+        Err(e) => {
+            out.push_str(&html::error_box(&e));
+            return page.render("roles", "Roles", &out);
         }
-        match page.caller.call(
-            Operation::ListRoles,
-            &params,
-            i::ListRolesRequest::decode,
-            Handlers::list_roles,
-        ) {
-            Ok(r) => {
-                for role in &r.roles {
-                    rows.push(vec![
-                        esc(&role.role_name),
-                        esc(&role.path),
-                        esc(role.description.as_deref().unwrap_or("")),
-                        esc(role
-                            .role_last_used
-                            .as_ref()
-                            .and_then(|l| l.last_used_date.as_deref())
-                            .unwrap_or("-")),
-                        esc(&role.create_date),
-                    ]);
-                }
-                match r.marker.filter(|_| r.is_truncated == Some(true)) {
-                    Some(m) => marker = m,
-                    None => break,
-                }
-            }
-            Err(e) => {
-                out.push_str(&html::error_box(&e));
-                return page.render("roles", "Roles", &out);
-            }
-        }
-    }
+    };
+    let rows: Vec<Vec<String>> = roles
+        .iter()
+        .map(|role| {
+            vec![
+                esc(&role.role_name),
+                esc(&role.path),
+                esc(role.description.as_deref().unwrap_or("")),
+                esc(role
+                    .role_last_used
+                    .as_ref()
+                    .and_then(|l| l.last_used_date.as_deref())
+                    .unwrap_or("-")),
+                esc(&role.create_date),
+            ]
+        })
+        .collect();
     let _ = write!(out, "<p class=\"count\">Roles ({})</p>", rows.len());
     out.push_str(&html::table(
         &["Role name", "Path", "Description", "Last activity", "Creation time"],

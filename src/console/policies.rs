@@ -11,27 +11,20 @@ use crate::handlers::Handlers;
 use super::html::{self, esc, link};
 use super::{advisor, Page, Response};
 
-/// Every policy in `scope` (`All`, `AWS`, `Local`), following markers.
+/// Every policy in `scope` (`All`, `AWS`, `Local`).
 pub fn list_policies(page: &Page<'_>, scope: &str) -> ApiResult<Vec<i::Policy>> {
-    let mut out = Vec::new();
-    let mut marker = String::new();
-    loop {
-        let mut params = vec![("Scope", scope), ("MaxItems", "1000")];
-        if !marker.is_empty() {
-            params.push(("Marker", marker.as_str()));
-        }
-        let r = page.caller.call(
-            Operation::ListPolicies,
-            &params,
-            i::ListPoliciesRequest::decode,
-            Handlers::list_policies,
-        )?;
-        out.extend(r.policies.unwrap_or_default());
-        match r.marker.filter(|_| r.is_truncated == Some(true)) {
-            Some(m) => marker = m,
-            None => return Ok(out),
-        }
-    }
+    page.caller.all(
+        Operation::ListPolicies,
+        &[("Scope", scope)],
+        i::ListPoliciesRequest::decode,
+        Handlers::list_policies,
+        |r| {
+            (
+                r.policies.unwrap_or_default(),
+                r.marker.filter(|_| r.is_truncated == Some(true)),
+            )
+        },
+    )
 }
 
 /// The console's "Type" of a policy ARN.

@@ -17,50 +17,26 @@ use super::{advisor, Page, Response};
 /// The AWS managed policy the console attaches when a user must set a new password at sign-in.
 const CHANGE_PASSWORD_POLICY: &str = "IAMUserChangePassword";
 
-/// Every user, following markers.
+/// Every user.
 pub fn all_users(page: &Page<'_>) -> ApiResult<Vec<i::User>> {
-    let mut users = Vec::new();
-    let mut marker = String::new();
-    loop {
-        let mut params = vec![("MaxItems", "1000")];
-        if !marker.is_empty() {
-            params.push(("Marker", marker.as_str()));
-        }
-        let r = page.caller.call(
-            Operation::ListUsers,
-            &params,
-            i::ListUsersRequest::decode,
-            Handlers::list_users,
-        )?;
-        users.extend(r.users);
-        match r.marker.filter(|_| r.is_truncated == Some(true)) {
-            Some(m) => marker = m,
-            None => return Ok(users),
-        }
-    }
+    page.caller.all(
+        Operation::ListUsers,
+        &[],
+        i::ListUsersRequest::decode,
+        Handlers::list_users,
+        |r| (r.users, r.marker.filter(|_| r.is_truncated == Some(true))),
+    )
 }
 
-/// Every group, following markers.
+/// Every group.
 pub fn all_groups(page: &Page<'_>) -> ApiResult<Vec<i::Group>> {
-    let mut groups = Vec::new();
-    let mut marker = String::new();
-    loop {
-        let mut params = vec![("MaxItems", "1000")];
-        if !marker.is_empty() {
-            params.push(("Marker", marker.as_str()));
-        }
-        let r = page.caller.call(
-            Operation::ListGroups,
-            &params,
-            i::ListGroupsRequest::decode,
-            Handlers::list_groups,
-        )?;
-        groups.extend(r.groups);
-        match r.marker.filter(|_| r.is_truncated == Some(true)) {
-            Some(m) => marker = m,
-            None => return Ok(groups),
-        }
-    }
+    page.caller.all(
+        Operation::ListGroups,
+        &[],
+        i::ListGroupsRequest::decode,
+        Handlers::list_groups,
+        |r| (r.groups, r.marker.filter(|_| r.is_truncated == Some(true))),
+    )
 }
 
 /// `/console/iam/users`.

@@ -444,7 +444,7 @@ async fn tutorial_forced_password_change_denied_page_and_access_advisor() {
         .await;
     assert_eq!(r.header("location"), Some("/console/iam/"), "{}", r.body);
     let profile = s.iam().get_login_profile().user_name(MARY).send().await.unwrap();
-    assert_eq!(profile.login_profile().unwrap().password_reset_required(), false);
+    assert!(!profile.login_profile().unwrap().password_reset_required());
 
     // Mary cannot list users: AWS's AccessDenied text on the page.
     let users = mary.get("/console/iam/users").await;
