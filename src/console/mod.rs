@@ -201,8 +201,13 @@ fn signed_in<'a>(app: &Arc<App>, req: &'a Request<'a>, query: Form, form: Form) 
             app.console.remove(id);
             Err(Response::redirect("/console/"))
         }
-        Err(e) => Err(Response::html(500, html::document("Error", "", &html::error_box(&e)))),
+        Err(e) => Err(failure(&e)),
     }
+}
+
+/// A store failure while signing in or loading the principal (the cause is logged by the store).
+fn failure(e: &crate::error::ApiError) -> Response {
+    Response::html(e.status, html::document("Error", "", &html::error_box(e)))
 }
 
 /// A POST without the right CSRF token.

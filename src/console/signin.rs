@@ -23,6 +23,9 @@ use super::{events, Request, Response};
 /// AWS's sign-in page answer for a wrong name, password, key or code: it never says which.
 pub const INCORRECT: &str = "Your authentication information is incorrect. Please try again.";
 
+/// What CloudTrail records as the user name of a failed sign-in by a name that is no user.
+const HIDDEN: &str = "HIDDEN_DUE_TO_SECURITY_REASONS";
+
 /// The sign-in forms' CSRF token: the double-submit cookie's value, made on first visit.
 fn signin_token(req: &Request<'_>) -> (String, Option<String>) {
     match session::cookie(req.cookie, session::SIGNIN_COOKIE) {
@@ -133,7 +136,11 @@ pub fn root(app: &Arc<App>, req: &Request<'_>, form: &Form) -> Response {
         }
     };
     events::console_login(app, Some(&account.id), "root", true, false);
-    begin(app, new_session(app, &account.id, Who::Root, Stage::Active), None)
+    begin(
+        app,
+        new_session(app, &account.id, Who::Root, Stage::Active),
+        current_id(req),
+    )
 }
 
 fn root_form(req: &Request<'_>, status: u16, message: Option<&str>) -> Response {
@@ -175,30 +182,33 @@ pub fn user(app: &Arc<App>, req: &Request<'_>, form: &Form, id_or_alias: &str) -
     let name = form.get("username").unwrap_or("");
     let password = form.get("password").unwrap_or("");
     let Some(account) = find_account(app, &id_or_alias) else {
-        events::console_login(app, None, name, false, false);
+        events::console_login(app, None, HIDDEN, false, false);
         return user_form(req, &id_or_alias, name, 401, Some(INCORRECT));
     };
+    // Err(true): the user exists but the password is wrong (or it has none).
     let checked = account.store.write(|c| {
         let Some(u) = users::by_name(c, name)? else {
-            return Ok(None);
+            return Ok(Err(false));
         };
         let Some(profile) = login::get(c, &u.id)? else {
-            return Ok(None);
+            return Ok(Err(true));
         };
         if !crate::iam::login_profiles::verify(password, &profile.hash) {
-            return Ok(None);
+            return Ok(Err(true));
         }
         users::set_password_last_used(c, &u.id, &crate::store::format_time(app.now()))?;
         let has_mfa = crate::iam::mfa::has_enabled_device(c, &u.id)?;
-        Ok(Some((u, profile.reset_required, has_mfa)))
+        Ok(Ok((u, profile.reset_required, has_mfa)))
     });
     let (u, reset, has_mfa) = match checked {
-        Ok(Some(found)) => found,
-        Ok(None) => {
-            events::console_login(app, Some(&account.id), name, false, false);
+        Ok(Ok(found)) => found,
+        Ok(Err(known)) => {
+            // CloudTrail hides a name that is no user: it may be a password typed in the wrong field.
+            let shown = if known { name } else { HIDDEN };
+            events::console_login(app, Some(&account.id), shown, false, false);
             return user_form(req, &id_or_alias, name, 401, Some(INCORRECT));
         }
-        Err(e) => return Response::html(500, html::document("Error", "", &html::error_box(&e))),
+        Err(e) => return super::failure(&e),
     };
     let stage = if has_mfa {
         Stage::Mfa
@@ -212,7 +222,12 @@ pub fn user(app: &Arc<App>, req: &Request<'_>, form: &Form, id_or_alias: &str) -
         id: u.id.clone(),
         name: u.name.clone(),
     };
-    begin(app, new_session(app, &account.id, who, stage), None)
+    begin(app, new_session(app, &account.id, who, stage), current_id(req))
+}
+
+/// The session id the browser sends, if any: a new sign-in ends that session.
+fn current_id<'a>(req: &Request<'a>) -> Option<&'a str> {
+    session::cookie(req.cookie, session::SESSION_COOKIE)
 }
 
 fn user_form(req: &Request<'_>, account: &str, name: &str, status: u16, message: Option<&str>) -> Response {
@@ -313,7 +328,7 @@ pub fn mfa(app: &Arc<App>, req: &Request<'_>, form: &Form) -> Response {
             events::console_login(app, Some(&s.account), name, false, true);
             show(401, Some(INCORRECT))
         }
-        Err(e) => Response::html(500, html::document("Error", "", &html::error_box(&e))),
+        Err(e) => super::failure(&e),
     }
 }
 

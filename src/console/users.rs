@@ -283,9 +283,8 @@ pub fn create(page: &Page<'_>) -> Response {
         ));
     }
     let out = format!(
-        "<h1>Retrieve password</h1>{}{}<p class=\"warning\">This is the only time that the password and the secret access key can be viewed. Save them now.</p>{}<p>{}</p>",
+        "<h1>Retrieve password</h1>{}<p class=\"warning\">This is the only time that the password and the secret access key can be viewed. Save them now.</p>{}<p>{}</p>",
         done.iter().map(|d| html::alert("success", d)).collect::<String>(),
-        String::new(),
         html::summary(&items),
         link("/console/iam/user", &[("name", &name)], "View user"),
     );
