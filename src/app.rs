@@ -29,6 +29,8 @@ pub struct App {
     pub(crate) activity: Throttle,
     /// Parsed policies per principal, checked against the store generation.
     pub(crate) policies: crate::authz::cache::PolicyCache,
+    /// Signed-in console sessions.
+    pub(crate) console: crate::console::session::Sessions,
     /// Seconds added to the system clock (tests move time forward to expire sessions).
     clock_offset: AtomicI64,
     /// Requests between arrival and answer, bounded by `MAX_IN_FLIGHT`.
@@ -62,6 +64,7 @@ impl App {
             key_touches: Throttle::new(RECORD_EVERY),
             activity: Throttle::new(RECORD_EVERY),
             policies: crate::authz::cache::PolicyCache::default(),
+            console: crate::console::session::Sessions::default(),
             clock_offset: AtomicI64::new(0),
             in_flight: AtomicUsize::new(0),
         }))

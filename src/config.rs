@@ -43,6 +43,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Whether the local IAM console is served under `/console/`.
+    pub console: bool,
 }
 
 impl Default for Config {
@@ -58,6 +60,7 @@ impl Default for Config {
             enforce: true,
             log_format: LogFormat::Text,
             max_body_bytes: 1024 * 1024,
+            console: true,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod cache;
 pub mod catalog;
 pub mod cloudtrail;
 pub mod config;
+pub mod console;
 pub mod context;
 pub mod coverage;
 pub mod error;

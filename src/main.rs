@@ -79,6 +79,9 @@ struct ServeArgs {
     /// Authorize non-root calls against their policies.
     #[arg(long, env = "LOCALIAM_ENFORCE", value_enum, default_value = "on")]
     enforce: OnOff,
+    /// Serve the local IAM console under `/console/`.
+    #[arg(long, env = "LOCALIAM_CONSOLE", value_enum, default_value = "on")]
+    console: OnOff,
     /// Log line format.
     #[arg(long, env = "LOCALIAM_LOG_FORMAT", value_enum, default_value = "text")]
     log_format: LogArg,
@@ -98,6 +101,7 @@ impl From<ServeArgs> for Config {
                 AuthArg::Off => AuthMode::Off,
             },
             enforce: matches!(a.enforce, OnOff::On),
+            console: matches!(a.console, OnOff::On),
             log_format: match a.log_format {
                 LogArg::Text => LogFormat::Text,
                 LogArg::Json => LogFormat::Json,

@@ -32,6 +32,8 @@ pub(super) struct Reply {
     body: String,
     /// restJson1 names an error's type in a header too.
     error_type: Option<String>,
+    /// Any other headers (the console's cookies, redirects and security headers).
+    headers: Vec<(&'static str, String)>,
 }
 
 impl Reply {
@@ -41,6 +43,7 @@ impl Reply {
             content_type: "text/xml",
             body,
             error_type: None,
+            headers: Vec::new(),
         }
     }
 
@@ -50,6 +53,7 @@ impl Reply {
             content_type: "application/json",
             body,
             error_type: None,
+            headers: Vec::new(),
         }
     }
 }
@@ -77,7 +81,9 @@ pub(super) async fn handle(app: Arc<App>, req: Request<Incoming>, remote: Socket
         read_body(body, limit).await
     };
     let head = Head::from_parts(&parts, remote);
-    let reply = if head.path.starts_with("/_localiam/") {
+    let reply = if app.config.console && (head.path == "/console" || head.path.starts_with("/console/")) {
+        console(&app, &head, body, &request_id, started)
+    } else if head.path.starts_with("/_localiam/") {
         match body {
             Ok(body) => super::admin::handle(&app, &head, &body),
             Err(e) => error_reply(&e, Service::Iam, &request_id),
@@ -143,6 +149,41 @@ pub(super) async fn handle(app: Arc<App>, req: Request<Incoming>, remote: Socket
     respond(reply, &request_id)
 }
 
+/// A console page: bodies too large or too slow become an error page; one log line without the
+/// query string (it may name users) or any form field.
+fn console(app: &Arc<App>, head: &Head, body: ApiResult<Bytes>, request_id: &str, started: Instant) -> Reply {
+    let page = match body {
+        Ok(body) => crate::console::handle(
+            app,
+            &crate::console::Request {
+                method: &head.method,
+                path: &head.path,
+                query: &head.query,
+                cookie: head.header("cookie"),
+                host: head.header("host"),
+                body: &body,
+                source_ip: head.remote.ip(),
+                request_id,
+            },
+        ),
+        Err(e) => crate::console::error_page(&e),
+    };
+    tracing::info!(
+        method = head.method.as_str(),
+        path = head.path.as_str(),
+        status = page.status,
+        micros = started.elapsed().as_micros() as u64,
+        "console"
+    );
+    Reply {
+        status: page.status,
+        content_type: page.content_type,
+        body: page.body,
+        error_type: None,
+        headers: page.headers,
+    }
+}
+
 fn error_reply(err: &ApiError, service: Service, request_id: &str) -> Reply {
     let (status, body) = errors::render(err, service, request_id);
     Reply::xml(status, body)
@@ -175,6 +216,11 @@ fn respond(reply: Reply, request_id: &str) -> Response<Full<Bytes>> {
     }
     if let Some(v) = reply.error_type.and_then(|t| HeaderValue::from_str(&t).ok()) {
         headers.insert("x-amzn-errortype", v);
+    }
+    for (name, value) in reply.headers {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            headers.append(name, v);
+        }
     }
     resp
 }

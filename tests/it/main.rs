@@ -9,6 +9,7 @@ mod analyzer;
 mod attachments;
 mod authorization_details;
 mod common;
+mod console;
 mod credentials;
 mod delegation;
 mod enforcement;
