@@ -17,6 +17,7 @@ pub mod handlers;
 pub mod health_check;
 pub mod iam;
 pub mod identity;
+pub mod journal;
 pub mod logging;
 pub mod params;
 pub mod policy;

@@ -14,9 +14,10 @@ use crate::api::{Operation, Service};
 use crate::app::App;
 use crate::config::AuthMode;
 use crate::context::{Call, Ctx};
-use crate::services;
 use crate::error::{ApiError, ApiResult};
 use crate::identity::Principal;
+use crate::journal;
+use crate::services;
 use crate::sigv4::{self, RequestParts};
 use crate::wire::form::Form;
 
@@ -91,7 +92,10 @@ pub(super) async fn handle(app: Arc<App>, req: Request<Incoming>, remote: Socket
             (Err(e), _) => (None, Err(e)),
         };
         let protocol = op.map_or(services::Protocol::AwsJson11, services::JsonOp::protocol);
-        let code = result.as_ref().err().map(|e| crate::wire::json::json_code(&e.code).to_string());
+        let code = result
+            .as_ref()
+            .err()
+            .map(|e| crate::wire::json::json_code(&e.code).to_string());
         let reply = match result {
             Ok(json) => Reply {
                 content_type: op.map_or("application/json", services::JsonOp::content_type),
@@ -288,10 +292,49 @@ fn process(app: &Arc<App>, head: &Head, body: &[u8], request_id: &str) -> Outcom
     };
     let ctx = request_ctx(app, head, Call::Query(op), (principal, key_id, region), request_id);
     out.result = crate::api::handler::dispatch(&crate::handlers::Handlers, &ctx, op, &form, request_id);
-    if out.result.is_ok() {
-        crate::iam::access_advisor::record_use(&ctx);
-    }
+    let params = journal::Params::Form(journal::redact::form(form.into_fields()));
+    record(head, ctx, params, &out.result);
     out
+}
+
+/// Queues the journal record of an authenticated call (or of an unsigned STS federation call,
+/// which AWS records too: IAM User Guide, "Logging IAM and AWS STS API calls with AWS
+/// CloudTrail"); requests that fail authentication never get this far and are not recorded.
+fn record(head: &Head, ctx: Ctx, params: journal::Params, result: &ApiResult<String>) {
+    let outcome = match result {
+        Ok(body) => journal::Outcome::Ok(journal::records_response(ctx.op).then(|| body.clone())),
+        Err(e) => {
+            let code = match ctx.op {
+                Call::Json(_) => crate::wire::json::json_code(&e.code),
+                Call::Query(_) => &e.code,
+            };
+            journal::Outcome::Err(code.to_string(), journal::truncate(&e.message))
+        }
+    };
+    let Ctx {
+        app,
+        op,
+        principal,
+        access_key_id,
+        region,
+        partition,
+        request_id,
+        source_ip,
+        now,
+    } = ctx;
+    app.journal.push(journal::Record {
+        time: now,
+        call: op,
+        region,
+        partition,
+        principal,
+        access_key_id,
+        request_id,
+        source_ip,
+        user_agent: journal::truncate(head.header("user-agent").unwrap_or("")),
+        params,
+        outcome,
+    });
 }
 
 /// Builds the handlers' context for an authenticated caller, noting a user key's use.
@@ -323,10 +366,15 @@ fn process_json(app: &Arc<App>, head: &Head, body: &[u8], op: services::JsonOp, 
     let signature = sigv4::parse(&parts);
     let auth = authenticate(app, &parts, signature, op.signing_name(), false)?;
     let ctx = request_ctx(app, head, Call::Json(op), auth, request_id);
-    let result = services::dispatch(&ctx, op, &services::JsonRequest { query: &head.query, body });
-    if result.is_ok() {
-        crate::iam::access_advisor::record_use(&ctx);
-    }
+    let result = services::dispatch(
+        &ctx,
+        op,
+        &services::JsonRequest {
+            query: &head.query,
+            body,
+        },
+    );
+    record(head, ctx, journal::Params::Json(body.to_vec()), &result);
     result
 }
 
@@ -395,15 +443,7 @@ fn authenticate(
             return Err(errors::expired_token());
         }
     }
-    sigv4::verify(
-        parts,
-        &sig,
-        &cred.secret,
-        signing_name,
-        now,
-        Some(&app.signing_keys),
-    )
-    .map_err(|e| sig_error(&e))?;
+    sigv4::verify(parts, &sig, &cred.secret, signing_name, now, Some(&app.signing_keys)).map_err(|e| sig_error(&e))?;
     Ok((cred.principal.clone(), Some(sig.access_key_id), region))
 }
 

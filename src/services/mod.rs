@@ -113,7 +113,10 @@ mod tests {
         assert_eq!(route("POST", "/", Some(&target)), Some(Ok(JsonOp::LookupEvents)));
         let other = format!("{CLOUDTRAIL_TARGET}.CreateTrail");
         assert!(route("POST", "/", Some(&other)).is_some_and(|r| r.is_err_and(|e| e.is_not_implemented())));
-        assert_eq!(route("POST", "/policy/validation", None), Some(Ok(JsonOp::ValidatePolicy)));
+        assert_eq!(
+            route("POST", "/policy/validation", None),
+            Some(Ok(JsonOp::ValidatePolicy))
+        );
         assert_eq!(route("POST", "/", None), None);
     }
 }

@@ -12,6 +12,7 @@ pub mod delegation;
 pub mod groups;
 pub mod ids;
 pub mod instance_profiles;
+pub mod journal;
 pub mod login;
 pub mod mfa;
 mod migrations;

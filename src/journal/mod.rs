@@ -1,0 +1,251 @@
+//! The request journal: every IAM, STS and CloudTrail call, recorded once, the one source of
+//! CloudTrail's event history (`crate::cloudtrail`), of Access Advisor's last-accessed data and of
+//! `localiam events`.
+//!
+//! The request path only moves what it already owns (principal, form, ids) into a [`Record`] and
+//! pushes it onto a bounded in-process queue; a background task drains the queue in batches, turns
+//! each record into a stored [`Event`] (ids, identity, camelCase JSON) and appends the batch as one
+//! row of the `journal` table, updating the Access Advisor aggregate in the same transaction.
+//! Readers flush first, so a call is visible as soon as it returned. docs/architecture.md
+//! ("Request journal") explains the cost this keeps off the request path.
+
+mod convert;
+pub mod event;
+pub mod redact;
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use crate::app::App;
+use crate::context::Call;
+use crate::identity::Principal;
+
+pub use event::Event;
+
+/// Records waiting beyond this many are dropped (and counted) instead of blocking a request or
+/// growing memory without bound.
+const CAPACITY: usize = 65_536;
+/// A queue this long wakes the writer before its next tick.
+const WAKE_AT: usize = 8_192;
+/// How often the background writer drains the queue.
+pub const DRAIN_EVERY: Duration = Duration::from_millis(50);
+/// Every this many batches, old events are pruned.
+const PRUNE_EVERY: u64 = 256;
+
+/// What a request asked for, already redacted (`redact::form`).
+#[derive(Debug)]
+pub enum Params {
+    /// A Query-protocol form without `Action`, `Version` and secrets.
+    Form(BTreeMap<String, String>),
+    /// A JSON-protocol body.
+    Json(Vec<u8>),
+}
+
+/// How a request ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Success, with the XML response when its elements are recorded (`records_response`).
+    Ok(Option<String>),
+    /// An error's code and message.
+    Err(String, String),
+}
+
+/// One call as the pipeline captured it: owned values moved out of the request, nothing rendered.
+#[derive(Debug)]
+pub struct Record {
+    /// When the request arrived.
+    pub time: time::OffsetDateTime,
+    /// The operation.
+    pub call: Call,
+    /// The signing region.
+    pub region: String,
+    /// Its partition.
+    pub partition: &'static str,
+    /// Who called.
+    pub principal: Principal,
+    /// The access key that signed it.
+    pub access_key_id: Option<String>,
+    /// The request id returned to the caller.
+    pub request_id: String,
+    /// The client's address.
+    pub source_ip: IpAddr,
+    /// `User-Agent`, at most 1 KB.
+    pub user_agent: String,
+    /// The parameters.
+    pub params: Params,
+    /// The result.
+    pub outcome: Outcome,
+}
+
+/// The in-process queue between requests and the background writer.
+#[derive(Default)]
+pub struct Journal {
+    queue: Mutex<Vec<Record>>,
+    /// Held while a batch is drained and written (so a flush also waits for a batch another thread
+    /// drained just before); counts the batches written.
+    writing: Mutex<u64>,
+    dropped: AtomicU64,
+    /// Wakes the background writer early when the queue grows long.
+    pub(crate) wake: tokio::sync::Notify,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Nothing is left half-done under these locks, so a poisoned one is still consistent.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Journal {
+    /// Queues a record; when `CAPACITY` records already wait, drops it and counts it.
+    pub fn push(&self, record: Record) {
+        let mut queue = lock(&self.queue);
+        if queue.len() >= CAPACITY {
+            drop(queue);
+            let n = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+            if n.is_power_of_two() {
+                tracing::warn!(dropped = n, "journal queue full: events dropped");
+            }
+            return;
+        }
+        queue.push(record);
+        let len = queue.len();
+        drop(queue);
+        if len == WAKE_AT {
+            self.wake.notify_one();
+        }
+    }
+
+    /// Whether records wait to be written.
+    pub fn pending(&self) -> bool {
+        !lock(&self.queue).is_empty()
+    }
+
+    /// Records dropped because the queue was full.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Writes every queued record now (readers call it first, so a call that returned is visible).
+    pub fn flush(&self, app: &App) {
+        let mut written = lock(&self.writing);
+        let batch = std::mem::take(&mut *lock(&self.queue));
+        if batch.is_empty() {
+            return;
+        }
+        let account = app.config.account_id.as_str();
+        let events: Vec<Event> = batch.into_iter().map(|r| Event::from_record(r, account)).collect();
+        *written += 1;
+        let prune = (*written % PRUNE_EVERY == 1).then(|| crate::store::journal::Prune {
+            before_ms: (app.now() - crate::store::journal::RETENTION).unix_timestamp() * 1000,
+            max_events: if app.store.is_in_memory() {
+                crate::store::journal::MAX_EVENTS_IN_MEMORY
+            } else {
+                crate::store::journal::MAX_EVENTS_ON_FILE
+            },
+        });
+        // A bookkeeping write: recording history changes nothing a cache holds.
+        if let Err(e) = app
+            .store
+            .touch(|c| crate::store::journal::append(c, &events, prune.as_ref()))
+        {
+            tracing::warn!(error = %e, events = events.len(), "could not write the journal");
+        }
+    }
+}
+
+/// Drains the queue in the background until the task is aborted (the server flushes once more on
+/// shutdown); the blocking pool runs each batch, one at a time.
+pub async fn writer_loop(app: std::sync::Arc<App>) {
+    let mut tick = tokio::time::interval(DRAIN_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            () = app.journal.wake.notified() => {}
+        }
+        if !app.journal.pending() {
+            continue;
+        }
+        let app = app.clone();
+        if let Err(e) = tokio::task::spawn_blocking(move || app.journal.flush(&app)).await {
+            tracing::warn!(error = %e, "journal writer task failed");
+        }
+    }
+}
+
+/// Whether AWS records the operation's response elements: for calls that change something and
+/// for STS calls that issue credentials (AWS's STS examples carry `credentials` and
+/// `assumedRoleUser`), never for reads ("CloudTrail record contents": `responseElements`).
+pub fn records_response(call: Call) -> bool {
+    use crate::api::{Operation, Service};
+    let Call::Query(op) = call else {
+        return false;
+    };
+    if !op.has_output() {
+        return false;
+    }
+    if op.service() == Service::Sts {
+        return !matches!(
+            op,
+            Operation::GetCallerIdentity | Operation::GetAccessKeyInfo | Operation::DecodeAuthorizationMessage
+        );
+    }
+    !read_only(call)
+}
+
+/// CloudTrail's `readOnly`: IAM's Get/List/Generate/Simulate calls and every STS call are reads
+/// (AWS records `AssumeRole` with `readOnly: true`; the IAM prefixes are an inference from IAM's
+/// access levels, docs/aws-messages.md), CloudTrail's `LookupEvents` is a read (a recorded
+/// LookupEvents event, see docs/aws-messages.md), everything else a write.
+pub fn read_only(call: Call) -> bool {
+    match call {
+        Call::Json(op) => op == crate::services::JsonOp::LookupEvents || op == crate::services::JsonOp::ValidatePolicy,
+        Call::Query(op) => {
+            if op.service() == crate::api::Service::Sts {
+                return true;
+            }
+            let name = op.name();
+            ["Get", "List", "Generate", "Simulate"]
+                .iter()
+                .any(|p| name.starts_with(p))
+        }
+    }
+}
+
+/// A header or message as CloudTrail keeps it: at most 1 KB (`userAgent`), cut on a character
+/// boundary.
+pub fn truncate(text: &str) -> String {
+    let mut end = text.len().min(1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or("").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Operation;
+
+    #[test]
+    fn reads_and_writes() {
+        assert!(read_only(Call::Query(Operation::ListUsers)));
+        assert!(read_only(Call::Query(Operation::AssumeRole)));
+        assert!(!read_only(Call::Query(Operation::CreateAccessKey)));
+        assert!(records_response(Call::Query(Operation::CreateAccessKey)));
+        assert!(records_response(Call::Query(Operation::AssumeRole)));
+        assert!(!records_response(Call::Query(Operation::GetUser)));
+        assert!(!records_response(Call::Query(Operation::GetCallerIdentity)));
+        assert!(!records_response(Call::Query(Operation::AddUserToGroup)));
+    }
+
+    #[test]
+    fn text_is_cut_at_1_kb_on_a_char_boundary() {
+        let long = "é".repeat(600);
+        let ua = truncate(&long);
+        assert!(ua.len() <= 1024 && ua.chars().all(|c| c == 'é'));
+        assert_eq!(truncate("aws-cli/1"), "aws-cli/1");
+    }
+}

@@ -1,0 +1,146 @@
+//! The `journal` table: one row per batch the journal writer drained (its events as JSON lines,
+//! oldest first), so recording a call costs no row insert of its own; and the Access Advisor
+//! aggregate (`activity`), derived from each batch in the same transaction.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, Connection};
+
+use crate::journal::Event;
+
+use super::activity::{self, ActivityRow};
+
+/// Events older than this are pruned: Access Advisor reports 400 days ("IAM reports activity for
+/// at least the last 400 days", GenerateServiceLastAccessedDetails), lookups read 90.
+pub const RETENTION: time::Duration = time::Duration::days(400);
+/// The most events an in-memory state keeps (about 100 MB), oldest dropped first.
+pub const MAX_EVENTS_IN_MEMORY: i64 = 250_000;
+/// The most events a state file keeps, oldest dropped first.
+pub const MAX_EVENTS_ON_FILE: i64 = 5_000_000;
+/// Events per row: a lookup skips whole rows by their time bounds.
+const ROW_EVENTS: usize = 1024;
+
+/// What to prune with a batch.
+pub struct Prune {
+    /// Rows whose newest event is older than this (Unix ms) go.
+    pub before_ms: i64,
+    /// Oldest rows go while more events than this remain.
+    pub max_events: i64,
+}
+
+/// Appends a batch (one transaction) and brings the Access Advisor aggregate up to date.
+pub fn append(c: &Connection, events: &[Event], prune: Option<&Prune>) -> rusqlite::Result<()> {
+    let tx = c.unchecked_transaction()?;
+    for chunk in events.chunks(ROW_EVENTS) {
+        let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
+            continue;
+        };
+        let mut lines = String::with_capacity(chunk.len() * 512);
+        for e in chunk {
+            if let Ok(line) = serde_json::to_string(e) {
+                lines.push_str(&line);
+                lines.push('\n');
+            }
+        }
+        tx.prepare_cached("INSERT INTO journal (first_ms, last_ms, count, events) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![first.time_ms, last.time_ms, chunk.len() as i64, lines])?;
+    }
+    for row in last_uses(events) {
+        activity::record(&tx, &row)?;
+    }
+    if let Some(p) = prune {
+        tx.prepare_cached("DELETE FROM journal WHERE last_ms < ?1")?
+            .execute([p.before_ms])?;
+        let mut total: i64 = tx.query_row("SELECT COALESCE(SUM(count), 0) FROM journal", [], |r| r.get(0))?;
+        while total > p.max_events {
+            let gone: i64 = tx.query_row(
+                "DELETE FROM journal WHERE id = (SELECT MIN(id) FROM journal) RETURNING count",
+                [],
+                |r| r.get(0),
+            )?;
+            total -= gone;
+        }
+    }
+    tx.commit()
+}
+
+/// The newest use per user or role and action in a batch. Every authenticated attempt counts,
+/// denied ones included ("The service last accessed data includes all attempts to access an AWS
+/// API, not just the successful ones", GenerateServiceLastAccessedDetails); root, federated users
+/// and unauthenticated calls are not IAM entities and are not reported.
+fn last_uses(events: &[Event]) -> impl Iterator<Item = ActivityRow> {
+    let mut newest: HashMap<(&str, &str, &str, &str), &Event> = HashMap::new();
+    for e in events {
+        let Some((kind, id)) = &e.who.entity else {
+            continue;
+        };
+        let service = e.source.strip_suffix(".amazonaws.com").unwrap_or(&e.source);
+        newest.insert((kind, id, service, &e.name), e);
+    }
+    let rows: Vec<ActivityRow> = newest
+        .into_iter()
+        .map(|((kind, id, service, action), e)| ActivityRow {
+            principal_kind: kind.to_string(),
+            principal_id: id.to_string(),
+            service: service.to_string(),
+            action: action.to_string(),
+            region: e.region.clone(),
+            last: crate::store::format_time(
+                time::OffsetDateTime::from_unix_timestamp(e.seconds()).unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+            ),
+        })
+        .collect();
+    rows.into_iter()
+}
+
+/// A row of events as read back.
+pub struct Batch {
+    /// Row id: rows are in write order.
+    pub id: i64,
+    /// The events, oldest first.
+    pub events: String,
+}
+
+/// Visits rows newest first, from row `before` down (inclusive; `i64::MAX` for the newest), that
+/// may hold events between `from_ms` and `to_ms`; `visit` returns false to stop.
+pub fn scan_newest_first(
+    c: &Connection,
+    before: i64,
+    from_ms: i64,
+    to_ms: i64,
+    mut visit: impl FnMut(Batch) -> bool,
+) -> rusqlite::Result<()> {
+    let mut st = c.prepare_cached(
+        "SELECT id, events FROM journal WHERE id <= ?1 AND last_ms >= ?2 AND first_ms <= ?3 ORDER BY id DESC",
+    )?;
+    let mut rows = st.query(params![before, from_ms, to_ms])?;
+    while let Some(r) = rows.next()? {
+        if !visit(Batch {
+            id: r.get(0)?,
+            events: r.get(1)?,
+        }) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Rows written after row `after`, oldest first (for `localiam events --follow`).
+pub fn after(c: &Connection, after: i64) -> rusqlite::Result<Vec<Batch>> {
+    let mut st = c.prepare_cached("SELECT id, events FROM journal WHERE id > ?1 ORDER BY id")?;
+    let rows = st.query_map([after], |r| {
+        Ok(Batch {
+            id: r.get(0)?,
+            events: r.get(1)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// The events of a row, oldest first (lines that do not parse are skipped).
+pub fn events(batch: &Batch) -> impl DoubleEndedIterator<Item = Event> + '_ {
+    batch
+        .events
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Event>(line).ok())
+}
