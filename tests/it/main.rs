@@ -10,6 +10,7 @@ mod common;
 mod credentials;
 mod delegation;
 mod enforcement;
+mod events;
 mod groups;
 mod inline_policies;
 mod instance_profiles;
