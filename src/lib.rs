@@ -13,6 +13,7 @@ pub mod config;
 pub mod context;
 pub mod coverage;
 pub mod error;
+pub mod event_log;
 pub mod handlers;
 pub mod health_check;
 pub mod iam;
