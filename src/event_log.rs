@@ -46,19 +46,19 @@ pub fn open(state: &str) -> Result<Connection, String> {
 
 /// One line: time, principal, service:operation, outcome, error code and message.
 pub fn line(e: &Event) -> String {
-    let service = e.source.strip_suffix(".amazonaws.com").unwrap_or(&e.source);
-    let time = crate::cloudtrail::record::iso(e.seconds());
-    let who = e.who.label();
-    match &e.error_code {
-        None => format!("{time}  {who}  {service}:{}  ok", e.name),
+    let (service, op) = (&e.svc, &e.op);
+    let time = crate::store::format_unix(e.seconds());
+    let who = e.label();
+    match &e.err {
+        None => format!("{time}  {who}  {service}:{op}  ok"),
         Some(code) => {
             let outcome = if code.starts_with("AccessDenied") {
                 "denied"
             } else {
                 "failed"
             };
-            let message = e.error_message.as_deref().unwrap_or("");
-            format!("{time}  {who}  {service}:{}  {outcome}  {code}: {message}", e.name)
+            let message = e.msg.as_deref().unwrap_or("");
+            format!("{time}  {who}  {service}:{op}  {outcome}  {code}: {message}")
         }
     }
 }
@@ -104,35 +104,39 @@ pub fn run(state: &str, limit: usize, follow: bool, out: &mut impl Write) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::event::Identity;
+    use crate::journal::event::{Entity, Who};
 
     #[test]
     fn lines_say_who_did_what_and_why_it_failed() {
         let mut e = Event {
-            time_ms: 1_700_000_000_500,
-            id: "e".into(),
-            request_id: "r".into(),
-            source: "iam.amazonaws.com".into(),
-            name: "ListUsers".into(),
+            t: 1_700_000_000_500,
+            rid: "r".into(),
+            svc: "iam".into(),
+            op: "ListUsers".into(),
             region: "us-east-1".into(),
-            ip: "127.0.0.1".into(),
-            agent: String::new(),
-            who: Identity {
-                kind: "IAMUser".into(),
-                user_name: Some("mary".into()),
-                ..Identity::default()
+            part: "aws".into(),
+            ip: std::net::IpAddr::from([127, 0, 0, 1]),
+            ua: "".into(),
+            who: Who::User {
+                u: Entity {
+                    id: "AIDAMARY".into(),
+                    name: "mary".into(),
+                    path: "/".into(),
+                },
+                key: None,
+                s: None,
             },
-            read_only: true,
-            error_code: Some("AccessDenied".into()),
-            error_message: Some("User: arn:aws:iam::123456789012:user/mary is not authorized".into()),
-            request: serde_json::Value::Null,
-            response: serde_json::Value::Null,
+            err: Some("AccessDenied".into()),
+            msg: Some("User: arn:aws:iam::123456789012:user/mary is not authorized".into()),
+            form: None,
+            json: serde_json::Value::Null,
+            resp: serde_json::Value::Null,
         };
         assert_eq!(
             line(&e),
             "2023-11-14T22:13:20Z  user/mary  iam:ListUsers  denied  AccessDenied: User: arn:aws:iam::123456789012:user/mary is not authorized"
         );
-        e.error_code = None;
+        e.err = None;
         assert_eq!(line(&e), "2023-11-14T22:13:20Z  user/mary  iam:ListUsers  ok");
         assert!(open(":memory:").is_err());
         assert!(open("/nonexistent/state.db").is_err());

@@ -66,22 +66,27 @@ impl Key {
         })
     }
 
-    /// Whether an event's stored line must contain the value verbatim to match (a cheap test
-    /// before parsing it): true for attributes read from the stored fields as they are.
-    fn value_in_line(self) -> bool {
-        !matches!(self, Key::ReadOnly | Key::ResourceType)
+    /// Whether an event's stored line must contain `value` verbatim to match (a cheap test before
+    /// parsing it): true where the value is stored as it is compared (root's `Username` is not).
+    fn value_in_line(self, value: &str) -> bool {
+        match self {
+            Key::EventName | Key::ResourceName | Key::AccessKeyId => true,
+            Key::Username => value != "root",
+            _ => false,
+        }
     }
 
     fn matches(self, e: &Event, value: &str) -> bool {
+        let resources = || record::resources(&e.request_parameters(), &e.resp);
         match self {
-            Key::EventId => e.id == value,
-            Key::EventName => e.name == value,
-            Key::ReadOnly => e.read_only.to_string() == value,
-            Key::Username => e.who.username().as_deref() == Some(value),
-            Key::ResourceType => record::resources(e).iter().any(|(k, _)| *k == value),
-            Key::ResourceName => record::resources(e).iter().any(|(_, n)| n == value),
-            Key::EventSource => e.source == value,
-            Key::AccessKeyId => e.who.access_key_id.as_deref() == Some(value),
+            Key::EventId => e.event_id() == value,
+            Key::EventName => e.op == value,
+            Key::ReadOnly => e.read_only().to_string() == value,
+            Key::Username => e.username().as_deref() == Some(value),
+            Key::ResourceType => resources().iter().any(|(k, _)| *k == value),
+            Key::ResourceName => resources().iter().any(|(_, n)| n == value),
+            Key::EventSource => e.source() == value,
+            Key::AccessKeyId => e.who.key() == Some(value),
         }
     }
 }
@@ -229,7 +234,7 @@ fn scan(
     let needle = lookup
         .filter
         .as_ref()
-        .filter(|(k, _)| k.value_in_line())
+        .filter(|(k, v)| k.value_in_line(v))
         .and_then(|(_, v)| serde_json::to_string(v).ok())
         .map(|quoted| quoted.trim_matches('"').to_string());
     let mut found = Vec::new();

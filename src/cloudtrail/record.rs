@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::journal::event::{Identity, SessionContext};
+use crate::journal::event::Identity;
 use crate::journal::Event;
 
 /// `eventVersion`: the version AWS's recorded LookupEvents and IAM records of 2024 carry.
@@ -28,7 +28,7 @@ const RESOURCE_MEMBERS: &[(&str, &str)] = &[
 
 /// The resources an event names: from its request parameters, and from the objects its response
 /// returns (CreateAccessKey's new key, CreatePolicy's ARN); each (type, name) once.
-pub fn resources(e: &Event) -> Vec<(&'static str, String)> {
+pub fn resources(params: &Value, response: &Value) -> Vec<(&'static str, String)> {
     let mut out: Vec<(&'static str, String)> = Vec::new();
     let mut add = |obj: &Map<String, Value>| {
         for (member, kind) in RESOURCE_MEMBERS {
@@ -39,10 +39,10 @@ pub fn resources(e: &Event) -> Vec<(&'static str, String)> {
             }
         }
     };
-    if let Some(req) = e.request.as_object() {
+    if let Some(req) = params.as_object() {
         add(req);
     }
-    if let Some(resp) = e.response.as_object() {
+    if let Some(resp) = response.as_object() {
         for (member, value) in resp {
             if let Some(obj) = value.as_object() {
                 add(obj);
@@ -57,15 +57,16 @@ pub fn resources(e: &Event) -> Vec<(&'static str, String)> {
     out
 }
 
-fn session_json(s: &SessionContext) -> Value {
+fn session_json(who: &Identity) -> Option<Value> {
+    let s = who.session.as_ref()?;
     let mut m = Map::new();
-    if let Some(i) = &s.issuer {
+    if let Some((kind, id, arn, name)) = &who.issuer {
         let mut issuer = Map::new();
-        issuer.insert("type".into(), i.kind.clone().into());
-        issuer.insert("principalId".into(), i.principal_id.clone().into());
-        issuer.insert("arn".into(), i.arn.clone().into());
-        issuer.insert("accountId".into(), i.account_id.clone().into());
-        if let Some(n) = &i.user_name {
+        issuer.insert("type".into(), (*kind).into());
+        issuer.insert("principalId".into(), id.clone().into());
+        issuer.insert("arn".into(), arn.clone().into());
+        issuer.insert("accountId".into(), who.account_id.clone().into());
+        if let Some(n) = name {
             issuer.insert("userName".into(), n.clone().into());
         }
         m.insert("sessionIssuer".into(), Value::Object(issuer));
@@ -73,18 +74,18 @@ fn session_json(s: &SessionContext) -> Value {
     }
     m.insert(
         "attributes".into(),
-        json!({"creationDate": s.creation_date, "mfaAuthenticated": s.mfa.to_string()}),
+        json!({"creationDate": crate::store::format_unix(s.at), "mfaAuthenticated": s.mfa.to_string()}),
     );
-    if let Some(si) = &s.source_identity {
+    if let Some(si) = &s.si {
         m.insert("sourceIdentity".into(), si.clone().into());
     }
-    Value::Object(m)
+    Some(Value::Object(m))
 }
 
 /// `userIdentity` ("CloudTrail userIdentity element"), fields in AWS's order.
 fn identity_json(who: &Identity) -> Value {
     let mut m = Map::new();
-    m.insert("type".into(), who.kind.clone().into());
+    m.insert("type".into(), who.kind.into());
     let fields = [
         ("principalId", &who.principal_id),
         ("arn", &who.arn),
@@ -98,38 +99,36 @@ fn identity_json(who: &Identity) -> Value {
             m.insert(name.into(), v.clone().into());
         }
     }
-    if let Some(s) = &who.session {
-        m.insert("sessionContext".into(), session_json(s));
+    if let Some(s) = session_json(who) {
+        m.insert("sessionContext".into(), s);
     }
     Value::Object(m)
 }
 
-/// The full record, fields in the order AWS writes them.
-pub fn record(e: &Event, account: &str) -> Value {
+/// The full record, fields in the order AWS writes them (`params`: the event's
+/// `requestParameters`).
+pub fn record(e: &Event, params: &Value, account: &str) -> Value {
     let mut m = Map::new();
     m.insert("eventVersion".into(), EVENT_VERSION.into());
-    m.insert("userIdentity".into(), identity_json(&e.who));
-    m.insert("eventTime".into(), iso(e.seconds()).into());
-    m.insert("eventSource".into(), e.source.clone().into());
-    m.insert("eventName".into(), e.name.clone().into());
-    m.insert("awsRegion".into(), e.region.clone().into());
-    m.insert("sourceIPAddress".into(), e.ip.clone().into());
-    m.insert("userAgent".into(), e.agent.clone().into());
-    if let Some(code) = &e.error_code {
-        m.insert("errorCode".into(), code.clone().into());
-        m.insert(
-            "errorMessage".into(),
-            e.error_message.clone().unwrap_or_default().into(),
-        );
+    m.insert("userIdentity".into(), identity_json(&e.identity(account)));
+    m.insert("eventTime".into(), crate::store::format_unix(e.seconds()).into());
+    m.insert("eventSource".into(), e.source().into());
+    m.insert("eventName".into(), e.op.as_ref().into());
+    m.insert("awsRegion".into(), e.region.as_ref().into());
+    m.insert("sourceIPAddress".into(), e.ip.to_string().into());
+    m.insert("userAgent".into(), e.ua.as_ref().into());
+    if let Some(code) = &e.err {
+        m.insert("errorCode".into(), code.as_ref().into());
+        m.insert("errorMessage".into(), e.msg.as_deref().unwrap_or("").into());
     }
-    m.insert("requestParameters".into(), e.request.clone());
-    m.insert("responseElements".into(), e.response.clone());
-    m.insert("requestID".into(), e.request_id.clone().into());
-    m.insert("eventID".into(), e.id.clone().into());
-    m.insert("readOnly".into(), e.read_only.into());
+    m.insert("requestParameters".into(), params.clone());
+    m.insert("responseElements".into(), e.resp.clone());
+    m.insert("requestID".into(), e.rid.as_ref().into());
+    m.insert("eventID".into(), e.event_id().into());
+    m.insert("readOnly".into(), e.read_only().into());
     // AWS lists the assumed role as the resource of STS's AssumeRole* records.
-    if e.name.starts_with("AssumeRole") {
-        if let Some(arn) = e.request.get("roleArn").and_then(Value::as_str) {
+    if e.op.starts_with("AssumeRole") {
+        if let Some(arn) = params.get("roleArn").and_then(Value::as_str) {
             m.insert(
                 "resources".into(),
                 json!([{"accountId": account, "type": "AWS::IAM::Role", "ARN": arn}]),
@@ -146,28 +145,24 @@ pub fn record(e: &Event, account: &str) -> Value {
 /// One entry of LookupEvents' `Events` (members as the CloudTrail model names them; `ReadOnly`
 /// is a string there, `EventTime` epoch seconds).
 pub fn summary(e: &Event, account: &str) -> Value {
+    let params = e.request_parameters();
     let mut m = Map::new();
-    m.insert("EventId".into(), e.id.clone().into());
-    m.insert("EventName".into(), e.name.clone().into());
-    m.insert("ReadOnly".into(), e.read_only.to_string().into());
-    if let Some(k) = &e.who.access_key_id {
-        m.insert("AccessKeyId".into(), k.clone().into());
+    m.insert("EventId".into(), e.event_id().into());
+    m.insert("EventName".into(), e.op.as_ref().into());
+    m.insert("ReadOnly".into(), e.read_only().to_string().into());
+    if let Some(k) = e.who.key() {
+        m.insert("AccessKeyId".into(), k.into());
     }
     m.insert("EventTime".into(), e.seconds().into());
-    m.insert("EventSource".into(), e.source.clone().into());
-    if let Some(u) = e.who.username() {
+    m.insert("EventSource".into(), e.source().into());
+    if let Some(u) = e.username() {
         m.insert("Username".into(), u.into());
     }
-    let resources: Vec<Value> = resources(e)
+    let resources: Vec<Value> = resources(&params, &e.resp)
         .into_iter()
         .map(|(kind, name)| json!({"ResourceType": kind, "ResourceName": name}))
         .collect();
     m.insert("Resources".into(), Value::Array(resources));
-    m.insert("CloudTrailEvent".into(), record(e, account).to_string().into());
+    m.insert("CloudTrailEvent".into(), record(e, &params, account).to_string().into());
     Value::Object(m)
-}
-
-/// `eventTime`: ISO 8601 UTC to the second.
-pub fn iso(seconds: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(seconds).map_or_else(|_| String::new(), crate::store::format_time)
 }

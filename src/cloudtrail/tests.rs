@@ -7,7 +7,7 @@ use crate::app::App;
 use crate::config::Config;
 use crate::context::Call;
 use crate::identity::Principal;
-use crate::journal::event::Identity;
+use crate::journal::event::{Entity, Who};
 use crate::services::JsonOp;
 
 fn ctx() -> Ctx {
@@ -78,36 +78,42 @@ fn requests_are_checked_as_cloudtrail_does() {
     assert_eq!(check("").expect("empty body").map(|l| l.max), Some(50));
 }
 
-fn event(name: &str, who: Identity, request: Value) -> Event {
+fn event(op: &str, who: Who<'static>, form: &[(&str, &str)]) -> Event {
     Event {
-        time_ms: 1_000,
-        id: "e-1".into(),
-        request_id: "r-1".into(),
-        source: "iam.amazonaws.com".into(),
-        name: name.into(),
+        t: 1_000,
+        rid: "r-1".into(),
+        svc: "iam".into(),
+        op: op.to_string().into(),
         region: "us-east-1".into(),
-        ip: "127.0.0.1".into(),
-        agent: "aws-cli".into(),
+        part: "aws".into(),
+        ip: std::net::IpAddr::from([127, 0, 0, 1]),
+        ua: "aws-cli".into(),
         who,
-        read_only: name.starts_with("List"),
-        error_code: None,
-        error_message: None,
-        request,
-        response: Value::Null,
+        err: None,
+        msg: None,
+        form: Some(std::borrow::Cow::Owned(
+            form.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        )),
+        json: Value::Null,
+        resp: Value::Null,
     }
 }
 
 #[test]
 fn attribute_filters() {
-    let mary = Identity {
-        kind: "IAMUser".into(),
-        user_name: Some("mary".into()),
-        access_key_id: Some("AKIAMARY".into()),
-        ..Identity::default()
+    let mary = Who::User {
+        u: Entity {
+            id: "AIDAMARY".into(),
+            name: "mary".into(),
+            path: "/".into(),
+        },
+        key: Some("AKIAMARY".into()),
+        s: None,
     };
-    let e = event("CreateUser", mary, json!({"userName": "bob"}));
+    let e = event("CreateUser", mary, &[("UserName", "bob")]);
+    let id = e.event_id();
     let yes = [
-        (Key::EventId, "e-1"),
+        (Key::EventId, id.as_str()),
         (Key::EventName, "CreateUser"),
         (Key::ReadOnly, "false"),
         (Key::Username, "mary"),
@@ -120,9 +126,7 @@ fn attribute_filters() {
         assert!(k.matches(&e, v), "{k:?}={v}");
         assert!(!k.matches(&e, "other"), "{k:?}=other");
     }
-    let root = Identity {
-        kind: "Root".into(),
-        ..Identity::default()
-    };
-    assert!(Key::Username.matches(&event("ListUsers", root, Value::Null), "root"));
+    let root = event("ListUsers", Who::Root { key: None, s: None }, &[]);
+    assert!(Key::Username.matches(&root, "root"));
+    assert!(!Key::Username.value_in_line("root"), "root is not stored as a name");
 }

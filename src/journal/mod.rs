@@ -3,9 +3,10 @@
 //! `localiam events`.
 //!
 //! The request path only moves what it already owns (principal, form, ids) into a [`Record`] and
-//! pushes it onto a bounded in-process queue; a background task drains the queue in batches, turns
-//! each record into a stored [`Event`] (ids, identity, camelCase JSON) and appends the batch as one
-//! row of the `journal` table, updating the Access Advisor aggregate in the same transaction.
+//! pushes it onto a bounded in-process queue; a background task drains the queue in batches,
+//! serializes each record as it is (borrowing, [`Stored`]) and appends the batch as one row of the
+//! `journal` table, updating the Access Advisor aggregate in the same transaction; everything
+//! CloudTrail derives (ARNs, event ids, camelCase parameters) is made when an event is read.
 //! Readers flush first, so a call is visible as soon as it returned. docs/architecture.md
 //! ("Request journal") explains the cost this keeps off the request path.
 
@@ -23,7 +24,7 @@ use crate::app::App;
 use crate::context::Call;
 use crate::identity::Principal;
 
-pub use event::Event;
+pub use event::{Event, Stored};
 
 /// Records waiting beyond this many are dropped (and counted) instead of blocking a request or
 /// growing memory without bound.
@@ -134,8 +135,7 @@ impl Journal {
         if batch.is_empty() {
             return;
         }
-        let account = app.config.account_id.as_str();
-        let events: Vec<Event> = batch.into_iter().map(|r| Event::from_record(r, account)).collect();
+        let events: Vec<Stored<'_>> = batch.iter().map(Stored::of).collect();
         *written += 1;
         let prune = (*written % PRUNE_EVERY == 1).then(|| crate::store::journal::Prune {
             before_ms: (app.now() - crate::store::journal::RETENTION).unix_timestamp() * 1000,

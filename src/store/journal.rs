@@ -2,11 +2,11 @@
 //! oldest first), so recording a call costs no row insert of its own; and the Access Advisor
 //! aggregate (`activity`), derived from each batch in the same transaction.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use rusqlite::{params, Connection};
 
-use crate::journal::Event;
+use crate::journal::{Event, Stored};
 
 use super::activity::{self, ActivityRow};
 
@@ -29,21 +29,22 @@ pub struct Prune {
 }
 
 /// Appends a batch (one transaction) and brings the Access Advisor aggregate up to date.
-pub fn append(c: &Connection, events: &[Event], prune: Option<&Prune>) -> rusqlite::Result<()> {
+pub fn append(c: &Connection, events: &[Stored<'_>], prune: Option<&Prune>) -> rusqlite::Result<()> {
     let tx = c.unchecked_transaction()?;
     for chunk in events.chunks(ROW_EVENTS) {
         let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
             continue;
         };
-        let mut lines = String::with_capacity(chunk.len() * 512);
+        let mut lines = Vec::with_capacity(chunk.len() * 400);
         for e in chunk {
-            if let Ok(line) = serde_json::to_string(e) {
-                lines.push_str(&line);
-                lines.push('\n');
+            if serde_json::to_writer(&mut lines, e).is_ok() {
+                lines.push(b'\n');
             }
         }
+        // serde_json writes UTF-8; checking once per row is cheaper than a String per event.
+        let lines = String::from_utf8(lines).unwrap_or_default();
         tx.prepare_cached("INSERT INTO journal (first_ms, last_ms, count, events) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![first.time_ms, last.time_ms, chunk.len() as i64, lines])?;
+            .execute(params![first.t, last.t, chunk.len() as i64, lines])?;
     }
     for row in last_uses(events) {
         activity::record(&tx, &row)?;
@@ -68,29 +69,26 @@ pub fn append(c: &Connection, events: &[Event], prune: Option<&Prune>) -> rusqli
 /// denied ones included ("The service last accessed data includes all attempts to access an AWS
 /// API, not just the successful ones", GenerateServiceLastAccessedDetails); root, federated users
 /// and unauthenticated calls are not IAM entities and are not reported.
-fn last_uses(events: &[Event]) -> impl Iterator<Item = ActivityRow> {
-    let mut newest: HashMap<(&str, &str, &str, &str), &Event> = HashMap::new();
+fn last_uses(events: &[Stored<'_>]) -> Vec<ActivityRow> {
+    // Few distinct keys per batch: a BTreeMap compares a handful of short strings instead of
+    // hashing four per event.
+    let mut newest: BTreeMap<(&str, &str, &str, &str), &Stored<'_>> = BTreeMap::new();
     for e in events {
-        let Some((kind, id)) = &e.who.entity else {
-            continue;
-        };
-        let service = e.source.strip_suffix(".amazonaws.com").unwrap_or(&e.source);
-        newest.insert((kind, id, service, &e.name), e);
+        if let Some((kind, id)) = e.who.entity() {
+            newest.insert((kind, id, &e.svc, &e.op), e);
+        }
     }
-    let rows: Vec<ActivityRow> = newest
+    newest
         .into_iter()
         .map(|((kind, id, service, action), e)| ActivityRow {
             principal_kind: kind.to_string(),
             principal_id: id.to_string(),
             service: service.to_string(),
             action: action.to_string(),
-            region: e.region.clone(),
-            last: crate::store::format_time(
-                time::OffsetDateTime::from_unix_timestamp(e.seconds()).unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
-            ),
+            region: e.region.to_string(),
+            last: crate::store::format_unix(e.seconds()),
         })
-        .collect();
-    rows.into_iter()
+        .collect()
 }
 
 /// A row of events as read back.

@@ -255,6 +255,11 @@ pub fn now_iso() -> String {
     format_time(time::OffsetDateTime::now_utc())
 }
 
+/// Formats Unix seconds as `2026-11-25T14:44:24Z` (the epoch for a time out of range).
+pub fn format_unix(seconds: i64) -> String {
+    format_time(time::OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(time::OffsetDateTime::UNIX_EPOCH))
+}
+
 /// Formats a time as `2026-11-25T14:44:24Z`.
 pub fn format_time(t: time::OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
