@@ -86,7 +86,10 @@ pub fn run(state: &str, limit: usize, follow: bool, out: &mut impl Write) -> Res
     for e in &events {
         print(e).map_err(|e| e.to_string())?;
     }
-    while follow {
+    if !follow {
+        return Ok(());
+    }
+    loop {
         std::thread::sleep(POLL);
         for batch in rows::after(&c, last_row).map_err(|e| e.to_string())? {
             last_row = batch.id;
@@ -98,7 +101,6 @@ pub fn run(state: &str, limit: usize, follow: bool, out: &mut impl Write) -> Res
             }
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]

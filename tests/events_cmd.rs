@@ -142,6 +142,23 @@ async fn prints_recent_calls_of_a_running_server_newest_last() {
     let _ = follower.wait();
 }
 
+/// A graceful stop writes the calls still queued: the last one answered is in the file.
+#[tokio::test]
+async fn a_stopped_server_has_written_every_answered_call() {
+    let mut s = Served::start();
+    let (status, _) = s.call("test", "test", "Action=CreateUser&UserName=last").await;
+    assert_eq!(status, 200);
+    let term = Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    assert!(s.child.wait().unwrap().success());
+    let out = events(&["--state", &s.state]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.trim_end().ends_with("  root  iam:CreateUser  ok"), "{text}");
+}
+
 #[test]
 fn says_why_when_there_is_nothing_to_read() {
     let out = events(&["--state", "/nonexistent/dir/iam.db"]);

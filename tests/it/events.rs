@@ -103,9 +103,7 @@ async fn no_secret_is_ever_stored() {
         .send()
         .await
         .unwrap();
-    let trust = format!(
-        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::123456789012:user/mary"}},"Action":"sts:AssumeRole"}}]}}"#
-    );
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/mary"},"Action":"sts:AssumeRole"}]}"#;
     iam.create_role()
         .role_name("deploy")
         .assume_role_policy_document(trust)
