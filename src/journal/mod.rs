@@ -23,6 +23,7 @@ use std::time::Duration;
 use crate::app::App;
 use crate::context::Call;
 use crate::identity::Principal;
+use crate::store::journal as rows;
 
 pub use event::{Event, Stored};
 
@@ -35,6 +36,8 @@ const WAKE_AT: usize = 8_192;
 pub const DRAIN_EVERY: Duration = Duration::from_millis(50);
 /// Every this many batches, old events are pruned.
 const PRUNE_EVERY: u64 = 256;
+/// The spare queue keeps at most this capacity after a burst.
+const SPARE_MAX: usize = 16_384;
 
 /// What a request asked for, already redacted (`redact::form`).
 #[derive(Debug)]
@@ -86,11 +89,22 @@ pub struct Record {
 pub struct Journal {
     queue: Mutex<Vec<Record>>,
     /// Held while a batch is drained and written (so a flush also waits for a batch another thread
-    /// drained just before); counts the batches written.
-    writing: Mutex<u64>,
+    /// drained just before).
+    writing: Mutex<Writer>,
     dropped: AtomicU64,
     /// Wakes the background writer early when the queue grows long.
     pub(crate) wake: tokio::sync::Notify,
+}
+
+/// The writer's state, kept between batches so that writing allocates little.
+#[derive(Default)]
+struct Writer {
+    /// Batches written (pruning runs every `PRUNE_EVERY`).
+    batches: u64,
+    /// An empty vector with capacity, swapped in as the next queue.
+    spare: Vec<Record>,
+    /// The JSON lines of the batch being written.
+    lines: Vec<u8>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -130,28 +144,39 @@ impl Journal {
 
     /// Writes every queued record now (readers call it first, so a call that returned is visible).
     pub fn flush(&self, app: &App) {
-        let mut written = lock(&self.writing);
-        let batch = std::mem::take(&mut *lock(&self.queue));
+        let mut w = lock(&self.writing);
+        // The queue gets the spare vector (with its capacity), so pushes rarely reallocate.
+        let mut batch = std::mem::take(&mut w.spare);
+        std::mem::swap(&mut batch, &mut *lock(&self.queue));
         if batch.is_empty() {
+            w.spare = batch;
             return;
         }
-        let events: Vec<Stored<'_>> = batch.iter().map(Stored::of).collect();
-        *written += 1;
-        let prune = (*written % PRUNE_EVERY == 1).then(|| crate::store::journal::Prune {
-            before_ms: (app.now() - crate::store::journal::RETENTION).unix_timestamp() * 1000,
+        w.batches += 1;
+        let prune = (w.batches % PRUNE_EVERY == 1).then(|| rows::Prune {
+            before_ms: (app.now() - rows::RETENTION).unix_timestamp() * 1000,
             max_events: if app.store.is_in_memory() {
-                crate::store::journal::MAX_EVENTS_IN_MEMORY
+                rows::MAX_EVENTS_IN_MEMORY
             } else {
-                crate::store::journal::MAX_EVENTS_ON_FILE
+                rows::MAX_EVENTS_ON_FILE
             },
         });
-        // A bookkeeping write: recording history changes nothing a cache holds.
-        if let Err(e) = app
-            .store
-            .touch(|c| crate::store::journal::append(c, &events, prune.as_ref()))
         {
-            tracing::warn!(error = %e, events = events.len(), "could not write the journal");
+            let events: Vec<Stored<'_>> = batch.iter().map(Stored::of).collect();
+            // Serialized before the store's lock is taken: in memory, reads share that lock.
+            let Writer { lines, .. } = &mut *w;
+            let batch_rows = rows::serialize(&events, lines);
+            let uses = rows::last_uses(&events);
+            // A bookkeeping write: recording history changes nothing a cache holds.
+            if let Err(e) = app.store.touch(|c| rows::append(c, &batch_rows, &uses, prune.as_ref())) {
+                tracing::warn!(error = %e, events = events.len(), "could not write the journal");
+            }
         }
+        batch.clear();
+        if batch.capacity() > SPARE_MAX {
+            batch.shrink_to(SPARE_MAX);
+        }
+        w.spare = batch;
     }
 }
 

@@ -28,26 +28,56 @@ pub struct Prune {
     pub max_events: i64,
 }
 
-/// Appends a batch (one transaction) and brings the Access Advisor aggregate up to date.
-pub fn append(c: &Connection, events: &[Stored<'_>], prune: Option<&Prune>) -> rusqlite::Result<()> {
-    let tx = c.unchecked_transaction()?;
+/// One row to append: its events' first and last times, their number, their JSON lines.
+pub struct Row<'a> {
+    first_ms: i64,
+    last_ms: i64,
+    count: usize,
+    lines: &'a str,
+}
+
+/// Serializes a batch as rows of at most `ROW_EVENTS` JSON lines into `buf` (reused between
+/// batches); the rows borrow from it.
+pub fn serialize<'b>(events: &[Stored<'_>], buf: &'b mut Vec<u8>) -> Vec<Row<'b>> {
+    buf.clear();
+    let mut bounds = Vec::new();
     for chunk in events.chunks(ROW_EVENTS) {
         let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
             continue;
         };
-        let mut lines = Vec::with_capacity(chunk.len() * 400);
+        let start = buf.len();
         for e in chunk {
-            if serde_json::to_writer(&mut lines, e).is_ok() {
-                lines.push(b'\n');
+            if serde_json::to_writer(&mut *buf, e).is_ok() {
+                buf.push(b'\n');
             }
         }
-        // serde_json writes UTF-8; checking once per row is cheaper than a String per event.
-        let lines = String::from_utf8(lines).unwrap_or_default();
-        tx.prepare_cached("INSERT INTO journal (first_ms, last_ms, count, events) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![first.t, last.t, chunk.len() as i64, lines])?;
+        bounds.push((first.t, last.t, chunk.len(), start, buf.len()));
     }
-    for row in last_uses(events) {
-        activity::record(&tx, &row)?;
+    let buf: &'b [u8] = buf;
+    bounds
+        .into_iter()
+        .map(|(first_ms, last_ms, count, start, end)| Row {
+            first_ms,
+            last_ms,
+            count,
+            // serde_json writes UTF-8; checked once per row instead of a String per event.
+            lines: buf
+                .get(start..end)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or(""),
+        })
+        .collect()
+}
+
+/// Appends a batch's rows and Access Advisor uses in one transaction, pruning when asked.
+pub fn append(c: &Connection, rows: &[Row<'_>], uses: &[ActivityRow], prune: Option<&Prune>) -> rusqlite::Result<()> {
+    let tx = c.unchecked_transaction()?;
+    for r in rows {
+        tx.prepare_cached("INSERT INTO journal (first_ms, last_ms, count, events) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![r.first_ms, r.last_ms, r.count as i64, r.lines])?;
+    }
+    for row in uses {
+        activity::record(&tx, row)?;
     }
     if let Some(p) = prune {
         tx.prepare_cached("DELETE FROM journal WHERE last_ms < ?1")?
@@ -69,7 +99,7 @@ pub fn append(c: &Connection, events: &[Stored<'_>], prune: Option<&Prune>) -> r
 /// denied ones included ("The service last accessed data includes all attempts to access an AWS
 /// API, not just the successful ones", GenerateServiceLastAccessedDetails); root, federated users
 /// and unauthenticated calls are not IAM entities and are not reported.
-fn last_uses(events: &[Stored<'_>]) -> Vec<ActivityRow> {
+pub fn last_uses(events: &[Stored<'_>]) -> Vec<ActivityRow> {
     // Few distinct keys per batch: a BTreeMap compares a handful of short strings instead of
     // hashing four per event.
     let mut newest: BTreeMap<(&str, &str, &str, &str), &Stored<'_>> = BTreeMap::new();
