@@ -34,8 +34,10 @@ const CAPACITY: usize = 65_536;
 const WAKE_AT: usize = 8_192;
 /// How often the background writer drains the queue.
 pub const DRAIN_EVERY: Duration = Duration::from_millis(50);
-/// Every this many batches, old events are pruned.
+/// Old events are pruned every this many batches (quiet servers)…
 const PRUNE_EVERY: u64 = 256;
+/// …or after this many events (busy ones), so the caps hold within a few seconds of load.
+const PRUNE_AFTER_EVENTS: usize = 20_000;
 /// The spare queue keeps at most this capacity after a burst.
 const SPARE_MAX: usize = 16_384;
 
@@ -101,6 +103,8 @@ pub struct Journal {
 struct Writer {
     /// Batches written (pruning runs every `PRUNE_EVERY`).
     batches: u64,
+    /// Events written since the last pruning.
+    since_prune: usize,
     /// An empty vector with capacity, swapped in as the next queue.
     spare: Vec<Record>,
     /// The JSON lines of the batch being written.
@@ -153,7 +157,12 @@ impl Journal {
             return;
         }
         w.batches += 1;
-        let prune = (w.batches % PRUNE_EVERY == 1).then(|| rows::Prune {
+        w.since_prune += batch.len();
+        let due = w.batches % PRUNE_EVERY == 1 || w.since_prune >= PRUNE_AFTER_EVENTS;
+        if due {
+            w.since_prune = 0;
+        }
+        let prune = due.then(|| rows::Prune {
             before_ms: (app.now() - rows::RETENTION).unix_timestamp() * 1000,
             max_events: if app.store.is_in_memory() {
                 rows::MAX_EVENTS_IN_MEMORY

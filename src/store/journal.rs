@@ -172,3 +172,60 @@ pub fn events(batch: &Batch) -> impl DoubleEndedIterator<Item = Event> + '_ {
         .lines()
         .filter_map(|line| serde_json::from_str::<Event>(line).ok())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::{Outcome, Params, Record};
+
+    fn record(ms: i64) -> Record {
+        Record {
+            time: time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+                .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+            call: crate::context::Call::Query(crate::api::Operation::GetUser),
+            region: "us-east-1".into(),
+            partition: "aws",
+            principal: crate::identity::Principal::Root,
+            access_key_id: None,
+            request_id: format!("r{ms}"),
+            source_ip: std::net::IpAddr::from([127, 0, 0, 1]),
+            user_agent: String::new(),
+            params: Params::Form(Default::default()),
+            outcome: Outcome::Ok(None),
+        }
+    }
+
+    fn counts(c: &Connection) -> Vec<i64> {
+        let mut st = c.prepare("SELECT count FROM journal ORDER BY id").expect("prepare");
+        let rows = st.query_map([], |r| r.get(0)).expect("query");
+        rows.collect::<Result<_, _>>().expect("rows")
+    }
+
+    #[test]
+    fn rows_hold_1024_events_and_pruning_drops_the_oldest() {
+        let store = crate::store::Store::open(":memory:").expect("open");
+        let records: Vec<Record> = (0..3000).map(|i| record(1_000 + i)).collect();
+        let events: Vec<Stored<'_>> = records.iter().map(Stored::of).collect();
+        let mut buf = Vec::new();
+        let rows = serialize(&events, &mut buf);
+        assert_eq!(rows.iter().map(|r| r.count).collect::<Vec<_>>(), [1024, 1024, 952]);
+        store.touch(|c| append(c, &rows, &[], None)).expect("append");
+        store
+            .touch(|c| {
+                let p = Prune {
+                    before_ms: 0,
+                    max_events: 2000,
+                };
+                append(c, &[], &[], Some(&p))?;
+                assert_eq!(counts(c), [1024, 952], "over the cap: the oldest row goes");
+                let p = Prune {
+                    before_ms: 3_100,
+                    max_events: i64::MAX,
+                };
+                append(c, &[], &[], Some(&p))?;
+                assert_eq!(counts(c), [952], "rows whose newest event is too old go");
+                Ok(())
+            })
+            .expect("prune");
+    }
+}
