@@ -21,6 +21,12 @@ pub struct Account {
     pub store: Store,
 }
 
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
 /// Every account of the server, the configured one first.
 pub struct Accounts {
     configured: Arc<Account>,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::throttle::Throttle;
 
-/// How long a recorded use (key last used, service last accessed) may lag behind the real one.
+/// How long a key's recorded last use may lag behind the real one.
 const RECORD_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 use crate::accounts::Accounts;
 use crate::identity::KeyCache;
@@ -25,8 +25,8 @@ pub struct App {
     pub(crate) credentials: KeyCache,
     /// Last time each key's use was written, to keep last-used tracking off the hot path.
     pub(crate) key_touches: Throttle,
-    /// Access Advisor activity writes, at most once a minute per principal/action/region.
-    pub(crate) activity: Throttle,
+    /// Calls waiting to be written to the journal.
+    pub journal: crate::journal::Journal,
     /// Parsed policies per principal, checked against the store generation.
     pub(crate) policies: crate::authz::cache::PolicyCache,
     /// Signed-in console sessions.
@@ -62,7 +62,7 @@ impl App {
             signing_keys: crate::sigv4::KeyCache::default(),
             credentials: KeyCache::default(),
             key_touches: Throttle::new(RECORD_EVERY),
-            activity: Throttle::new(RECORD_EVERY),
+            journal: crate::journal::Journal::default(),
             policies: crate::authz::cache::PolicyCache::default(),
             console: crate::console::session::Sessions::default(),
             clock_offset: AtomicI64::new(0),

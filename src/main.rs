@@ -21,6 +21,21 @@ enum Command {
     Coverage,
     /// Check a running server's health endpoint: exit 0 when healthy, 1 otherwise.
     Health(HealthArgs),
+    /// Print the recent calls recorded in a server's state file, one line each (newest last).
+    Events(EventsArgs),
+}
+
+#[derive(clap::Args)]
+struct EventsArgs {
+    /// The server's state file (it may be running: the file is only read).
+    #[arg(long, env = "LOCALIAM_STATE")]
+    state: String,
+    /// How many recent calls to print.
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    /// Keep printing calls as they are recorded, until interrupted.
+    #[arg(long)]
+    follow: bool,
 }
 
 #[derive(clap::Args)]
@@ -127,6 +142,7 @@ fn main() -> ExitCode {
             };
         }
         Command::Health(args) => return health(&args),
+        Command::Events(args) => return events(&args),
     };
     let config = Config::from(args);
     if let Err(e) = localiam::config::check(&config) {
@@ -160,6 +176,16 @@ fn health(args: &HealthArgs) -> ExitCode {
         }
         Err(why) => {
             eprintln!("unhealthy: {why}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn events(args: &EventsArgs) -> ExitCode {
+    match localiam::event_log::run(&args.state, args.limit, args.follow, &mut std::io::stdout().lock()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("localiam: {e}");
             ExitCode::FAILURE
         }
     }

@@ -1,4 +1,4 @@
-//! At-most-once-per-period bookkeeping writes (access-key last use, Access Advisor activity), so
+//! At-most-once-per-period bookkeeping writes (access-key last use), so
 //! recording real use stays off the hot path.
 
 use std::collections::HashMap;

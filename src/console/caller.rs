@@ -18,6 +18,9 @@ use crate::wire::form::Form;
 
 use super::session::{ConsoleSession, Who};
 
+/// The `userAgent` of calls the console makes (AWS records its console's calls as `AWS Internal`).
+const CONSOLE_AGENT: &str = "AWS Internal";
+
 /// A signed-in principal, ready to call operations.
 pub struct Caller {
     app: Arc<App>,
@@ -88,10 +91,38 @@ impl Caller {
 
     /// The handlers' context for `op`, as `server::pipeline::request_ctx` builds it.
     pub fn ctx(&self, op: Operation) -> Ctx {
+        self.ctx_for(Call::Query(op))
+    }
+
+    /// CloudTrail's LookupEvents with a JSON request body, as the signed-in principal (authorized
+    /// as `cloudtrail:LookupEvents` and recorded like any call); the answer is its JSON body.
+    pub fn lookup_events(&self, body: &str) -> ApiResult<String> {
+        use crate::journal;
+        let ctx = self.ctx_for(Call::Json(crate::services::JsonOp::LookupEvents));
+        let req = crate::services::JsonRequest {
+            query: "",
+            body: body.as_bytes(),
+        };
+        let out = crate::cloudtrail::lookup_events(&ctx, &req);
+        let outcome = match &out {
+            Ok(_) => journal::Outcome::Ok(None),
+            Err(e) => journal::Outcome::Err(
+                crate::wire::json::json_code(&e.code).to_string(),
+                journal::truncate(&e.message),
+            ),
+        };
+        let params = journal::Params::Json(body.as_bytes().to_vec());
+        self.app
+            .journal
+            .push(journal::Record::of(ctx, CONSOLE_AGENT, params, outcome));
+        out
+    }
+
+    fn ctx_for(&self, op: Call) -> Ctx {
         let region = self.app.config.region.clone();
         Ctx {
             app: self.app.clone(),
-            op: Call::Query(op),
+            op,
             principal: self.principal.clone(),
             account: self.account.clone(),
             access_key_id: None,
@@ -116,7 +147,7 @@ impl Caller {
         let input = decode(&form)?;
         let ctx = self.ctx(op);
         let out = run(&Handlers, &ctx, input);
-        self.done(&ctx, op, &out);
+        self.done(ctx, op, &out, form);
         out
     }
 
@@ -151,21 +182,27 @@ impl Caller {
     pub fn call0<O>(&self, op: Operation, run: fn(&Handlers, &Ctx) -> ApiResult<O>) -> ApiResult<O> {
         let ctx = self.ctx(op);
         let out = run(&Handlers, &ctx);
-        self.done(&ctx, op, &out);
+        self.done(ctx, op, &out, Form::default());
         out
     }
 
-    fn done<O>(&self, ctx: &Ctx, op: Operation, out: &ApiResult<O>) {
+    /// Records the call in the request journal, as the pipeline records API calls (so console
+    /// actions appear in the event history and Access Advisor), and logs it.
+    fn done<O>(&self, ctx: Ctx, op: Operation, out: &ApiResult<O>, form: Form) {
+        use crate::journal;
         let code = out
             .as_ref()
             .err()
             .map(|e: &ApiError| e.code.to_string())
             .unwrap_or_default();
-        if out.is_ok() {
-            crate::iam::access_advisor::record_use(ctx);
-        }
-        // EVENTS-HOOK: the lead connects the request journal (branch `events`) here, so console
-        // calls appear in the event history like any other call.
+        let outcome = match out {
+            Ok(_) => journal::Outcome::Ok(None),
+            Err(e) => journal::Outcome::Err(e.code.to_string(), journal::truncate(&e.message)),
+        };
+        let params = journal::Params::Form(journal::redact::form(form.into_fields()));
+        self.app
+            .journal
+            .push(journal::Record::of(ctx, CONSOLE_AGENT, params, outcome));
         tracing::info!(
             op = op.name(),
             principal = self.principal.label(),

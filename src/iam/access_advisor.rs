@@ -1,5 +1,6 @@
-//! Access Advisor: records which user or role used which action, and reports, per service the
-//! entity's policies allow, when it was last used (computed when the job is generated).
+//! Access Advisor: reports, per service the entity's policies allow, when it was last used
+//! (computed when the job is generated) from the `activity` aggregate the request journal keeps
+//! (`store/journal.rs`).
 
 use std::collections::BTreeSet;
 
@@ -11,7 +12,6 @@ use crate::api::iam::*;
 use crate::catalog::actions;
 use crate::context::Ctx;
 use crate::error::ApiResult;
-use crate::identity::{Principal, SessionSubject};
 use crate::policy::document::RawDocument;
 use crate::policy::matching::{Mode, Pattern};
 use crate::policy::RequestContext;
@@ -23,41 +23,6 @@ use super::policies::offset_page;
 
 /// Services whose actions are reported one by one at ACTION_LEVEL.
 const TRACKED: &[&str] = &["iam", "sts"];
-
-/// Records a successful, authorized request by an IAM user or a role session (throttled; a
-/// bookkeeping write that leaves caches valid).
-pub fn record_use(ctx: &Ctx) {
-    let (kind, id) = match &ctx.principal {
-        Principal::User(u) => ("user", u.id.as_str()),
-        Principal::Session(s) => match &s.subject {
-            SessionSubject::Role { role, .. } => ("role", role.id.as_str()),
-            SessionSubject::User(u) => ("user", u.id.as_str()),
-            _ => return,
-        },
-        _ => return,
-    };
-    let Some((service, action)) = ctx.op.action().split_once(':') else {
-        return;
-    };
-    let key = format!("{kind}|{id}|{service}|{action}|{}", ctx.region);
-    ctx.app.activity.run(&key, "", || {
-        let row = ActivityRow {
-            principal_kind: kind.to_string(),
-            principal_id: id.to_string(),
-            service: service.to_string(),
-            action: action.to_string(),
-            region: ctx.region.clone(),
-            last: ctx.now_iso(),
-        };
-        match ctx.store().touch(|c| activity::record(c, &row)) {
-            Ok(()) => true,
-            Err(e) => {
-                tracing::warn!(error = %e, "could not record activity");
-                false
-            }
-        }
-    });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Which services a policy document allows.
@@ -377,6 +342,9 @@ pub fn generate_service_last_accessed_details(
     ctx: &Ctx,
     input: GenerateServiceLastAccessedDetailsRequest,
 ) -> ApiResult<GenerateServiceLastAccessedDetailsResponse> {
+    // The report reads the aggregate the journal writer keeps: bring it up to the calls that
+    // already returned (AWS lags by up to four hours; a local report should not lag at all).
+    ctx.app.journal.flush(&ctx.app);
     ctx.store().write(|tx| {
         let target = match resolve(ctx, tx, &input.arn, true) {
             Ok(t) => t,

@@ -14,11 +14,8 @@ pub(super) fn handle(app: &App, head: &Head, body: &[u8]) -> Reply {
             200,
             format!("{{\"status\":\"ok\",\"version\":\"{}\"}}", env!("CARGO_PKG_VERSION")),
         ),
-        ("POST", "/_localiam/reset") => match require_root(app, head, body) {
-            Ok(()) => match app.accounts.reset().map(|()| app.org.clear()) {
-                Ok(()) => Reply::json(200, "{\"reset\":true}".to_string()),
-                Err(e) => error(&e),
-            },
+        ("POST", "/_localiam/reset") => match require_root(app, head, body).and_then(|()| reset(app)) {
+            Ok(()) => Reply::json(200, "{\"reset\":true}".to_string()),
             Err(e) => error(&e),
         },
         ("GET", path) if path.starts_with("/_localiam/delegation-tokens/") => {
@@ -40,6 +37,15 @@ pub(super) fn well_known(app: &App, head: &Head) -> Option<Reply> {
     }
     let host = head.headers.iter().find(|(k, _)| k == "host").map(|(_, v)| v.as_str());
     crate::sts::web_identity_token::well_known(app, &head.path, host).map(|(status, body)| Reply::json(status, body))
+}
+
+/// Empties the state, journal included.
+fn reset(app: &App) -> Result<(), ApiError> {
+    // Queued calls belong to the state being reset: write them first, so none lands after it.
+    app.journal.flush(app);
+    app.accounts.reset()?;
+    app.org.clear();
+    Ok(())
 }
 
 fn error(e: &ApiError) -> Reply {

@@ -28,6 +28,7 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl Future<O
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     let checkpointer = (!app.store().is_in_memory()).then(|| tokio::spawn(checkpoint_loop(app.clone())));
+    let journal = tokio::spawn(crate::journal::writer_loop(app.clone()));
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -68,6 +69,12 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, shutdown: impl Future<O
     }
     if let Some(task) = checkpointer {
         task.abort();
+    }
+    journal.abort();
+    // The calls answered last are still queued: write them before the final checkpoint.
+    let flushing = app.clone();
+    if let Err(e) = tokio::task::spawn_blocking(move || flushing.journal.flush(&flushing)).await {
+        tracing::warn!(error = %e, "final journal flush failed");
     }
     for account in app.accounts.all() {
         account.store.checkpoint();

@@ -16,6 +16,7 @@ use crate::config::AuthMode;
 use crate::context::{Call, Ctx};
 use crate::error::{ApiError, ApiResult};
 use crate::identity::Principal;
+use crate::journal;
 use crate::services;
 use crate::sigv4::{self, RequestParts};
 use crate::wire::form::Form;
@@ -340,10 +341,28 @@ fn process(app: &Arc<App>, head: &Head, body: &[u8], request_id: &str) -> Outcom
     };
     let ctx = request_ctx(app, head, Call::Query(op), auth, request_id);
     out.result = crate::api::handler::dispatch(&crate::handlers::Handlers, &ctx, op, &form, request_id);
-    if out.result.is_ok() {
-        crate::iam::access_advisor::record_use(&ctx);
-    }
+    let params = journal::Params::Form(journal::redact::form(form.into_fields()));
+    record(head, ctx, params, &out.result);
     out
+}
+
+/// Queues the journal record of an authenticated call (or of an unsigned STS federation call,
+/// which AWS records too: IAM User Guide, "Logging IAM and AWS STS API calls with AWS
+/// CloudTrail"); requests that fail authentication never get this far and are not recorded.
+fn record(head: &Head, ctx: Ctx, params: journal::Params, result: &ApiResult<String>) {
+    let outcome = match result {
+        Ok(body) => journal::Outcome::Ok(journal::records_response(ctx.op).then(|| body.clone())),
+        Err(e) => {
+            let code = match ctx.op {
+                Call::Json(_) => crate::wire::json::json_code(&e.code),
+                Call::Query(_) => &e.code,
+            };
+            journal::Outcome::Err(code.to_string(), journal::truncate(&e.message))
+        }
+    };
+    let app = ctx.app.clone();
+    let user_agent = head.header("user-agent").unwrap_or("");
+    app.journal.push(journal::Record::of(ctx, user_agent, params, outcome));
 }
 
 /// Builds the handlers' context for an authenticated caller, noting a user key's use.
@@ -389,9 +408,7 @@ fn process_json(app: &Arc<App>, head: &Head, body: &[u8], op: services::JsonOp, 
             body,
         },
     );
-    if result.is_ok() {
-        crate::iam::access_advisor::record_use(&ctx);
-    }
+    record(head, ctx, journal::Params::Json(body.to_vec()), &result);
     result
 }
 

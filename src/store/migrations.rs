@@ -99,10 +99,18 @@ const MIGRATIONS: &[&str] = &[
         token_expires INTEGER, session_key TEXT UNIQUE);
     CREATE INDEX delegation_requests_owner ON delegation_requests(owner_id, created);
     ",
+    // 3: the request journal (CloudTrail event history, Access Advisor's source): one row per batch
+    // of events, their JSON lines oldest first (store/journal.rs).
+    "
+    CREATE TABLE journal (
+        id INTEGER PRIMARY KEY, first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL, count INTEGER NOT NULL,
+        events TEXT NOT NULL);
+    ",
 ];
 
 /// Tables emptied by a reset, children first.
 const TABLES: &[&str] = &[
+    "journal",
     "delegation_requests",
     "user_credentials",
     "server_certificates",

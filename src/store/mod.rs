@@ -12,6 +12,7 @@ pub mod delegation;
 pub mod groups;
 pub mod ids;
 pub mod instance_profiles;
+pub mod journal;
 pub mod login;
 pub mod mfa;
 mod migrations;
@@ -252,6 +253,11 @@ impl From<rusqlite::Error> for ApiError {
 /// The current time as IAM writes it: ISO 8601 UTC to the second.
 pub fn now_iso() -> String {
     format_time(time::OffsetDateTime::now_utc())
+}
+
+/// Formats Unix seconds as `2026-11-25T14:44:24Z` (the epoch for a time out of range).
+pub fn format_unix(seconds: i64) -> String {
+    format_time(time::OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(time::OffsetDateTime::UNIX_EPOCH))
 }
 
 /// Formats a time as `2026-11-25T14:44:24Z`.

@@ -99,6 +99,11 @@ impl Form {
         self.fields.is_empty()
     }
 
+    /// The pairs, consumed (the journal keeps a redacted copy of a request's form).
+    pub fn into_fields(self) -> BTreeMap<String, String> {
+        self.fields
+    }
+
     /// All pairs in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.fields.iter().map(|(k, v)| (k.as_str(), v.as_str()))

@@ -166,6 +166,9 @@ impl Drop for Server {
     }
 }
 
+/// The form content type every Query-protocol request carries.
+const FORM: (&str, &str) = ("content-type", "application/x-www-form-urlencoded; charset=utf-8");
+
 /// Signs a POST form request with aws-sigv4 (the official signer).
 pub fn sign_request(
     base: &str,
@@ -175,35 +178,82 @@ pub fn sign_request(
     body: &[u8],
     token: Option<&str>,
 ) -> http::Request<Vec<u8>> {
+    let creds = (key, secret, token);
+    sign_raw(
+        base,
+        ("POST", "/"),
+        &[FORM],
+        (service, "us-east-1"),
+        creds,
+        body,
+        SystemTime::now(),
+    )
+}
+
+/// Signs a CloudTrail awsJson1_1 request (`X-Amz-Target: …CloudTrail_20131101.{op}`) for `region`
+/// at `time`.
+pub fn sign_cloudtrail(
+    base: &str,
+    (op, region): (&str, &str),
+    creds: (&str, &str, Option<&str>),
+    body: &str,
+    time: SystemTime,
+) -> http::Request<Vec<u8>> {
+    let target = format!("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.{op}");
+    let headers = [
+        ("content-type", "application/x-amz-json-1.1"),
+        ("x-amz-target", target.as_str()),
+    ];
+    sign_raw(
+        base,
+        ("POST", "/"),
+        &headers,
+        ("cloudtrail", region),
+        creds,
+        body.as_bytes(),
+        time,
+    )
+}
+
+/// Signs any request with aws-sigv4: (method, path and query), headers, (service, region),
+/// (key, secret, session token), body and signing time.
+fn sign_raw(
+    base: &str,
+    (method, path_and_query): (&str, &str),
+    headers: &[(&str, &str)],
+    (service, region): (&str, &str),
+    (key, secret, token): (&str, &str, Option<&str>),
+    body: &[u8],
+    time: SystemTime,
+) -> http::Request<Vec<u8>> {
     use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
     use aws_sigv4::sign::v4;
     let host = base.trim_start_matches("http://").to_string();
-    let mut req = http::Request::builder()
-        .method("POST")
-        .uri(format!("{base}/"))
-        .header("host", host)
-        .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
-        .body(body.to_vec())
-        .unwrap();
+    let uri = format!("{base}{path_and_query}");
+    let mut builder = http::Request::builder().method(method).uri(&uri).header("host", host);
+    for (k, v) in headers {
+        builder = builder.header(*k, *v);
+    }
+    let mut req = builder.body(body.to_vec()).unwrap();
     let identity = Credentials::new(key, secret, token.map(str::to_string), None, "test").into();
     let params = v4::SigningParams::builder()
         .identity(&identity)
-        .region("us-east-1")
+        .region(region)
         .name(service)
-        .time(SystemTime::now())
+        .time(time)
         .settings(SigningSettings::default())
         .build()
         .unwrap()
         .into();
-    let headers: Vec<(String, String)> = req
+    let signed: Vec<(String, String)> = req
         .headers()
         .iter()
         .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap().to_string()))
         .collect();
     let signable = SignableRequest::new(
-        "POST",
-        format!("{base}/"),
-        headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        method,
+        uri.clone(),
+        signed.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         SignableBody::Bytes(body),
     )
     .unwrap();
@@ -277,40 +327,9 @@ pub fn sign_custom(
     body: &[u8],
     time: SystemTime,
 ) -> http::Request<Vec<u8>> {
-    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
-    use aws_sigv4::sign::v4;
-    let host = base.trim_start_matches("http://").to_string();
-    let uri = format!("{base}{path_and_query}");
-    let mut builder = http::Request::builder().method(method).uri(&uri).header("host", host);
-    if !body.is_empty() {
-        builder = builder.header("content-type", "application/x-www-form-urlencoded; charset=utf-8");
-    }
-    let mut req = builder.body(body.to_vec()).unwrap();
-    let identity = Credentials::new(key, secret, None, None, "test").into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(region)
-        .name(service)
-        .time(time)
-        .settings(SigningSettings::default())
-        .build()
-        .unwrap()
-        .into();
-    let headers: Vec<(String, String)> = req
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap().to_string()))
-        .collect();
-    let signable = SignableRequest::new(
-        method,
-        uri.clone(),
-        headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        SignableBody::Bytes(body),
-    )
-    .unwrap();
-    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
-    instructions.apply_to_request_http1x(&mut req);
-    req
+    let headers: &[(&str, &str)] = if body.is_empty() { &[] } else { &[FORM] };
+    let place = (method, path_and_query);
+    sign_raw(base, place, headers, (service, region), (key, secret, None), body, time)
 }
 
 /// Decodes a URL-encoded policy document as IAM returns it.

@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use localiam::config::Config;
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use crate::common::{url_encode, Server};
+use crate::common::{code, url_encode, Server};
 
 const INCORRECT: &str = "Your authentication information is incorrect. Please try again.";
 const MARY: &str = "mary.major@examplecorp.com";
@@ -617,4 +617,24 @@ async fn console_can_be_turned_off() {
     let mut b = Browser::new(&s);
     let r = b.get("/console/").await;
     assert!(!r.body.contains("<html"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn event_history_page_shows_a_denied_call() {
+    let s = Server::start().await;
+    let (key, secret) = s.user_with_key("mary.major@examplecorp.com").await;
+    let denied = s.iam_as(&key, &secret).list_users().send().await.unwrap_err();
+    assert_eq!(code(&denied), "AccessDenied");
+    let mut b = Browser::root_sign_in(&s).await;
+    let page = b
+        .get("/console/iam/events?attribute=Username&value=mary.major%40examplecorp.com")
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("ListUsers"), "{}", page.body);
+    assert!(page.body.contains("AccessDenied"), "{}", page.body);
+    // The lookup itself is a call: it is in the history too.
+    let again = b
+        .get("/console/iam/events?attribute=EventName&value=LookupEvents")
+        .await;
+    assert!(again.body.contains("cloudtrail.amazonaws.com"), "{}", again.body);
 }

@@ -13,6 +13,7 @@ mod console;
 mod credentials;
 mod delegation;
 mod enforcement;
+mod events;
 mod groups;
 mod inline_policies;
 mod instance_profiles;
