@@ -41,10 +41,14 @@ pub fn page(page: &Page<'_>) -> Response {
         .find(|a| *a == page.q("attribute"))
         .unwrap_or("EventName");
     let value = page.q("value");
-    let mut body = serde_json::json!({ "MaxResults": 50 });
-    if !value.is_empty() {
-        body["LookupAttributes"] = serde_json::json!([{ "AttributeKey": key, "AttributeValue": value }]);
-    }
+    let body = if value.is_empty() {
+        serde_json::json!({ "MaxResults": 50 })
+    } else {
+        serde_json::json!({
+            "MaxResults": 50,
+            "LookupAttributes": [{ "AttributeKey": key, "AttributeValue": value }],
+        })
+    };
     let options: String = ATTRIBUTES
         .iter()
         .map(|a| {
@@ -61,8 +65,9 @@ pub fn page(page: &Page<'_>) -> Response {
         Err(e) => html::error_box(&e),
         Ok(json) => {
             let found: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
-            let rows: Vec<Vec<String>> = found["Events"]
-                .as_array()
+            let rows: Vec<Vec<String>> = found
+                .get("Events")
+                .and_then(serde_json::Value::as_array)
                 .map(Vec::as_slice)
                 .unwrap_or_default()
                 .iter()
@@ -91,17 +96,18 @@ pub fn page(page: &Page<'_>) -> Response {
 
 /// One event's cells, every value escaped.
 fn row(e: &serde_json::Value) -> Vec<String> {
-    let record: serde_json::Value = e["CloudTrailEvent"]
-        .as_str()
+    let record: serde_json::Value = e
+        .get("CloudTrailEvent")
+        .and_then(serde_json::Value::as_str)
         .and_then(|s| serde_json::from_str(s).ok())
         .unwrap_or_default();
-    let text = |v: &serde_json::Value| html::esc(v.as_str().unwrap_or(""));
+    let text = |v: &serde_json::Value, k: &str| html::esc(v.get(k).and_then(serde_json::Value::as_str).unwrap_or(""));
     vec![
-        text(&record["eventTime"]),
-        text(&e["Username"]),
-        text(&e["EventName"]),
-        text(&e["EventSource"]),
-        text(&record["errorCode"]),
-        text(&record["errorMessage"]),
+        text(&record, "eventTime"),
+        text(e, "Username"),
+        text(e, "EventName"),
+        text(e, "EventSource"),
+        text(&record, "errorCode"),
+        text(&record, "errorMessage"),
     ]
 }
