@@ -199,8 +199,8 @@ impl Handler for Handlers {
         get_service_last_accessed_details(i::GetServiceLastAccessedDetailsRequest) -> i::GetServiceLastAccessedDetailsResponse => crate::iam::access_advisor::get_service_last_accessed_details;
         get_service_last_accessed_details_with_entities(i::GetServiceLastAccessedDetailsWithEntitiesRequest) -> i::GetServiceLastAccessedDetailsWithEntitiesResponse => crate::iam::access_advisor::get_service_last_accessed_details_with_entities;
         list_policies_granting_service_access(i::ListPoliciesGrantingServiceAccessRequest) -> i::ListPoliciesGrantingServiceAccessResponse => crate::iam::access_advisor::list_policies_granting_service_access;
-        generate_organizations_access_report(i::GenerateOrganizationsAccessReportRequest) -> i::GenerateOrganizationsAccessReportResponse => crate::iam::access_advisor::generate_organizations_access_report;
-        get_organizations_access_report(i::GetOrganizationsAccessReportRequest) -> i::GetOrganizationsAccessReportResponse => crate::iam::access_advisor::get_organizations_access_report;
+        generate_organizations_access_report(i::GenerateOrganizationsAccessReportRequest) -> i::GenerateOrganizationsAccessReportResponse => crate::iam::org_access_report::generate_organizations_access_report;
+        get_organizations_access_report(i::GetOrganizationsAccessReportRequest) -> i::GetOrganizationsAccessReportResponse => crate::iam::org_access_report::get_organizations_access_report;
 
         // Certificates, SSH keys, service credentials (helper).
         upload_server_certificate(i::UploadServerCertificateRequest) -> i::UploadServerCertificateResponse => crate::iam::certificates::upload_server_certificate;

@@ -48,7 +48,7 @@ fn allow_statements(doc: &RawDocument) -> impl Iterator<Item = &crate::policy::d
 }
 
 /// Adds the prefixes of every catalog service the document allows at least one action of.
-fn add_services(doc: &RawDocument, out: &mut BTreeSet<&'static str>) {
+pub(super) fn add_services(doc: &RawDocument, out: &mut BTreeSet<&'static str>) {
     for st in allow_statements(doc) {
         if let Some(not) = &st.not_action {
             for svc in actions::services() {
@@ -93,7 +93,7 @@ fn allows_action(doc: &RawDocument, prefix: &str, action: &str) -> bool {
     })
 }
 
-fn parse_doc(text: &str) -> Option<RawDocument> {
+pub(super) fn parse_doc(text: &str) -> Option<RawDocument> {
     serde_json::from_str(text).ok()
 }
 
@@ -520,36 +520,4 @@ pub fn list_policies_granting_service_access(
             marker: None,
         })
     })
-}
-
-/// GenerateOrganizationsAccessReport. IAM answers it only in an organization's management
-/// account and denies at once an entity path in an organization the caller does not manage; a
-/// standalone account manages none, so after the caller's own IAM permission (on
-/// `access-report/ENTITY_PATH`, with `iam:OrganizationsPolicyId`) every path is refused that way.
-pub fn generate_organizations_access_report(
-    ctx: &Ctx,
-    input: GenerateOrganizationsAccessReportRequest,
-) -> ApiResult<GenerateOrganizationsAccessReportResponse> {
-    let resource = ctx.iam_arn(&format!("access-report/{}", input.entity_path));
-    let keys: Vec<(String, Vec<String>)> = input
-        .organizations_policy_id
-        .iter()
-        .map(|id| ("iam:OrganizationsPolicyId".to_string(), vec![id.clone()]))
-        .collect();
-    ctx.store().read(|c| ctx.authorize_with(c, &resource, &keys))?;
-    Err(crate::authz::access_denied(
-        &ctx.caller_arn(),
-        ctx.op.action(),
-        &resource,
-        "",
-    ))
-}
-
-/// GetOrganizationsAccessReport: no report can have been generated in a standalone account.
-pub fn get_organizations_access_report(
-    ctx: &Ctx,
-    input: GetOrganizationsAccessReportRequest,
-) -> ApiResult<GetOrganizationsAccessReportResponse> {
-    ctx.store().read(|c| ctx.authorize(c, "*"))?;
-    Err(errors::no_such_entity(format!("No such job: {}", input.job_id)))
 }

@@ -18,6 +18,7 @@ pub mod login_profiles;
 pub mod messages;
 pub mod mfa;
 pub mod oidc_context;
+pub mod org_access_report;
 pub mod outbound_federation;
 pub mod password_policy;
 pub mod pem;

@@ -39,6 +39,24 @@ pub fn record(c: &Connection, row: &ActivityRow) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Everything every principal of the account did.
+pub fn all(c: &Connection) -> rusqlite::Result<Vec<ActivityRow>> {
+    let mut st = c.prepare_cached(
+        "SELECT principal_kind, principal_id, service, action, region, last FROM activity ORDER BY service",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(ActivityRow {
+            principal_kind: r.get(0)?,
+            principal_id: r.get(1)?,
+            service: r.get(2)?,
+            action: r.get(3)?,
+            region: r.get(4)?,
+            last: r.get(5)?,
+        })
+    })?;
+    rows.collect()
+}
+
 /// Everything one principal did.
 pub fn for_principal(c: &Connection, kind: &str, id: &str) -> rusqlite::Result<Vec<ActivityRow>> {
     let mut st = c.prepare_cached(

@@ -384,3 +384,80 @@ async fn organizations_quotas() {
         }
     }
 }
+
+#[tokio::test]
+async fn organizations_access_report_covers_the_accounts_below_an_entity() {
+    let s = Server::start().await;
+    let (root, member) = organization_with_member(&s).await;
+    let (_, described) = org(&s, "test", "DescribeOrganization", json!({})).await;
+    let org_id = described["Organization"]["Id"].as_str().unwrap().to_string();
+    let member_iam = s.iam_as(&member, "test");
+    member_iam.create_user().user_name("dev").send().await.unwrap();
+    member_iam
+        .put_user_policy()
+        .user_name("dev")
+        .policy_name("p")
+        .policy_document(allow("iam:GetUser", "*"))
+        .send()
+        .await
+        .unwrap();
+    let k = member_iam
+        .create_access_key()
+        .user_name("dev")
+        .send()
+        .await
+        .unwrap()
+        .access_key
+        .unwrap();
+    s.iam_as(&k.access_key_id, &k.secret_access_key)
+        .get_user()
+        .send()
+        .await
+        .unwrap();
+
+    let iam = s.iam();
+    let path = format!("{org_id}/{root}/{member}");
+    let job = iam
+        .generate_organizations_access_report()
+        .entity_path(&path)
+        .send()
+        .await
+        .unwrap();
+    let report = iam
+        .get_organizations_access_report()
+        .job_id(job.job_id().unwrap())
+        .max_items(1000)
+        .sort_key(aws_sdk_iam::types::SortKeyType::LastAuthenticatedTimeDescending)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(report.job_status().as_str(), "COMPLETED");
+    let details = report.access_details();
+    let used: Vec<_> = details
+        .iter()
+        .filter(|d| d.last_authenticated_time().is_some())
+        .collect();
+    assert_eq!(used.len(), 1, "{details:?}");
+    assert_eq!(used[0].service_namespace(), "iam");
+    assert_eq!(details[0].service_namespace(), "iam", "newest first");
+    assert_eq!(used[0].entity_path(), Some(path.as_str()));
+    assert_eq!(used[0].total_authenticated_entities(), Some(1));
+    assert!(report.number_of_services_accessible().unwrap() > 100);
+    assert_eq!(
+        report.number_of_services_not_accessed().unwrap(),
+        report.number_of_services_accessible().unwrap() - 1
+    );
+    // A path outside the organization, and a member account asking, are refused.
+    let bad = iam
+        .generate_organizations_access_report()
+        .entity_path("o-aaaaaaaaaa/r-zzzz")
+        .send()
+        .await;
+    assert_eq!(code(&bad.unwrap_err()), "InvalidInput");
+    let from_member = member_iam
+        .generate_organizations_access_report()
+        .entity_path(&path)
+        .send()
+        .await;
+    assert_eq!(code(&from_member.unwrap_err()), "AccessDenied");
+}
