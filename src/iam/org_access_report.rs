@@ -178,10 +178,10 @@ pub fn get_organizations_access_report(
 ) -> ApiResult<GetOrganizationsAccessReportResponse> {
     let report: Report = ctx.store().read(|c| {
         ctx.authorize(c, "*")?;
-        Ok(activity::job(c, &input.job_id)?
+        activity::job(c, &input.job_id)?
             .and_then(|d| serde_json::from_str::<Report>(&d).ok())
             .filter(|r| r.organizations)
-            .ok_or_else(|| errors::no_such_entity(format!("No such job: {}", input.job_id)))?)
+            .ok_or_else(|| errors::no_such_entity(format!("No such job: {}", input.job_id)))
     })?;
     let accessible = i32::try_from(report.services.len()).unwrap_or(i32::MAX);
     let not_accessed = i32::try_from(report.services.iter().filter(|s| s.used.is_none()).count()).unwrap_or(i32::MAX);
