@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run every compat/awscli/0*.sh, each against a fresh server: 03-persistence.sh
+# Run every compat/awscli/[0-9]*.sh, each against a fresh server: 03-persistence.sh
 # starts its own, the others run under scripts/with-server. The last line is
 # "N passed, N failed"; the exit status is non-zero if any script failed.
 #   compat/awscli/run-all.sh            (after scripts/setup-python and cargo build --release)
@@ -13,7 +13,7 @@ root="$(cd "$here/../.." && pwd)"
 passed=0
 failed=0
 failed_names=()
-for script in "$here"/0*.sh; do
+for script in "$here"/[0-9]*.sh; do
     name="$(basename "$script")"
     echo "=== $name"
     start=$SECONDS
