@@ -20,6 +20,17 @@ pub struct ActivityRow {
     pub last: String,
 }
 
+fn activity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRow> {
+    Ok(ActivityRow {
+        principal_kind: r.get(0)?,
+        principal_id: r.get(1)?,
+        service: r.get(2)?,
+        action: r.get(3)?,
+        region: r.get(4)?,
+        last: r.get(5)?,
+    })
+}
+
 /// Records a use (insert or update).
 pub fn record(c: &Connection, row: &ActivityRow) -> rusqlite::Result<()> {
     c.prepare_cached(
@@ -44,16 +55,7 @@ pub fn all(c: &Connection) -> rusqlite::Result<Vec<ActivityRow>> {
     let mut st = c.prepare_cached(
         "SELECT principal_kind, principal_id, service, action, region, last FROM activity ORDER BY service",
     )?;
-    let rows = st.query_map([], |r| {
-        Ok(ActivityRow {
-            principal_kind: r.get(0)?,
-            principal_id: r.get(1)?,
-            service: r.get(2)?,
-            action: r.get(3)?,
-            region: r.get(4)?,
-            last: r.get(5)?,
-        })
-    })?;
+    let rows = st.query_map([], activity_row)?;
     rows.collect()
 }
 
@@ -63,16 +65,7 @@ pub fn for_principal(c: &Connection, kind: &str, id: &str) -> rusqlite::Result<V
         "SELECT principal_kind, principal_id, service, action, region, last FROM activity
          WHERE principal_kind = ?1 AND principal_id = ?2 ORDER BY service, action",
     )?;
-    let rows = st.query_map(params![kind, id], |r| {
-        Ok(ActivityRow {
-            principal_kind: r.get(0)?,
-            principal_id: r.get(1)?,
-            service: r.get(2)?,
-            action: r.get(3)?,
-            region: r.get(4)?,
-            last: r.get(5)?,
-        })
-    })?;
+    let rows = st.query_map(params![kind, id], activity_row)?;
     rows.collect()
 }
 

@@ -58,16 +58,8 @@ async fn cross_account_assume_role_needs_both_the_trust_and_the_callers_policy()
         .await
         .unwrap();
     let role_arn = format!("arn:aws:iam::{B}:role/deployer");
-    iam_a.create_user().user_name("ci").send().await.unwrap();
-    let key = iam_a
-        .create_access_key()
-        .user_name("ci")
-        .send()
-        .await
-        .unwrap()
-        .access_key
-        .unwrap();
-    let ci = server.sts_as(&key.access_key_id, &key.secret_access_key, None);
+    let (key, secret) = server.user_with_key_in(A, "ci").await;
+    let ci = server.sts_as(&key, &secret, None);
     // The trust names A, but A's user has no policy allowing sts:AssumeRole: denied.
     let denied = ci
         .assume_role()
@@ -134,7 +126,7 @@ async fn cross_account_external_id_and_account_context_keys() {
     let policy = format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Condition":{{"StringEquals":{{"aws:ResourceAccount":"{B}","aws:PrincipalAccount":"{A}"}}}}}}]}}"#
     );
-    iam_a.create_user().user_name("ci").send().await.unwrap();
+    let (key, secret) = server.user_with_key_in(A, "ci").await;
     iam_a
         .put_user_policy()
         .user_name("ci")
@@ -143,15 +135,7 @@ async fn cross_account_external_id_and_account_context_keys() {
         .send()
         .await
         .unwrap();
-    let key = iam_a
-        .create_access_key()
-        .user_name("ci")
-        .send()
-        .await
-        .unwrap()
-        .access_key
-        .unwrap();
-    let ci = server.sts_as(&key.access_key_id, &key.secret_access_key, None);
+    let ci = server.sts_as(&key, &secret, None);
     let without = ci
         .assume_role()
         .role_arn(&role_arn)

@@ -114,7 +114,13 @@ impl Server {
 
     /// Creates a user with an access key; returns (key id, secret).
     pub async fn user_with_key(&self, name: &str) -> (String, String) {
-        let iam = self.iam();
+        self.user_with_key_in("test", name).await
+    }
+
+    /// Creates a user with an access key in the account whose root signs with `root_key` (the
+    /// configured root key, or an account id); returns (key id, secret).
+    pub async fn user_with_key_in(&self, root_key: &str, name: &str) -> (String, String) {
+        let iam = self.iam_as(root_key, "test");
         iam.create_user().user_name(name).send().await.unwrap();
         let k = iam.create_access_key().user_name(name).send().await.unwrap();
         let k = k.access_key.unwrap();

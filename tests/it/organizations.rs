@@ -54,6 +54,28 @@ async fn organization_with_member(s: &Server) -> (String, String) {
     (roots["Roots"][0]["Id"].as_str().unwrap().to_string(), member)
 }
 
+/// Enables SCPs at `root` (once) and attaches a new SCP with `document` to `target`; its id.
+async fn attach_scp(s: &Server, root: &str, target: &str, name: &str, document: &str) -> String {
+    org(
+        s,
+        "test",
+        "EnablePolicyType",
+        json!({"RootId": root, "PolicyType": "SERVICE_CONTROL_POLICY"}),
+    )
+    .await;
+    let (_, made) = org(
+        s,
+        "test",
+        "CreatePolicy",
+        json!({"Name": name, "Description": "d", "Type": "SERVICE_CONTROL_POLICY", "Content": document}),
+    )
+    .await;
+    let id = made["Policy"]["PolicySummary"]["Id"].as_str().unwrap().to_string();
+    let (status, body) = org(s, "test", "AttachPolicy", json!({"PolicyId": id, "TargetId": target})).await;
+    assert_eq!(status, 200, "{body}");
+    id
+}
+
 #[tokio::test]
 async fn organizations_errors_are_json() {
     let s = Server::start().await;
@@ -75,24 +97,8 @@ async fn organizations_errors_are_json() {
 async fn scps_bound_member_accounts_root_included_but_never_the_management_account() {
     let s = Server::start().await;
     let (root, member) = organization_with_member(&s).await;
-    org(
-        &s,
-        "test",
-        "EnablePolicyType",
-        json!({"RootId": root, "PolicyType": "SERVICE_CONTROL_POLICY"}),
-    )
-    .await;
     let deny = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:CreateGroup","Resource":"*"}]}"#;
-    let (_, policy) = org(
-        &s,
-        "test",
-        "CreatePolicy",
-        json!({"Name": "NoGroups", "Description": "d", "Type": "SERVICE_CONTROL_POLICY", "Content": deny}),
-    )
-    .await;
-    let id = policy["Policy"]["PolicySummary"]["Id"].as_str().unwrap().to_string();
-    let (status, _) = org(&s, "test", "AttachPolicy", json!({"PolicyId": id, "TargetId": root})).await;
-    assert_eq!(status, 200);
+    let id = attach_scp(&s, &root, &root, "NoGroups", deny).await;
     let member_root = s.iam_as(&member, "test");
     let denied = member_root.create_group().group_name("g").send().await.unwrap_err();
     assert_eq!(code(&denied), "AccessDenied");
@@ -269,23 +275,8 @@ async fn accounts_and_the_organization_survive_a_restart() {
     };
     let s = Server::start_with(config()).await;
     let (root, member) = organization_with_member(&s).await;
-    org(
-        &s,
-        "test",
-        "EnablePolicyType",
-        json!({"RootId": root, "PolicyType": "SERVICE_CONTROL_POLICY"}),
-    )
-    .await;
     let deny = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:CreateGroup","Resource":"*"}]}"#;
-    let (_, made) = org(
-        &s,
-        "test",
-        "CreatePolicy",
-        json!({"Name": "n", "Description": "d", "Type": "SERVICE_CONTROL_POLICY", "Content": deny}),
-    )
-    .await;
-    let id = made["Policy"]["PolicySummary"]["Id"].as_str().unwrap().to_string();
-    org(&s, "test", "AttachPolicy", json!({"PolicyId": id, "TargetId": member})).await;
+    attach_scp(&s, &root, &member, "n", deny).await;
     s.iam_as("111111111111", "test")
         .create_user()
         .user_name("kept")
