@@ -195,8 +195,13 @@ try {
   check((await text(root)).includes(`/console/${ACCOUNT}`), "sign-in link shown");
   await shot(root, "dashboard");
   await root.goto(`${base}/console/iam/events`);
-  // The request journal is not merged yet: the page says so (Mary's denied call is not shown).
-  check((await text(root)).includes("Event history"), "event history page");
+  await root.selectOption("select[name=attribute]", "Username");
+  await root.fill("input[name=value]", MARY);
+  await root.click("form.filter button");
+  await root.waitForURL(/attribute=Username/);
+  const history = await text(root);
+  check(history.includes("ListUsers") && history.includes("AccessDenied"), `Mary's denied ListUsers in the event history, got: ${history}`);
+  await shot(root, "event-history");
 
   log("sign out");
   await root.click("button:text('Sign out')");
