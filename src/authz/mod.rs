@@ -57,7 +57,11 @@ pub fn check_with(
     // is bounded by the organization's SCPs (Organizations User Guide, "SCP effects on permissions").
     let unlimited_root = ctx.principal.is_root()
         && !scoped_root(&ctx.principal)
-        && ctx.app.org.get().and_then(|o| o.scp_levels(ctx.account())).is_none();
+        && !ctx
+            .app
+            .org
+            .get()
+            .is_some_and(|o| o.binds(ctx.account(), crate::organizations::state::SCP));
     if !ctx.app.config.enforce || unlimited_root || matches!(ctx.principal, Principal::Anonymous) {
         return Ok(());
     }
@@ -415,7 +419,7 @@ fn base_context(ctx: &Ctx, caller: &str, principal_tags: &[(String, String)]) ->
 /// An organization's policy levels (SCPs or RCPs), root level first, parsed once per content.
 fn parsed_levels(
     ctx: &Ctx,
-    levels: Option<Vec<Vec<(String, String)>>>,
+    levels: Option<Vec<Vec<(&str, &str)>>>,
     policy_type: &str,
 ) -> Vec<Vec<(String, Arc<policy::Policy>)>> {
     use std::hash::{Hash, Hasher};
@@ -432,8 +436,8 @@ fn parsed_levels(
                     doc.hash(&mut h);
                     let key = format!("{policy_type}:{id}:{:x}", h.finish());
                     let kind = crate::organizations::state::document_kind(policy_type);
-                    let parsed = ctx.app.policies.parsed_as(&key, &doc, kind)?;
-                    Some((id, parsed))
+                    let parsed = ctx.app.policies.parsed_as(&key, doc, kind)?;
+                    Some((id.to_string(), parsed))
                 })
                 .collect()
         })

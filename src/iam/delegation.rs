@@ -565,27 +565,26 @@ fn summary(row: &DelegationRow, now: i64) -> String {
 /// `GET /_localiam/delegation-tokens/{id}` (root only): the trade-in token SendDelegationToken
 /// would have published to the notification channel, as JSON.
 pub fn admin_token(app: &crate::app::App, id: &str) -> ApiResult<String> {
-    // Request ids are unique across accounts: the one holding it answers.
-    let accounts = app.accounts.all();
-    let store = accounts
-        .iter()
-        .map(|a| &a.store)
-        .find(|s| s.read(|c| Ok(load(c, id).is_ok())).unwrap_or(false))
-        .unwrap_or(app.store());
-    store.read(|c| {
-        let row = load(c, id)?;
-        let token = row.token.clone().ok_or_else(|| {
-            errors::no_such_entity(format!(
-                "Delegation request {id} has no trade-in token: call SendDelegationToken first."
-            ))
-        })?;
-        Ok(serde_json::json!({
-            "DelegationRequestId": row.id,
-            "TradeInToken": token,
-            "NotificationChannel": row.notification_channel,
-        })
-        .to_string())
+    // Request ids are unique across accounts: the one holding it answers (NoSuchEntity when none does).
+    let mut found = Err(crate::error::ApiError::internal());
+    for account in app.accounts.all() {
+        found = account.store.read(|c| load(c, id));
+        if found.is_ok() {
+            break;
+        }
+    }
+    let row = found?;
+    let token = row.token.ok_or_else(|| {
+        errors::no_such_entity(format!(
+            "Delegation request {id} has no trade-in token: call SendDelegationToken first."
+        ))
+    })?;
+    Ok(serde_json::json!({
+        "DelegationRequestId": row.id,
+        "TradeInToken": token,
+        "NotificationChannel": row.notification_channel,
     })
+    .to_string())
 }
 
 #[cfg(test)]

@@ -57,7 +57,7 @@ fn accounts_under(org: &Organization, path: &str) -> Option<Vec<String>> {
     Some(
         org.accounts
             .iter()
-            .filter(|a| a.parent == parent || org.path_to(&a.id).iter().any(|p| p == parent))
+            .filter(|a| org.path_to(&a.id).iter().any(|p| p == parent))
             .map(|a| a.id.clone())
             .collect(),
     )
@@ -72,28 +72,22 @@ fn allowed_services(org: &Organization, path: &str, policy: Option<&str>) -> Api
             .map(|s| s.prefix.as_str())
             .collect::<BTreeSet<_>>()
     };
-    let level_services = |docs: Vec<(String, String)>| {
+    let level_services = |docs: Vec<(&str, &str)>| {
         let mut out = BTreeSet::new();
         for (_, doc) in docs {
-            if let Some(d) = parse_doc(&doc) {
+            if let Some(d) = parse_doc(doc) {
                 add_services(&d, &mut out);
             }
         }
         out
     };
     if let Some(id) = policy {
-        let doc = if id == crate::organizations::state::FULL_AWS_ACCESS {
-            crate::organizations::state::ALLOW_ALL.to_string()
-        } else {
-            org.policies
-                .iter()
-                .find(|p| p.id == id && p.kind == SCP)
-                .map(|p| p.content.clone())
-                .ok_or_else(|| errors::invalid_input(format!("Invalid OrganizationsPolicyId: {id}")))?
-        };
-        return Ok(level_services(vec![(id.to_string(), doc)]));
+        let doc = org
+            .policy_document(id, SCP)
+            .ok_or_else(|| errors::invalid_input(format!("Invalid OrganizationsPolicyId: {id}")))?;
+        return Ok(level_services(vec![(id, doc)]));
     }
-    if !org.enabled_types.iter().any(|t| t == SCP) {
+    if !org.enabled(SCP) {
         return Ok(all());
     }
     let mut allowed = all();

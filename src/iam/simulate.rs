@@ -33,7 +33,8 @@ fn parse(doc: &str, kind: PolicyKind, what: &str) -> ApiResult<policy::Policy> {
 /// The SCPs that bound the caller's account, from the same organization state enforcement reads
 /// (`Organization::scp_levels`); none outside an organization or in its management account.
 fn organization_scps(ctx: &Ctx) -> ApiResult<Vec<Vec<Source>>> {
-    let Some(levels) = ctx.app.org.get().and_then(|o| o.scp_levels(ctx.account())) else {
+    let org = ctx.app.org.get();
+    let Some(levels) = org.as_deref().and_then(|o| o.scp_levels(ctx.account())) else {
         return Ok(Vec::new());
     };
     levels
@@ -43,8 +44,8 @@ fn organization_scps(ctx: &Ctx) -> ApiResult<Vec<Vec<Source>>> {
                 .into_iter()
                 .map(|(id, doc)| {
                     Ok(Source {
-                        policy: parse(&doc, PolicyKind::ServiceControl, &id)?,
-                        id,
+                        policy: parse(doc, PolicyKind::ServiceControl, id)?,
+                        id: id.to_string(),
                         kind: IDENTITY,
                     })
                 })

@@ -3,9 +3,7 @@
 use serde_json::{json, Value};
 
 use super::read_ops;
-use super::state::{
-    AccountRequest, OrgAccount, OrgPolicy, Organization, Unit, FULL_AWS_ACCESS, RCP, RCP_FULL_AWS_ACCESS, SCP,
-};
+use super::state::{managed_policy_id, AccountRequest, OrgAccount, OrgPolicy, Organization, Unit, RCP, SCP};
 use crate::context::Ctx;
 use crate::error::{ApiError, ApiResult};
 use crate::store::ids;
@@ -260,8 +258,6 @@ fn create_account(ctx: &Ctx, input: &Value) -> ApiResult<Value> {
                 break candidate;
             }
         };
-        let attach_scp = org.enabled_types.iter().any(|t| t == SCP);
-        let attach_rcp = org.enabled_types.iter().any(|t| t == RCP);
         org.accounts.push(OrgAccount {
             id: id.clone(),
             name: name.clone(),
@@ -270,7 +266,7 @@ fn create_account(ctx: &Ctx, input: &Value) -> ApiResult<Value> {
             joined: now,
             parent: org.root_id.clone(),
         });
-        default_attachments(org, &id, attach_scp, attach_rcp);
+        default_attachments(org, &id);
         let request = AccountRequest {
             id: format!("car-{}", uuid::Uuid::new_v4().simple()),
             name: name.clone(),
@@ -293,20 +289,19 @@ fn create_account(ctx: &Ctx, input: &Value) -> ApiResult<Value> {
 }
 
 /// FullAWSAccess (and RCPFullAWSAccess) on a new target while those types are enabled.
-fn default_attachments(org: &mut Organization, target: &str, scp: bool, rcp: bool) {
-    if scp {
-        org.attachments.push((FULL_AWS_ACCESS.to_string(), target.to_string()));
-    }
-    if rcp {
-        org.attachments
-            .push((RCP_FULL_AWS_ACCESS.to_string(), target.to_string()));
+fn default_attachments(org: &mut Organization, target: &str) {
+    for kind in [SCP, RCP] {
+        if org.enabled(kind) {
+            org.attachments
+                .push((managed_policy_id(kind).to_string(), target.to_string()));
+        }
     }
 }
 
 fn create_unit(ctx: &Ctx, input: &Value) -> ApiResult<Value> {
     let parent = required(input, "ParentId")?.to_string();
     let name = required(input, "Name")?.to_string();
-    let unit = manage(ctx, |org| {
+    manage(ctx, |org| {
         if parent != org.root_id && !org.units.iter().any(|u| u.id == parent) {
             return Err(err(
                 "ParentNotFoundException",
@@ -330,16 +325,11 @@ fn create_unit(ctx: &Ctx, input: &Value) -> ApiResult<Value> {
             name: name.clone(),
             parent: parent.clone(),
         };
-        let (scp, rcp) = (
-            org.enabled_types.iter().any(|t| t == SCP),
-            org.enabled_types.iter().any(|t| t == RCP),
-        );
-        default_attachments(org, &unit.id, scp, rcp);
-        org.units.push(unit.clone());
-        Ok(unit)
-    })?;
-    let org = ctx.app.org.get().ok_or_else(not_in_use)?;
-    Ok(json!({ "OrganizationalUnit": read_ops::unit_json(&org, &unit) }))
+        default_attachments(org, &unit.id);
+        let answer = json!({ "OrganizationalUnit": read_ops::unit_json(org, &unit) });
+        org.units.push(unit);
+        Ok(answer)
+    })
 }
 
 fn move_account(ctx: &Ctx, input: &Value) -> ApiResult<Value> {
@@ -405,8 +395,7 @@ fn set_policy_type(ctx: &Ctx, input: &Value, enable: bool) -> ApiResult<Value> {
                 "We can't find a root with the RootId that you specified.",
             ));
         }
-        let enabled = org.enabled_types.contains(&kind);
-        match (enable, enabled) {
+        match (enable, org.enabled(&kind)) {
             (true, true) => Err(err(
                 "PolicyTypeAlreadyEnabledException",
                 "The specified policy type is already enabled.",
@@ -417,18 +406,14 @@ fn set_policy_type(ctx: &Ctx, input: &Value, enable: bool) -> ApiResult<Value> {
             )),
             (true, false) => {
                 org.enabled_types.push(kind.clone());
-                let managed = if kind == SCP {
-                    FULL_AWS_ACCESS
-                } else {
-                    RCP_FULL_AWS_ACCESS
-                };
+                let managed = managed_policy_id(&kind);
                 let targets: Vec<String> = std::iter::once(org.root_id.clone())
                     .chain(org.units.iter().map(|u| u.id.clone()))
                     .chain(org.accounts.iter().map(|a| a.id.clone()))
                     .collect();
                 org.attachments
                     .extend(targets.into_iter().map(|t| (managed.to_string(), t)));
-                Ok(())
+                Ok(json!({ "Root": read_ops::root_json(org) }))
             }
             (false, true) => {
                 org.enabled_types.retain(|t| *t != kind);
@@ -437,20 +422,13 @@ fn set_policy_type(ctx: &Ctx, input: &Value, enable: bool) -> ApiResult<Value> {
                     .iter()
                     .filter(|p| p.kind == kind)
                     .map(|p| p.id.clone())
-                    .chain([if kind == SCP {
-                        FULL_AWS_ACCESS
-                    } else {
-                        RCP_FULL_AWS_ACCESS
-                    }
-                    .to_string()])
+                    .chain([managed_policy_id(&kind).to_string()])
                     .collect();
                 org.attachments.retain(|(p, _)| !of_kind.contains(p));
-                Ok(())
+                Ok(json!({ "Root": read_ops::root_json(org) }))
             }
         }
-    })?;
-    let org = ctx.app.org.get().ok_or_else(not_in_use)?;
-    Ok(json!({ "Root": read_ops::root_json(&org) }))
+    })
 }
 
 fn check_document(content: &str, policy_type: &str) -> ApiResult<()> {
@@ -476,7 +454,7 @@ fn create_policy(ctx: &Ctx, input: &Value) -> ApiResult<Value> {
     let description = required(input, "Description")?.to_string();
     let kind = policy_type(input, "Type")?;
     check_document(&content, &kind)?;
-    let policy = manage(ctx, |org| {
+    manage(ctx, |org| {
         if org.policies.iter().any(|p| p.name == name && p.kind == kind) {
             return Err(err(
                 "DuplicatePolicyException",
@@ -490,11 +468,10 @@ fn create_policy(ctx: &Ctx, input: &Value) -> ApiResult<Value> {
             kind,
             content,
         };
-        org.policies.push(policy.clone());
-        Ok(policy)
-    })?;
-    let org = ctx.app.org.get().ok_or_else(not_in_use)?;
-    Ok(json!({ "Policy": read_ops::policy_json(&org, &policy) }))
+        let answer = json!({ "Policy": read_ops::policy_json(org, &policy) });
+        org.policies.push(policy);
+        Ok(answer)
+    })
 }
 
 fn policy_not_found() -> ApiError {
@@ -506,7 +483,7 @@ fn policy_not_found() -> ApiError {
 
 fn update_policy(ctx: &Ctx, input: &Value) -> ApiResult<Value> {
     let id = required(input, "PolicyId")?.to_string();
-    let policy = manage(ctx, |org| {
+    manage(ctx, |org| {
         let p = org
             .policies
             .iter_mut()
@@ -524,10 +501,9 @@ fn update_policy(ctx: &Ctx, input: &Value) -> ApiResult<Value> {
                 *field = v.to_string();
             }
         }
-        Ok(p.clone())
-    })?;
-    let org = ctx.app.org.get().ok_or_else(not_in_use)?;
-    Ok(json!({ "Policy": read_ops::policy_json(&org, &policy) }))
+        let updated = p.clone();
+        Ok(json!({ "Policy": read_ops::policy_json(org, &updated) }))
+    })
 }
 
 fn delete_policy(ctx: &Ctx, input: &Value) -> ApiResult<Value> {
@@ -549,17 +525,7 @@ fn attach(ctx: &Ctx, input: &Value, on: bool) -> ApiResult<Value> {
     let policy = required(input, "PolicyId")?.to_string();
     let target = required(input, "TargetId")?.to_string();
     manage(ctx, |org| {
-        let kind = match policy.as_str() {
-            FULL_AWS_ACCESS => SCP.to_string(),
-            RCP_FULL_AWS_ACCESS => RCP.to_string(),
-            id => org
-                .policies
-                .iter()
-                .find(|p| p.id == id)
-                .ok_or_else(policy_not_found)?
-                .kind
-                .clone(),
-        };
+        let kind = org.policy_kind(&policy).ok_or_else(policy_not_found)?.to_string();
         let exists =
             target == org.root_id || org.units.iter().any(|u| u.id == target) || org.account(&target).is_some();
         if !exists {
@@ -568,7 +534,7 @@ fn attach(ctx: &Ctx, input: &Value, on: bool) -> ApiResult<Value> {
                 "We can't find a root, OU, account, or policy with the TargetId that you specified.",
             ));
         }
-        if !org.enabled_types.contains(&kind) {
+        if !org.enabled(&kind) {
             return Err(err(
                 "PolicyTypeNotEnabledException",
                 "This operation can be performed only for enabled policy types.",
@@ -589,7 +555,7 @@ fn attach(ctx: &Ctx, input: &Value, on: bool) -> ApiResult<Value> {
                 let on_target = org
                     .attachments
                     .iter()
-                    .filter(|(p, t)| *t == target && org_kind(org, p) == kind)
+                    .filter(|(p, t)| *t == target && org.policy_kind(p) == Some(kind.as_str()))
                     .count();
                 if on_target >= MAX_POLICIES_PER_TARGET {
                     return Err(constraint(
@@ -631,18 +597,4 @@ fn service_access(ctx: &Ctx, input: &Value, enable: bool) -> ApiResult<Value> {
         Ok(())
     })?;
     Ok(json!({}))
-}
-
-/// The policy type of an attached policy id.
-fn org_kind(org: &Organization, id: &str) -> String {
-    match id {
-        FULL_AWS_ACCESS => SCP.to_string(),
-        RCP_FULL_AWS_ACCESS => RCP.to_string(),
-        _ => org
-            .policies
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.kind.clone())
-            .unwrap_or_default(),
-    }
 }

@@ -5,8 +5,7 @@ use serde_json::{json, Value};
 
 use super::ops::{err, not_in_use, not_management, required, OrgOp};
 use super::state::{
-    AccountRequest, OrgAccount, OrgPolicy, Organization, Unit, ALLOW_ALL, FULL_AWS_ACCESS, RCP, RCP_ALLOW_ALL,
-    RCP_FULL_AWS_ACCESS, SCP,
+    managed_document, managed_policy_id, AccountRequest, OrgAccount, OrgPolicy, Organization, Unit, RCP, SCP,
 };
 use crate::accounts::Account;
 use crate::context::Ctx;
@@ -157,21 +156,17 @@ fn existing_parent(org: &Organization, id: &str) -> ApiResult<String> {
 
 /// The AWS managed policy of a type, as an `OrgPolicy`.
 fn managed(kind: &str) -> OrgPolicy {
-    let (id, name, description) = if kind == SCP {
-        (FULL_AWS_ACCESS, "FullAWSAccess", "Allows access to every operation")
+    let (name, description) = if kind == SCP {
+        ("FullAWSAccess", "Allows access to every operation")
     } else {
-        (
-            RCP_FULL_AWS_ACCESS,
-            "RCPFullAWSAccess",
-            "Allows access to every resource",
-        )
+        ("RCPFullAWSAccess", "Allows access to every resource")
     };
     OrgPolicy {
-        id: id.to_string(),
+        id: managed_policy_id(kind).to_string(),
         name: name.to_string(),
         description: description.to_string(),
         kind: kind.to_string(),
-        content: if kind == SCP { ALLOW_ALL } else { RCP_ALLOW_ALL }.to_string(),
+        content: managed_document(kind).to_string(),
     }
 }
 
@@ -185,9 +180,8 @@ fn all_policies(org: &Organization, kind: &str) -> Vec<OrgPolicy> {
 }
 
 fn find_policy(org: &Organization, id: &str) -> ApiResult<OrgPolicy> {
-    match id {
-        FULL_AWS_ACCESS => Ok(managed(SCP)),
-        RCP_FULL_AWS_ACCESS => Ok(managed(RCP)),
+    match org.policy_kind(id) {
+        Some(kind) if id == managed_policy_id(kind) => Ok(managed(kind)),
         _ => org.policies.iter().find(|p| p.id == id).cloned().ok_or_else(|| {
             err(
                 "PolicyNotFoundException",
@@ -266,7 +260,7 @@ pub(super) fn request_json(r: &AccountRequest) -> Value {
 }
 
 fn summary_json(org: &Organization, p: &OrgPolicy) -> Value {
-    let aws_managed = p.id == FULL_AWS_ACCESS || p.id == RCP_FULL_AWS_ACCESS;
+    let aws_managed = p.id == managed_policy_id(&p.kind);
     let type_path = p.kind.to_ascii_lowercase();
     let arn = if aws_managed {
         format!("arn:aws:organizations::aws:policy/{type_path}/{}", p.id)

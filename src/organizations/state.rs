@@ -19,6 +19,24 @@ pub const RCP: &str = "RESOURCE_CONTROL_POLICY";
 pub const FULL_AWS_ACCESS: &str = "p-FullAWSAccess";
 /// The AWS managed RCP, likewise attached everywhere when RCPs are enabled.
 pub const RCP_FULL_AWS_ACCESS: &str = "p-RCPFullAWSAccess";
+/// The AWS managed policy of a type, attached everywhere while the type is enabled.
+pub fn managed_policy_id(kind: &str) -> &'static str {
+    if kind == RCP {
+        RCP_FULL_AWS_ACCESS
+    } else {
+        FULL_AWS_ACCESS
+    }
+}
+
+/// The document of the AWS managed policy of a type.
+pub fn managed_document(kind: &str) -> &'static str {
+    if kind == RCP {
+        RCP_ALLOW_ALL
+    } else {
+        ALLOW_ALL
+    }
+}
+
 /// IAM's service principal, for trusted access.
 pub const IAM_PRINCIPAL: &str = "iam.amazonaws.com";
 /// FullAWSAccess: allow everything.
@@ -154,43 +172,60 @@ impl Organization {
         self.units.iter().find(|u| u.id == target).map(|u| u.parent.clone())
     }
 
-    /// Policies of type `kind` attached to `target`, as (id, document).
-    pub fn attached(&self, target: &str, kind: &str) -> Vec<(String, String)> {
-        self.attachments
-            .iter()
-            .filter(|(_, t)| t == target)
-            .filter_map(|(p, _)| self.policy_document(p, kind).map(|doc| (p.clone(), doc)))
-            .collect()
+    /// Whether the policy type `kind` is enabled on the root.
+    pub fn enabled(&self, kind: &str) -> bool {
+        self.enabled_types.iter().any(|t| t == kind)
     }
 
-    fn policy_document(&self, id: &str, kind: &str) -> Option<String> {
+    /// The type of policy `id`, AWS managed ones included; `None` for an unknown id.
+    pub fn policy_kind(&self, id: &str) -> Option<&str> {
         match id {
-            FULL_AWS_ACCESS if kind == SCP => Some(ALLOW_ALL.to_string()),
-            RCP_FULL_AWS_ACCESS if kind == RCP => Some(RCP_ALLOW_ALL.to_string()),
+            FULL_AWS_ACCESS => Some(SCP),
+            RCP_FULL_AWS_ACCESS => Some(RCP),
+            _ => self.policies.iter().find(|p| p.id == id).map(|p| p.kind.as_str()),
+        }
+    }
+
+    /// The document of policy `id` when it is of type `kind`.
+    pub fn policy_document(&self, id: &str, kind: &str) -> Option<&str> {
+        match id {
+            FULL_AWS_ACCESS | RCP_FULL_AWS_ACCESS if id == managed_policy_id(kind) => Some(managed_document(kind)),
             _ => self
                 .policies
                 .iter()
                 .find(|p| p.id == id && p.kind == kind)
-                .map(|p| p.content.clone()),
+                .map(|p| p.content.as_str()),
         }
     }
 
-    /// The SCP levels that bound `account`: root, each OU down, the account; `None` for the
-    /// management account, accounts outside, or while SCPs are not enabled.
-    pub fn scp_levels(&self, account: &str) -> Option<Vec<Vec<(String, String)>>> {
+    /// Policies of type `kind` attached to `target`, as (id, document).
+    pub fn attached(&self, target: &str, kind: &str) -> Vec<(&str, &str)> {
+        self.attachments
+            .iter()
+            .filter(|(_, t)| t == target)
+            .filter_map(|(p, _)| self.policy_document(p, kind).map(|doc| (p.as_str(), doc)))
+            .collect()
+    }
+
+    /// Whether policies of type `kind` bound `account`: a member, not the management account,
+    /// with the type enabled.
+    pub fn binds(&self, account: &str, kind: &str) -> bool {
+        account != self.management && self.account(account).is_some() && self.enabled(kind)
+    }
+
+    /// The SCP levels that bound `account`: root, each OU down, the account; `None` where SCPs
+    /// do not bind it ([`Self::binds`]).
+    pub fn scp_levels(&self, account: &str) -> Option<Vec<Vec<(&str, &str)>>> {
         self.levels(account, SCP)
     }
 
     /// The RCP levels that bound resources of `account`, on the same terms as [`Self::scp_levels`].
-    pub fn rcp_levels(&self, account: &str) -> Option<Vec<Vec<(String, String)>>> {
+    pub fn rcp_levels(&self, account: &str) -> Option<Vec<Vec<(&str, &str)>>> {
         self.levels(account, RCP)
     }
 
-    fn levels(&self, account: &str, kind: &str) -> Option<Vec<Vec<(String, String)>>> {
-        if account == self.management
-            || self.account(account).is_none()
-            || !self.enabled_types.iter().any(|t| t == kind)
-        {
+    fn levels(&self, account: &str, kind: &str) -> Option<Vec<Vec<(&str, &str)>>> {
+        if !self.binds(account, kind) {
             return None;
         }
         let mut targets = self.path_to(account);
