@@ -568,14 +568,14 @@ fn attach(ctx: &Ctx, input: &Value, on: bool) -> ApiResult<Value> {
             }
             (false, true) => {
                 // AWS keeps at least one SCP on every target (Organizations quotas: "minimum 1").
-                let left = org
+                let other_scps = org
                     .attachments
                     .iter()
-                    .filter(|(p, t)| *t == target && *p != policy)
+                    .filter(|(p, t)| *t == target && *p != policy && org.policy_kind(p) == Some(SCP))
                     .count();
-                if kind == SCP && left == 0 {
-                    return Err(err(
-                        "ConstraintViolationException",
+                if kind == SCP && other_scps == 0 {
+                    return Err(constraint(
+                        "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
                         "You cannot remove the last service control policy from a target. Attach another policy first.",
                     ));
                 }

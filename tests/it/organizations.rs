@@ -118,6 +118,7 @@ async fn scps_bound_member_accounts_root_included_but_never_the_management_accou
     )
     .await;
     assert_eq!(last["__type"], "ConstraintViolationException");
+    assert_eq!(last["Reason"], "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED");
     org(&s, "test", "DetachPolicy", json!({"PolicyId": id, "TargetId": root})).await;
     member_root.create_group().group_name("g").send().await.unwrap();
 }
