@@ -6,7 +6,19 @@ use crate::common::*;
 const A: &str = "111111111111";
 const B: &str = "222222222222";
 
-/// A deployer role in B trusting account A (optionally requiring an external id).
+/// Makes role `name` trusting `account` (optionally requiring an external id); its ARN.
+async fn role_trusting(iam: &aws_sdk_iam::Client, name: &str, account: &str, external_id: Option<&str>) -> String {
+    let made = iam
+        .create_role()
+        .role_name(name)
+        .assume_role_policy_document(trust_account(account, external_id))
+        .send()
+        .await
+        .unwrap();
+    made.role.unwrap().arn
+}
+
+/// A trust policy naming `account` (optionally requiring an external id).
 fn trust_account(account: &str, external_id: Option<&str>) -> String {
     let condition = external_id
         .map(|id| format!(r#","Condition":{{"StringEquals":{{"sts:ExternalId":"{id}"}}}}"#))
@@ -50,14 +62,7 @@ async fn a_twelve_digit_key_id_is_that_accounts_root_and_namespaces_are_apart() 
 async fn cross_account_assume_role_needs_both_the_trust_and_the_callers_policy() {
     let server = Server::start().await;
     let (iam_a, iam_b) = (server.iam_as(A, "test"), server.iam_as(B, "test"));
-    iam_b
-        .create_role()
-        .role_name("deployer")
-        .assume_role_policy_document(trust_account(A, None))
-        .send()
-        .await
-        .unwrap();
-    let role_arn = format!("arn:aws:iam::{B}:role/deployer");
+    let role_arn = role_trusting(&iam_b, "deployer", A, None).await;
     let (key, secret) = server.user_with_key_in(A, "ci").await;
     let ci = server.sts_as(&key, &secret, None);
     // The trust names A, but A's user has no policy allowing sts:AssumeRole: denied.
@@ -114,14 +119,7 @@ async fn cross_account_assume_role_needs_both_the_trust_and_the_callers_policy()
 async fn cross_account_external_id_and_account_context_keys() {
     let server = Server::start().await;
     let (iam_a, iam_b) = (server.iam_as(A, "test"), server.iam_as(B, "test"));
-    iam_b
-        .create_role()
-        .role_name("vendor")
-        .assume_role_policy_document(trust_account(A, Some("token-1")))
-        .send()
-        .await
-        .unwrap();
-    let role_arn = format!("arn:aws:iam::{B}:role/vendor");
+    let role_arn = role_trusting(&iam_b, "vendor", A, Some("token-1")).await;
     // The caller may assume roles only in other accounts it names by aws:ResourceAccount.
     let policy = format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Condition":{{"StringEquals":{{"aws:ResourceAccount":"{B}","aws:PrincipalAccount":"{A}"}}}}}}]}}"#
@@ -167,15 +165,8 @@ async fn role_chaining_crosses_accounts() {
     let server = Server::start().await;
     let c = "333333333333";
     let (iam_b, iam_c) = (server.iam_as(B, "test"), server.iam_as(c, "test"));
-    iam_b
-        .create_role()
-        .role_name("hop")
-        .assume_role_policy_document(trust_account(A, None))
-        .send()
-        .await
-        .unwrap();
-    let hop_arn = format!("arn:aws:iam::{B}:role/hop");
-    let target_arn = format!("arn:aws:iam::{c}:role/target");
+    let hop_arn = role_trusting(&iam_b, "hop", A, None).await;
+    let target_arn = role_trusting(&iam_c, "target", B, None).await;
     iam_b
         .put_role_policy()
         .role_name("hop")
@@ -184,16 +175,9 @@ async fn role_chaining_crosses_accounts() {
         .send()
         .await
         .unwrap();
-    iam_c
-        .create_role()
-        .role_name("target")
-        .assume_role_policy_document(trust_account(B, None))
-        .send()
-        .await
-        .unwrap();
-    let iam_a = server.iam_as(A, "test");
-    iam_a.create_user().user_name("u").send().await.unwrap();
-    iam_a
+    let (key, secret) = server.user_with_key_in(A, "u").await;
+    server
+        .iam_as(A, "test")
         .put_user_policy()
         .user_name("u")
         .policy_name("p")
@@ -201,15 +185,7 @@ async fn role_chaining_crosses_accounts() {
         .send()
         .await
         .unwrap();
-    let key = iam_a
-        .create_access_key()
-        .user_name("u")
-        .send()
-        .await
-        .unwrap()
-        .access_key
-        .unwrap();
-    let u = server.sts_as(&key.access_key_id, &key.secret_access_key, None);
+    let u = server.sts_as(&key, &secret, None);
     let first = u
         .assume_role()
         .role_arn(&hop_arn)

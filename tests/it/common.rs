@@ -129,10 +129,15 @@ impl Server {
 
     /// Creates a user with an access key and, when given, one inline policy; returns (key id, secret).
     pub async fn user_with_policy(&self, name: &str, policy: Option<&str>) -> (String, String) {
-        let keys = self.user_with_key(name).await;
+        self.user_with_policy_in("test", name, policy).await
+    }
+
+    /// Like [`Self::user_with_policy`], in the account whose root signs with `root_key`.
+    pub async fn user_with_policy_in(&self, root_key: &str, name: &str, policy: Option<&str>) -> (String, String) {
+        let keys = self.user_with_key_in(root_key, name).await;
         if let Some(doc) = policy {
-            let iam = self.iam();
-            let put = iam
+            let put = self
+                .iam_as(root_key, "test")
                 .put_user_policy()
                 .user_name(name)
                 .policy_name("p")

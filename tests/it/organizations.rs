@@ -242,25 +242,10 @@ async fn rcps_bound_sts_on_member_accounts_roles() {
         let role = role.clone();
         async move { sts.assume_role().role_arn(role).role_session_name("rcp").send().await }
     };
-    let iam_out = s.iam_as(outsider, "test");
-    iam_out.create_user().user_name("x").send().await.unwrap();
-    iam_out
-        .put_user_policy()
-        .user_name("x")
-        .policy_name("p")
-        .policy_document(allow("sts:AssumeRole", "*"))
-        .send()
-        .await
-        .unwrap();
-    let k = iam_out
-        .create_access_key()
-        .user_name("x")
-        .send()
-        .await
-        .unwrap()
-        .access_key
-        .unwrap();
-    let denied = assume(k.access_key_id, k.secret_access_key).await.unwrap_err();
+    let (key, secret) = s
+        .user_with_policy_in(outsider, "x", Some(&allow("sts:AssumeRole", "*")))
+        .await;
+    let denied = assume(key, secret).await.unwrap_err();
     assert_eq!(code(&denied), "AccessDenied");
     let (key, secret) = s.user_with_policy("insider", Some(&allow("sts:AssumeRole", "*"))).await;
     assume(key, secret).await.unwrap();
@@ -384,28 +369,10 @@ async fn organizations_access_report_covers_the_accounts_below_an_entity() {
     let (_, described) = org(&s, "test", "DescribeOrganization", json!({})).await;
     let org_id = described["Organization"]["Id"].as_str().unwrap().to_string();
     let member_iam = s.iam_as(&member, "test");
-    member_iam.create_user().user_name("dev").send().await.unwrap();
-    member_iam
-        .put_user_policy()
-        .user_name("dev")
-        .policy_name("p")
-        .policy_document(allow("iam:GetUser", "*"))
-        .send()
-        .await
-        .unwrap();
-    let k = member_iam
-        .create_access_key()
-        .user_name("dev")
-        .send()
-        .await
-        .unwrap()
-        .access_key
-        .unwrap();
-    s.iam_as(&k.access_key_id, &k.secret_access_key)
-        .get_user()
-        .send()
-        .await
-        .unwrap();
+    let (key, secret) = s
+        .user_with_policy_in(&member, "dev", Some(&allow("iam:GetUser", "*")))
+        .await;
+    s.iam_as(&key, &secret).get_user().send().await.unwrap();
 
     let iam = s.iam();
     let path = format!("{org_id}/{root}/{member}");
