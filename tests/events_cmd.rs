@@ -5,13 +5,15 @@
 #[path = "it/common.rs"]
 #[allow(dead_code)]
 mod common;
+#[path = "support/serve_child.rs"]
+mod serve_child;
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_localiam");
+use serve_child::BIN;
 
 /// A `localiam serve` child on a state file, killed on drop.
 struct Served {
@@ -25,23 +27,8 @@ impl Served {
     fn start() -> Served {
         let dir = tempfile::tempdir().unwrap();
         let state = dir.path().join("iam.db").to_string_lossy().into_owned();
-        let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0", "--state", &state])
-            .env_remove("LOCALIAM_LISTEN")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("localiam listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-            .parse()
-            .unwrap();
+        let (child, url) = serve_child::spawn(&["--state", &state]);
+        let addr = url.trim_start_matches("http://").parse().unwrap();
         Served {
             child,
             addr,

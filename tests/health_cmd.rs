@@ -1,11 +1,14 @@
 //! `localiam health` against the real binary: a served endpoint, a stopped one, and impostors.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_localiam");
+#[path = "support/serve_child.rs"]
+mod serve_child;
+
+use serve_child::BIN;
 
 /// A `localiam serve` child process, killed on drop.
 struct Served {
@@ -15,23 +18,7 @@ struct Served {
 
 impl Served {
     fn start() -> Served {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .env_remove("LOCALIAM_LISTEN")
-            .env_remove("LOCALIAM_STATE")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("localiam listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-            .to_string();
+        let (child, url) = serve_child::spawn(&[]);
         Served { child, url }
     }
 
