@@ -162,6 +162,34 @@ impl Checker {
         }
     }
 
+    /// The entries of a string-or-list element (Action, Resource and their Not forms): a type
+    /// mismatch finding and `None` for the wrong JSON type, the suggestion `empty_code` for an
+    /// empty list.
+    fn string_list<'a>(
+        &mut self,
+        path: Vec<PathElement>,
+        node: &'a Node,
+        empty_code: &'static str,
+        empty_text: &str,
+    ) -> Option<Vec<Entry<'a>>> {
+        let list = match strings(&path, node) {
+            Ok(l) => l,
+            Err(bad) => {
+                self.type_mismatch(path, bad, "string");
+                return None;
+            }
+        };
+        if matches!(&node.value, Value::Array(a) if a.is_empty()) {
+            self.add(
+                FindingType::Suggestion,
+                empty_code,
+                empty_text.into(),
+                vec![at(path, node.span)],
+            );
+        }
+        Some(list)
+    }
+
     /// Action/NotAction; returns the readable actions with their paths.
     fn actions<'a>(&mut self, sp: &[PathElement], st: &'a Node, allow: bool) -> Vec<Entry<'a>> {
         let (name, m) = match (st.get("Action"), st.get("NotAction")) {
@@ -178,20 +206,15 @@ impl Checker {
             }
         };
         let path = join(sp, PathElement::Value(name.into()));
-        let list = match strings(&path, &m.value) {
-            Ok(l) => l,
-            Err(bad) => {
-                self.type_mismatch(path, bad, "string");
-                return Vec::new();
-            }
+        let Some(list) = self.string_list(
+            path,
+            &m.value,
+            "EMPTY_ARRAY_ACTION",
+            "This statement includes no actions and does not affect the policy. Specify actions.",
+        ) else {
+            return Vec::new();
         };
-        if matches!(&m.value.value, Value::Array(a) if a.is_empty()) {
-            self.add(
-                FindingType::Suggestion,
-                "EMPTY_ARRAY_ACTION",
-                "This statement includes no actions and does not affect the policy. Specify actions.".into(),
-                vec![at(path, m.value.span)],
-            );
+        if list.is_empty() {
             return Vec::new();
         }
         for (p, node, action) in &list {
@@ -332,21 +355,14 @@ impl Checker {
             );
             return Vec::new();
         }
-        let list = match strings(&path, &m.value) {
-            Ok(l) => l,
-            Err(bad) => {
-                self.type_mismatch(path, bad, "string");
-                return Vec::new();
-            }
+        let Some(list) = self.string_list(
+            path,
+            &m.value,
+            "EMPTY_ARRAY_RESOURCE",
+            "This statement includes no resources and does not affect the policy. Specify resources.",
+        ) else {
+            return Vec::new();
         };
-        if matches!(&m.value.value, Value::Array(a) if a.is_empty()) {
-            self.add(
-                FindingType::Suggestion,
-                "EMPTY_ARRAY_RESOURCE",
-                "This statement includes no resources and does not affect the policy. Specify resources.".into(),
-                vec![at(path, m.value.span)],
-            );
-        }
         for (p, node, res) in &list {
             self.resource(p, node, res);
         }
