@@ -69,7 +69,7 @@ pub fn recent(c: &Connection, limit: usize) -> Result<(Vec<Event>, i64), String>
     let mut last_row = 0;
     rows::scan_newest_first(c, i64::MAX, i64::MIN, i64::MAX, |batch: Batch| {
         last_row = last_row.max(batch.id);
-        newest_first.extend(rows::events(&batch).rev().take(limit - newest_first.len()));
+        newest_first.extend(rows::events(&batch).into_iter().rev().take(limit - newest_first.len()));
         newest_first.len() < limit
     })
     .map_err(|e| e.to_string())?;

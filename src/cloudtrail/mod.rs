@@ -249,11 +249,13 @@ fn scan(
             Some(p) if p.row == batch.id => p.skip,
             _ => 0,
         };
-        for (index, line) in batch.events.lines().rev().enumerate().skip(skip) {
+        let mut reader = crate::journal::lines::Reader::default();
+        let lines = crate::journal::lines::event_lines(&batch.events);
+        for (index, line) in lines.into_iter().rev().enumerate().skip(skip) {
             if needle.as_deref().is_some_and(|n| !line.contains(n)) {
                 continue;
             }
-            let Ok(e) = serde_json::from_str::<Event>(line) else {
+            let Some(e) = reader.event(line) else {
                 continue;
             };
             let seconds = e.seconds();

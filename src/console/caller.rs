@@ -199,7 +199,7 @@ impl Caller {
             Ok(_) => journal::Outcome::Ok(None),
             Err(e) => journal::Outcome::Err(e.code.to_string(), journal::truncate(&e.message)),
         };
-        let params = journal::Params::Form(journal::redact::form(form.into_fields()));
+        let params = journal::Params::Form(form.into_fields());
         self.app
             .journal
             .push(journal::Record::of(ctx, CONSOLE_AGENT, params, outcome));

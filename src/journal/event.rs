@@ -25,18 +25,24 @@ pub struct Stored<'a> {
     /// The request id the caller got.
     pub rid: Cow<'a, str>,
     /// The service's signing name: `iam`, `sts`, `cloudtrail`, `access-analyzer`.
+    #[serde(default)]
     pub svc: Cow<'a, str>,
     /// The operation.
     pub op: Cow<'a, str>,
     /// `awsRegion`.
+    #[serde(default)]
     pub region: Cow<'a, str>,
     /// The partition of the ARNs.
+    #[serde(default)]
     pub part: Cow<'a, str>,
     /// `sourceIPAddress`.
+    #[serde(default = "unspecified")]
     pub ip: IpAddr,
     /// `userAgent` (at most 1 KB).
+    #[serde(default)]
     pub ua: Cow<'a, str>,
     /// Who called.
+    #[serde(default = "unsigned")]
     pub who: Who<'a>,
     /// `errorCode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,7 +50,8 @@ pub struct Stored<'a> {
     /// `errorMessage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<Cow<'a, str>>,
-    /// A Query request's redacted form.
+    /// A Query request's form: redacted as it is written (`super::lines::write_event`), so only
+    /// forms read back are free of secrets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<Cow<'a, BTreeMap<String, String>>>,
     /// A JSON request's parameters, camelCase.
@@ -57,6 +64,15 @@ pub struct Stored<'a> {
 
 /// An event read back.
 pub type Event = Stored<'static>;
+
+// Event lines after a context line leave out what the context holds (`super::lines`).
+fn unspecified() -> IpAddr {
+    IpAddr::from([0, 0, 0, 0])
+}
+
+fn unsigned() -> Who<'static> {
+    Who::Unsigned
+}
 
 /// The caller, as the parts its `userIdentity` is made of.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -120,6 +136,17 @@ pub struct Entity<'a> {
     pub name: Cow<'a, str>,
     /// Path.
     pub path: Cow<'a, str>,
+}
+
+impl Entity<'_> {
+    fn into_owned(self) -> Entity<'static> {
+        use super::lines::own;
+        Entity {
+            id: own(self.id),
+            name: own(self.name),
+            path: own(self.path),
+        }
+    }
 }
 
 /// `sessionContext.attributes` and source identity.
@@ -211,6 +238,32 @@ impl<'a> Who<'a> {
                 }
             }
             Principal::Anonymous => Who::Unsigned,
+        }
+    }
+
+    /// The same caller owning its text.
+    pub fn into_owned(self) -> Who<'static> {
+        use super::lines::own;
+        match self {
+            Who::Root { key, s } => Who::Root { key: key.map(own), s },
+            Who::User { u, key, s } => Who::User {
+                u: u.into_owned(),
+                key: key.map(own),
+                s,
+            },
+            Who::Role { r, sn, key, s } => Who::Role {
+                r: r.into_owned(),
+                sn: own(sn),
+                key: key.map(own),
+                s,
+            },
+            Who::Federated { name, by, key, s } => Who::Federated {
+                name: own(name),
+                by: by.map(Entity::into_owned),
+                key: key.map(own),
+                s,
+            },
+            Who::Unsigned => Who::Unsigned,
         }
     }
 

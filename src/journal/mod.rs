@@ -12,12 +12,13 @@
 
 mod convert;
 pub mod event;
+pub mod lines;
 pub mod redact;
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::app::App;
@@ -38,13 +39,12 @@ pub const DRAIN_EVERY: Duration = Duration::from_millis(50);
 const PRUNE_EVERY: u64 = 256;
 /// …or after this many events (busy ones), so the caps hold within a few seconds of load.
 const PRUNE_AFTER_EVENTS: usize = 20_000;
-/// The spare queue keeps at most this capacity after a burst.
-const SPARE_MAX: usize = 16_384;
 
-/// What a request asked for, already redacted (`redact::form`).
+/// What a request asked for, as it came: secrets are left out as it is written
+/// (`redact::recorded`), never stored.
 #[derive(Debug)]
 pub enum Params {
-    /// A Query-protocol form without `Action`, `Version` and secrets.
+    /// A Query-protocol form.
     Form(BTreeMap<String, String>),
     /// A JSON-protocol body.
     Json(Vec<u8>),
@@ -127,29 +127,138 @@ pub(crate) fn test_account() -> std::sync::Arc<crate::accounts::Account> {
     accounts.configured().clone()
 }
 
-/// The in-process queue between requests and the background writer.
+/// The journal: events serialized as they are pushed, waiting per account for the background
+/// writer.
 #[derive(Default)]
 pub struct Journal {
-    queue: Mutex<Vec<Record>>,
-    /// Held while a batch is drained and written (so a flush also waits for a batch another thread
-    /// drained just before).
+    pending: Mutex<Pending>,
+    /// Held while a batch is written (so a flush also waits for a batch another thread took just
+    /// before).
     writing: Mutex<Writer>,
     dropped: AtomicU64,
-    /// Wakes the background writer early when the queue grows long.
+    /// Wakes the background writer early when many events wait.
     pub(crate) wake: tokio::sync::Notify,
 }
 
-/// The writer's state, kept between batches so that writing allocates little.
+/// What waits to be written.
+#[derive(Default)]
+struct Pending {
+    accounts: Vec<AccountBatch>,
+    events: usize,
+}
+
+/// One account's waiting events: rows of lines, and the uses Access Advisor counts.
+struct AccountBatch {
+    account: Arc<crate::accounts::Account>,
+    rows: Vec<RowBuf>,
+    uses: Vec<Use>,
+}
+
+/// A row being filled: its lines, time bounds, number of events, and the context its last event
+/// was written with.
+#[derive(Default)]
+struct RowBuf {
+    text: Vec<u8>,
+    first_ms: i64,
+    last_ms: i64,
+    count: usize,
+    context: Option<lines::Shared<'static>>,
+}
+
+/// A user's or role's use of an action (Access Advisor).
+struct Use {
+    kind: &'static str,
+    id: String,
+    svc: String,
+    op: String,
+    region: String,
+    ms: i64,
+}
+
+impl RowBuf {
+    fn append(&mut self, e: &Stored<'_>, line: &[u8]) {
+        let shared = lines::shared(e);
+        if self.context.as_ref() != Some(&shared) {
+            lines::write_shared(&shared, &mut self.text);
+            self.context = Some(shared.into_owned());
+        }
+        self.text.extend_from_slice(line);
+        if self.count == 0 {
+            (self.first_ms, self.last_ms) = (e.t, e.t);
+        }
+        // Records arrive in the order requests finish, not quite the order they began.
+        self.first_ms = self.first_ms.min(e.t);
+        self.last_ms = self.last_ms.max(e.t);
+        self.count += 1;
+    }
+}
+
+impl AccountBatch {
+    fn append(&mut self, e: &Stored<'_>, line: &[u8]) {
+        let row = match self.rows.last_mut() {
+            Some(row) if row.count < rows::ROW_EVENTS => row,
+            _ => {
+                self.rows.push(RowBuf::default());
+                let Some(row) = self.rows.last_mut() else {
+                    return;
+                };
+                row
+            }
+        };
+        row.append(e, line);
+        let Some((kind, id)) = e.who.entity() else {
+            return;
+        };
+        // A client repeats the same call: the last use usually only moves on.
+        if let Some(last) = self.uses.last_mut() {
+            if last.kind == kind && last.id == id && last.svc == e.svc && last.op == e.op && last.region == e.region {
+                last.ms = last.ms.max(e.t);
+                return;
+            }
+        }
+        self.uses.push(Use {
+            kind,
+            id: id.to_string(),
+            svc: e.svc.to_string(),
+            op: e.op.to_string(),
+            region: e.region.to_string(),
+            ms: e.t,
+        });
+    }
+
+    /// The newest use per user or role and action.
+    fn activity(&self) -> Vec<crate::store::activity::ActivityRow> {
+        let mut newest: BTreeMap<(&str, &str, &str, &str), &Use> = BTreeMap::new();
+        for u in &self.uses {
+            let key = (u.kind, u.id.as_str(), u.svc.as_str(), u.op.as_str());
+            match newest.get(&key) {
+                Some(seen) if seen.ms >= u.ms => {}
+                _ => {
+                    newest.insert(key, u);
+                }
+            }
+        }
+        newest
+            .into_values()
+            .map(|u| crate::store::activity::ActivityRow {
+                principal_kind: u.kind.to_string(),
+                principal_id: u.id.clone(),
+                service: u.svc.clone(),
+                action: u.op.clone(),
+                region: u.region.clone(),
+                last: crate::store::format_unix(u.ms.div_euclid(1000)),
+            })
+            .collect()
+    }
+}
+
+/// The writer's state, kept between batches.
 #[derive(Default)]
 struct Writer {
     /// Batches written (pruning runs every `PRUNE_EVERY`).
     batches: u64,
     /// Events written since the last pruning.
     since_prune: usize,
-    /// An empty vector with capacity, swapped in as the next queue.
-    spare: Vec<Record>,
-    /// The JSON lines of the batch being written.
-    lines: Vec<u8>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -157,29 +266,60 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+thread_local! {
+    /// The event line being serialized, reused by each request on this thread.
+    static LINE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl Journal {
-    /// Queues a record; when `CAPACITY` records already wait, drops it and counts it.
+    /// Records a call: serializes it on the calling thread (where its parts are still in cache,
+    /// and are freed) and appends it to its account's waiting row; when `CAPACITY` events already
+    /// wait, drops it and counts it.
     pub fn push(&self, record: Record) {
-        let mut queue = lock(&self.queue);
-        if queue.len() >= CAPACITY {
-            drop(queue);
+        let event = Stored::of(&record);
+        LINE.with(|line| {
+            let mut line = line.borrow_mut();
+            line.clear();
+            lines::write_event(&event, &mut line);
+            self.append(&record.account, &event, &line);
+        });
+    }
+
+    fn append(&self, account: &Arc<crate::accounts::Account>, event: &Stored<'_>, line: &[u8]) {
+        let mut pending = lock(&self.pending);
+        if pending.events >= CAPACITY {
+            drop(pending);
             let n = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
             if n.is_power_of_two() {
                 tracing::warn!(dropped = n, "journal queue full: events dropped");
             }
             return;
         }
-        queue.push(record);
-        let len = queue.len();
-        drop(queue);
-        if len == WAKE_AT {
+        pending.events += 1;
+        let waiting = pending.events;
+        let batch = match pending.accounts.iter().position(|b| Arc::ptr_eq(&b.account, account)) {
+            Some(i) => pending.accounts.get_mut(i),
+            None => {
+                pending.accounts.push(AccountBatch {
+                    account: account.clone(),
+                    rows: Vec::new(),
+                    uses: Vec::new(),
+                });
+                pending.accounts.last_mut()
+            }
+        };
+        if let Some(batch) = batch {
+            batch.append(event, line);
+        }
+        drop(pending);
+        if waiting == WAKE_AT {
             self.wake.notify_one();
         }
     }
 
-    /// Whether records wait to be written.
+    /// Whether events wait to be written.
     pub fn pending(&self) -> bool {
-        !lock(&self.queue).is_empty()
+        lock(&self.pending).events > 0
     }
 
     /// Records dropped because the queue was full.
@@ -187,18 +327,19 @@ impl Journal {
         self.dropped.load(Ordering::Relaxed)
     }
 
-    /// Writes every queued record now (readers call it first, so a call that returned is visible).
+    /// Writes every waiting event now (readers call it first, so a call that returned is visible).
     pub fn flush(&self, app: &App) {
         let mut w = lock(&self.writing);
-        // The queue gets the spare vector (with its capacity), so pushes rarely reallocate.
-        let mut batch = std::mem::take(&mut w.spare);
-        std::mem::swap(&mut batch, &mut *lock(&self.queue));
-        if batch.is_empty() {
-            w.spare = batch;
+        let (accounts, events) = {
+            let mut pending = lock(&self.pending);
+            let events = std::mem::take(&mut pending.events);
+            (std::mem::take(&mut pending.accounts), events)
+        };
+        if events == 0 {
             return;
         }
         w.batches += 1;
-        w.since_prune += batch.len();
+        w.since_prune += events;
         let due = w.batches % PRUNE_EVERY == 1 || w.since_prune >= PRUNE_AFTER_EVENTS;
         if due {
             w.since_prune = 0;
@@ -211,33 +352,27 @@ impl Journal {
                 rows::MAX_EVENTS_ON_FILE
             },
         });
-        // Each account's events go to its own store (a batch is usually one account's).
-        let mut accounts: Vec<&std::sync::Arc<crate::accounts::Account>> = batch.iter().map(|r| &r.account).collect();
-        accounts.sort_by(|a, b| a.id.cmp(&b.id));
-        accounts.dedup_by(|a, b| a.id == b.id);
-        for account in accounts {
-            let events: Vec<Stored<'_>> = batch
+        for batch in accounts {
+            let batch_rows: Vec<rows::Row<'_>> = batch
+                .rows
                 .iter()
-                .filter(|r| r.account.id == account.id)
-                .map(Stored::of)
+                .map(|r| rows::Row {
+                    first_ms: r.first_ms,
+                    last_ms: r.last_ms,
+                    count: r.count,
+                    lines: &r.text,
+                })
                 .collect();
-            // Serialized before the store's lock is taken: in memory, reads share that lock.
-            let Writer { lines, .. } = &mut *w;
-            let batch_rows = rows::serialize(&events, lines);
-            let uses = rows::last_uses(&events);
+            let uses = batch.activity();
             // A bookkeeping write: recording history changes nothing a cache holds.
-            if let Err(e) = account
+            if let Err(e) = batch
+                .account
                 .store
                 .touch(|c| rows::append(c, &batch_rows, &uses, prune.as_ref()))
             {
-                tracing::warn!(error = %e, events = events.len(), "could not write the journal");
+                tracing::warn!(error = %e, events, "could not write the journal");
             }
         }
-        batch.clear();
-        if batch.capacity() > SPARE_MAX {
-            batch.shrink_to(SPARE_MAX);
-        }
-        w.spare = batch;
     }
 }
 
@@ -325,6 +460,113 @@ mod tests {
         assert!(!records_response(Call::Query(Operation::GetUser)));
         assert!(!records_response(Call::Query(Operation::GetCallerIdentity)));
         assert!(!records_response(Call::Query(Operation::AddUserToGroup)));
+    }
+
+    fn record(
+        account: &Arc<crate::accounts::Account>,
+        ms: i64,
+        principal: crate::identity::Principal,
+        user_agent: &str,
+    ) -> Record {
+        let mut form = BTreeMap::new();
+        form.insert("UserName".to_string(), format!("u{ms}"));
+        Record {
+            account: account.clone(),
+            time: time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+                .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+            call: Call::Query(Operation::GetUser),
+            region: "us-east-1".into(),
+            partition: "aws",
+            principal,
+            access_key_id: Some("AKIAEXAMPLE".into()),
+            request_id: format!("r{ms}"),
+            source_ip: IpAddr::from([127, 0, 0, 1]),
+            user_agent: user_agent.into(),
+            params: Params::Form(form),
+            outcome: Outcome::Ok(None),
+        }
+    }
+
+    fn mary() -> crate::identity::Principal {
+        crate::identity::Principal::User(crate::store::users::UserRow {
+            id: "AIDAMARY".into(),
+            name: "mary".into(),
+            path: "/".into(),
+            created: String::new(),
+            password_last_used: None,
+            boundary: None,
+        })
+    }
+
+    fn batch(records: &[Record]) -> AccountBatch {
+        let Some(first) = records.first() else {
+            panic!("no records");
+        };
+        let mut b = AccountBatch {
+            account: first.account.clone(),
+            rows: Vec::new(),
+            uses: Vec::new(),
+        };
+        for r in records {
+            let e = Stored::of(r);
+            let mut line = Vec::new();
+            lines::write_event(&e, &mut line);
+            b.append(&e, &line);
+        }
+        b
+    }
+
+    fn text(row: &RowBuf) -> &str {
+        std::str::from_utf8(&row.text).unwrap_or("")
+    }
+
+    #[test]
+    fn rows_hold_1024_events_each_with_one_context_line_per_run() {
+        let a = test_account();
+        let records: Vec<Record> = (0..3000).map(|i| record(&a, 1_000 + i, mary(), "aws-cli/2")).collect();
+        let b = batch(&records);
+        assert_eq!(b.rows.iter().map(|r| r.count).collect::<Vec<_>>(), [1024, 1024, 952]);
+        for row in &b.rows {
+            assert_eq!(text(row).matches("{\"ctx\":").count(), 1, "one context per row");
+            assert_eq!(text(row).matches("mary").count(), 1, "the caller is written once");
+        }
+        let read: Vec<Event> = b.rows.iter().flat_map(|r| lines::events(text(r))).collect();
+        let written: Vec<Stored<'_>> = records.iter().map(Stored::of).collect();
+        assert_eq!(read, written, "every event reads back whole, in order");
+        assert_eq!((b.rows[1].first_ms, b.rows[1].last_ms), (2_024, 3_047));
+        let uses = b.activity();
+        assert_eq!(uses.len(), 1);
+        assert_eq!(uses[0].last, crate::store::format_unix(3));
+    }
+
+    #[test]
+    fn a_new_caller_or_agent_starts_a_new_context() {
+        let a = test_account();
+        let records = [
+            record(&a, 1, mary(), "a"),
+            record(&a, 2, crate::identity::Principal::Root, "a"),
+            record(&a, 3, crate::identity::Principal::Root, "b"),
+            record(&a, 4, crate::identity::Principal::Root, "b"),
+            record(&a, 5, mary(), "b"),
+        ];
+        let b = batch(&records);
+        let row = text(&b.rows[0]);
+        assert_eq!(row.matches("{\"ctx\":").count(), 4);
+        let lines = lines::event_lines(row);
+        assert!(lines[0].contains("mary") && !lines[1].contains("mary") && lines[4].contains("mary"));
+        let read = lines::events(row);
+        let written: Vec<Stored<'_>> = records.iter().map(Stored::of).collect();
+        assert_eq!(read, written);
+    }
+
+    #[test]
+    fn rows_of_whole_lines_still_read() {
+        let r = record(&test_account(), 7, mary(), "ua");
+        let whole = serde_json::to_string(&Stored::of(&r)).unwrap_or_default();
+        let row = format!("{whole}\n{whole}\n");
+        let read = lines::events(&row);
+        assert_eq!(read.len(), 2);
+        assert_eq!(read[0], Stored::of(&r));
     }
 
     #[test]

@@ -341,7 +341,7 @@ fn process(app: &Arc<App>, head: &Head, body: &[u8], request_id: &str) -> Outcom
     };
     let ctx = request_ctx(app, head, Call::Query(op), auth, request_id);
     out.result = crate::api::handler::dispatch(&crate::handlers::Handlers, &ctx, op, &form, request_id);
-    let params = journal::Params::Form(journal::redact::form(form.into_fields()));
+    let params = journal::Params::Form(form.into_fields());
     record(head, ctx, params, &out.result);
     out
 }

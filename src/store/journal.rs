@@ -2,11 +2,10 @@
 //! oldest first), so recording a call costs no row insert of its own; and the Access Advisor
 //! aggregate (`activity`), derived from each batch in the same transaction.
 
-use std::collections::BTreeMap;
-
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{params, Connection};
 
-use crate::journal::{Event, Stored};
+use crate::journal::Event;
 
 use super::activity::{self, ActivityRow};
 
@@ -18,7 +17,7 @@ pub const MAX_EVENTS_IN_MEMORY: i64 = 100_000;
 /// The most events a state file keeps, oldest dropped first.
 pub const MAX_EVENTS_ON_FILE: i64 = 5_000_000;
 /// Events per row: a lookup skips whole rows by their time bounds.
-const ROW_EVENTS: usize = 1024;
+pub const ROW_EVENTS: usize = 1024;
 
 /// What to prune with a batch.
 pub struct Prune {
@@ -28,45 +27,17 @@ pub struct Prune {
     pub max_events: i64,
 }
 
-/// One row to append: its events' first and last times, their number, their JSON lines.
+/// One row to append: its events' first and last times, their number, their lines
+/// (`crate::journal::lines`).
 pub struct Row<'a> {
-    first_ms: i64,
-    last_ms: i64,
-    count: usize,
-    lines: &'a str,
-}
-
-/// Serializes a batch as rows of at most `ROW_EVENTS` JSON lines into `buf` (reused between
-/// batches); the rows borrow from it.
-pub fn serialize<'b>(events: &[Stored<'_>], buf: &'b mut Vec<u8>) -> Vec<Row<'b>> {
-    buf.clear();
-    let mut bounds = Vec::new();
-    for chunk in events.chunks(ROW_EVENTS) {
-        let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
-            continue;
-        };
-        let start = buf.len();
-        for e in chunk {
-            if serde_json::to_writer(&mut *buf, e).is_ok() {
-                buf.push(b'\n');
-            }
-        }
-        bounds.push((first.t, last.t, chunk.len(), start, buf.len()));
-    }
-    let buf: &'b [u8] = buf;
-    bounds
-        .into_iter()
-        .map(|(first_ms, last_ms, count, start, end)| Row {
-            first_ms,
-            last_ms,
-            count,
-            // serde_json writes UTF-8; checked once per row instead of a String per event.
-            lines: buf
-                .get(start..end)
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .unwrap_or(""),
-        })
-        .collect()
+    /// The oldest event's time, Unix ms.
+    pub first_ms: i64,
+    /// The newest event's time, Unix ms.
+    pub last_ms: i64,
+    /// Events in the row.
+    pub count: usize,
+    /// The lines, UTF-8 (serde_json's output).
+    pub lines: &'a [u8],
 }
 
 /// Appends a batch's rows and Access Advisor uses in one transaction, pruning when asked.
@@ -74,7 +45,13 @@ pub fn append(c: &Connection, rows: &[Row<'_>], uses: &[ActivityRow], prune: Opt
     let tx = c.unchecked_transaction()?;
     for r in rows {
         tx.prepare_cached("INSERT INTO journal (first_ms, last_ms, count, events) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![r.first_ms, r.last_ms, r.count as i64, r.lines])?;
+            // Bound as text without a second UTF-8 check: serde_json wrote it.
+            .execute(params![
+                r.first_ms,
+                r.last_ms,
+                r.count as i64,
+                ToSqlOutput::Borrowed(ValueRef::Text(r.lines))
+            ])?;
     }
     for row in uses {
         activity::record(&tx, row)?;
@@ -93,32 +70,6 @@ pub fn append(c: &Connection, rows: &[Row<'_>], uses: &[ActivityRow], prune: Opt
         }
     }
     tx.commit()
-}
-
-/// The newest use per user or role and action in a batch. Every authenticated attempt counts,
-/// denied ones included ("The service last accessed data includes all attempts to access an AWS
-/// API, not just the successful ones", GenerateServiceLastAccessedDetails); root, federated users
-/// and unauthenticated calls are not IAM entities and are not reported.
-pub fn last_uses(events: &[Stored<'_>]) -> Vec<ActivityRow> {
-    // Few distinct keys per batch: a BTreeMap compares a handful of short strings instead of
-    // hashing four per event.
-    let mut newest: BTreeMap<(&str, &str, &str, &str), &Stored<'_>> = BTreeMap::new();
-    for e in events {
-        if let Some((kind, id)) = e.who.entity() {
-            newest.insert((kind, id, &e.svc, &e.op), e);
-        }
-    }
-    newest
-        .into_iter()
-        .map(|((kind, id, service, action), e)| ActivityRow {
-            principal_kind: kind.to_string(),
-            principal_id: id.to_string(),
-            service: service.to_string(),
-            action: action.to_string(),
-            region: e.region.to_string(),
-            last: crate::store::format_unix(e.seconds()),
-        })
-        .collect()
 }
 
 /// A row of events as read back.
@@ -166,35 +117,13 @@ pub fn after(c: &Connection, after: i64) -> rusqlite::Result<Vec<Batch>> {
 }
 
 /// The events of a row, oldest first (lines that do not parse are skipped).
-pub fn events(batch: &Batch) -> impl DoubleEndedIterator<Item = Event> + '_ {
-    batch
-        .events
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Event>(line).ok())
+pub fn events(batch: &Batch) -> Vec<Event> {
+    crate::journal::lines::events(&batch.events)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::{Outcome, Params, Record};
-
-    fn record(ms: i64) -> Record {
-        Record {
-            account: crate::journal::test_account(),
-            time: time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-                .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
-            call: crate::context::Call::Query(crate::api::Operation::GetUser),
-            region: "us-east-1".into(),
-            partition: "aws",
-            principal: crate::identity::Principal::Root,
-            access_key_id: None,
-            request_id: format!("r{ms}"),
-            source_ip: std::net::IpAddr::from([127, 0, 0, 1]),
-            user_agent: String::new(),
-            params: Params::Form(Default::default()),
-            outcome: Outcome::Ok(None),
-        }
-    }
 
     fn counts(c: &Connection) -> Vec<i64> {
         let mut st = c.prepare("SELECT count FROM journal ORDER BY id").expect("prepare");
@@ -203,13 +132,17 @@ mod tests {
     }
 
     #[test]
-    fn rows_hold_1024_events_and_pruning_drops_the_oldest() {
+    fn pruning_drops_the_oldest_rows() {
         let store = crate::store::Store::open(":memory:").expect("open");
-        let records: Vec<Record> = (0..3000).map(|i| record(1_000 + i)).collect();
-        let events: Vec<Stored<'_>> = records.iter().map(Stored::of).collect();
-        let mut buf = Vec::new();
-        let rows = serialize(&events, &mut buf);
-        assert_eq!(rows.iter().map(|r| r.count).collect::<Vec<_>>(), [1024, 1024, 952]);
+        let rows: Vec<Row<'_>> = [(1_000, 2_023, 1024), (2_024, 3_047, 1024), (3_048, 3_999, 952)]
+            .into_iter()
+            .map(|(first_ms, last_ms, count)| Row {
+                first_ms,
+                last_ms,
+                count,
+                lines: b"",
+            })
+            .collect();
         store.touch(|c| append(c, &rows, &[], None)).expect("append");
         store
             .touch(|c| {
