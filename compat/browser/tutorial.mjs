@@ -6,32 +6,15 @@
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { ACCOUNT, base, check, log, problems, step, until, walk } from "./walk.mjs";
 
-const base = process.env.LOCALIAM_URL;
-if (!base) {
-  console.error("LOCALIAM_URL is not set (run through scripts/test-browser)");
-  process.exit(2);
-}
 const shots = process.env.SCREENSHOTS || "docs/screenshots";
 mkdirSync(shots, { recursive: true });
-const ACCOUNT = "123456789012";
 const MARY = "mary.major@examplecorp.com";
 const DIEGO = "diego.ramirez@examplecorp.com";
 const FIRST_PASSWORD = "Tutorial-Passw0rd!";
 const MARY_PASSWORD = "Mary-New-Passw0rd!";
 const POLICY_ARN = `arn:aws:iam::${ACCOUNT}:policy/PowerUserExampleCorp`;
-
-const problems = [];
-let step = "start";
-function log(s) {
-  step = s;
-  console.log(`--- ${s}`);
-}
-function check(ok, what) {
-  if (!ok) {
-    throw new Error(`${step}: ${what}`);
-  }
-}
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -44,9 +27,9 @@ async function newPage() {
   // CSP violations and script errors show up here: the walk fails on any.
   page.on("console", (m) => {
     // The sign-in page's intended 401 (a wrong secret) is the only failed load allowed.
-    if (m.type() === "error" && !/status of 401/.test(m.text())) problems.push(`${step}: console error: ${m.text()}`);
+    if (m.type() === "error" && !/status of 401/.test(m.text())) problems.push(`${step()}: console error: ${m.text()}`);
   });
-  page.on("pageerror", (e) => problems.push(`${step}: page error: ${e.message}`));
+  page.on("pageerror", (e) => problems.push(`${step()}: page error: ${e.message}`));
   return page;
 }
 
@@ -54,20 +37,11 @@ async function shot(page, name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
 }
 
-// Polls from Node: the console's CSP forbids the eval that page.waitForFunction needs.
-async function until(what, f) {
-  for (let i = 0; i < 100; i++) {
-    if (await f()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${step}: timed out waiting for ${what}`);
-}
-
 async function text(page) {
   return await page.locator("main").innerText();
 }
 
-try {
+await walk("browser tutorial walk", browser, async () => {
   const root = await newPage();
 
   log("root signs in with the root credentials");
@@ -209,13 +183,4 @@ try {
   await root.goto(`${base}/console/iam/users`);
   check(root.url() === `${base}/console/`, "signed out");
 
-  if (problems.length) {
-    throw new Error(`browser reported problems:\n${problems.join("\n")}`);
-  }
-  console.log("browser tutorial walk: ok");
-} catch (e) {
-  console.error(`FAILED: ${e.message}`);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+});
