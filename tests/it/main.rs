@@ -10,6 +10,7 @@ mod attachments;
 mod authorization_details;
 mod common;
 mod console;
+mod console_client;
 mod credentials;
 mod delegation;
 mod enforcement;
