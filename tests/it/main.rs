@@ -11,6 +11,7 @@ mod authorization_details;
 mod common;
 mod console;
 mod console_client;
+mod console_pages;
 mod credentials;
 mod delegation;
 mod enforcement;
