@@ -52,7 +52,7 @@ pub fn dashboard(page: &Page<'_>) -> Response {
                 ("Users", "Users", "/console/iam/users"),
                 ("Roles", "Roles", "/console/iam/roles"),
                 ("Policies", "Policies", "/console/iam/policies?type=customer"),
-                ("Identity providers", "Providers", "/console/iam/"),
+                ("Identity providers", "Providers", "/console/iam/providers"),
             ] {
                 let _ = write!(
                     out,

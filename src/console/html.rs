@@ -156,6 +156,7 @@ const NAV: &[(&str, &[NavItem])] = &[
             ("users", "Users", "/console/iam/users"),
             ("roles", "Roles", "/console/iam/roles"),
             ("policies", "Policies", "/console/iam/policies"),
+            ("providers", "Identity providers", "/console/iam/providers"),
             ("settings", "Account settings", "/console/iam/account-settings"),
         ],
     ),

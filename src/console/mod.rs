@@ -11,6 +11,7 @@ mod events;
 mod groups;
 mod html;
 mod policies;
+mod providers;
 mod role_create;
 mod roles;
 pub mod session;
@@ -258,6 +259,12 @@ fn pages(page: &Page<'_>, path: &str) -> Response {
         (false, "/role/trust") => roles::update_trust(page),
         (true, "/role/delete") => roles::delete_form(page, None),
         (false, "/role/delete") => roles::delete(page),
+        (true, "/providers") => providers::list(page),
+        (true, "/providers/create") => providers::create_form(page, None),
+        (false, "/providers/create") => providers::create(page),
+        (true, "/provider") => providers::detail(page),
+        (true, "/provider/delete") => providers::delete_form(page, None),
+        (false, "/provider/delete") => providers::delete(page),
         (true, "/account-settings") => dashboard::settings(page, None),
         (false, "/account-settings") => dashboard::update_settings(page),
         (true, "/events") => events::page(page),

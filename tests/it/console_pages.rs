@@ -1,10 +1,11 @@
-//! The console's Roles pages over raw HTTP: what root sees, creating and deleting through the
-//! forms (checked with the SDK), the trust policy editor, AccessDenied for a user without
-//! permissions, and CSRF.
+//! The console's Roles and Identity providers pages over raw HTTP: what root sees, creating and
+//! deleting through the forms (checked with the SDK), the trust policy editor, AccessDenied for a
+//! user without permissions, and CSRF.
 
-use crate::common::{code, url_decode, Server};
+use crate::common::{code, url_decode, url_encode, Server};
 use crate::console_client::{user_with_password, Browser, Resp, PASSWORD};
 
+const METADATA: &str = include_str!("../fixtures/saml/metadata.xml");
 const ACCOUNT: &str = "123456789012";
 
 /// A trust policy letting `principal` (`{"AWS":…}` or `{"Service":…}`) assume the role.
@@ -58,7 +59,9 @@ async fn roles_are_listed_created_attached_and_deleted() {
         .unwrap();
     let mut root = Browser::root_sign_in(&s).await;
     let nav = root.get("/console/iam/").await;
-    assert!(nav.body.contains(">Roles</a>"));
+    for entry in ["Roles", "Identity providers"] {
+        assert!(nav.body.contains(&format!(">{entry}</a>")), "{entry}");
+    }
 
     // Step 1 offers the three trusted entity types; step 2 for an account.
     let step1 = root.get("/console/iam/roles/create").await;
@@ -306,6 +309,125 @@ async fn trust_policy_is_edited_with_trust_validation() {
 }
 
 #[tokio::test]
+async fn identity_providers_are_added_shown_and_deleted() {
+    let s = Server::start().await;
+    let mut root = Browser::root_sign_in(&s).await;
+    let empty = root.get("/console/iam/providers").await;
+    assert!(empty.body.contains("Identity providers (0)"), "{}", empty.body);
+    let form = root.get("/console/iam/providers/create").await;
+    assert!(form.body.contains("type=\"file\"") && form.body.contains("data-fill=\"saml-metadata\""));
+
+    let r = root
+        .submit(
+            "/console/iam/providers/create",
+            "/console/iam/providers/create",
+            &[
+                ("provider_type", "saml"),
+                ("name", "ExampleIdP"),
+                ("metadata", METADATA),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let saml_arn = "arn:aws:iam::123456789012:saml-provider/ExampleIdP";
+    assert_eq!(
+        r.header("location"),
+        Some(format!("/console/iam/provider?arn={}", url_encode(saml_arn)).as_str())
+    );
+    let saml = root.get(r.header("location").unwrap()).await;
+    for text in ["Valid until", saml_arn, "SAML", "Metadata document"] {
+        assert!(saml.body.contains(text), "{text}: {}", saml.body);
+    }
+
+    // OpenID Connect without thumbprints, as AWS now allows.
+    let r = root
+        .submit(
+            "/console/iam/providers/create",
+            "/console/iam/providers/create",
+            &[
+                ("provider_type", "oidc"),
+                ("url", "https://token.actions.githubusercontent.com"),
+                ("audiences", "sts.amazonaws.com\nexample-client"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let oidc_arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+    let got = s
+        .iam()
+        .get_open_id_connect_provider()
+        .open_id_connect_provider_arn(oidc_arn)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.client_id_list(), ["sts.amazonaws.com", "example-client"]);
+    let oidc = root.get(r.header("location").unwrap()).await;
+    for text in ["Audiences", "example-client", "OpenID Connect", oidc_arn] {
+        assert!(oidc.body.contains(text), "{text}: {}", oidc.body);
+    }
+    let refused = root
+        .submit(
+            "/console/iam/providers/create",
+            "/console/iam/providers/create",
+            &[("provider_type", "oidc"), ("url", "http://insecure.example.com")],
+        )
+        .await;
+    assert_eq!(refused.status, 200);
+    assert!(refused.body.contains("InvalidInput"), "{}", refused.body);
+
+    let list = root.get("/console/iam/providers").await;
+    for text in [
+        "Identity providers (2)",
+        ">ExampleIdP</a>",
+        ">token.actions.githubusercontent.com</a>",
+        "OpenID Connect",
+    ] {
+        assert!(list.body.contains(text), "{text}: {}", list.body);
+    }
+
+    // Deletion asks for the name.
+    let delete = format!("/console/iam/provider/delete?arn={}", url_encode(saml_arn));
+    let wrong = root
+        .submit(
+            &delete,
+            "/console/iam/provider/delete",
+            &[("arn", saml_arn), ("confirm", "nope")],
+        )
+        .await;
+    assert!(wrong.body.contains("does not match"));
+    for (arn, name) in [
+        (saml_arn, "ExampleIdP"),
+        (oidc_arn, "token.actions.githubusercontent.com"),
+    ] {
+        let r = root
+            .submit(
+                &delete,
+                "/console/iam/provider/delete",
+                &[("arn", arn), ("confirm", name)],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    let iam = s.iam();
+    assert!(iam
+        .list_saml_providers()
+        .send()
+        .await
+        .unwrap()
+        .saml_provider_list()
+        .is_empty());
+    assert!(iam
+        .list_open_id_connect_providers()
+        .send()
+        .await
+        .unwrap()
+        .open_id_connect_provider_list()
+        .is_empty());
+    let bad = root.get("/console/iam/provider?arn=nonsense").await;
+    assert!(bad.status < 500 && bad.body.contains("InvalidInput"), "{}", bad.body);
+}
+
+#[tokio::test]
 async fn a_user_without_permissions_sees_access_denied() {
     let s = Server::start().await;
     user_with_password(&s, "nobody", false).await;
@@ -323,6 +445,7 @@ async fn a_user_without_permissions_sees_access_denied() {
         ("/console/iam/roles", "ListRoles"),
         ("/console/iam/role?name=existing", "GetRole"),
         ("/console/iam/role/trust?name=existing", "GetRole"),
+        ("/console/iam/providers", "ListSAMLProviders"),
     ] {
         let r = b.get(path).await;
         assert_eq!(r.status, 200, "{path}");
@@ -378,6 +501,10 @@ async fn posts_without_the_csrf_token_are_refused() {
             "/console/iam/role/policies",
             vec![("role_name", "kept"), ("arn", "ReadOnlyAccess")],
         ),
+        (
+            "/console/iam/providers/create",
+            vec![("provider_type", "saml"), ("name", "Sneaky"), ("metadata", METADATA)],
+        ),
     ] {
         let r = root.post(action, &fields).await;
         assert_eq!(r.status, 403, "{action}");
@@ -401,6 +528,13 @@ async fn posts_without_the_csrf_token_are_refused() {
         trust_of(&s, "kept").await["Statement"][0]["Principal"]["Service"],
         "ec2.amazonaws.com"
     );
+    assert!(iam
+        .list_saml_providers()
+        .send()
+        .await
+        .unwrap()
+        .saml_provider_list()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -413,6 +547,9 @@ async fn odd_input_on_the_new_pages_is_answered_without_failures() {
         "/console/iam/role/trust?name=",
         "/console/iam/role/delete?name=%3Cb%3E",
         "/console/iam/roles/create?type=bogus",
+        "/console/iam/provider?arn=arn:aws:iam::123456789012:saml-provider/none",
+        "/console/iam/provider/delete?arn=",
+        "/console/iam/providers/create",
     ] {
         let r = root.get(path).await;
         assert!(r.status < 500, "{path}: {}", r.status);
@@ -431,6 +568,14 @@ async fn odd_input_on_the_new_pages_is_answered_without_failures() {
         (
             "/console/iam/role/delete",
             vec![("role_name", "none"), ("confirm", "none")],
+        ),
+        (
+            "/console/iam/provider/delete",
+            vec![("arn", "nonsense"), ("confirm", "nonsense")],
+        ),
+        (
+            "/console/iam/providers/create",
+            vec![("provider_type", "saml"), ("name", "x"), ("metadata", "<nope")],
         ),
     ] {
         let mut all = vec![("_csrf", token.as_str())];
