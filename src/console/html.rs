@@ -160,7 +160,13 @@ const NAV: &[(&str, &[NavItem])] = &[
             ("settings", "Account settings", "/console/iam/account-settings"),
         ],
     ),
-    ("Access reports", &[("events", "Event history", "/console/iam/events")]),
+    (
+        "Access reports",
+        &[
+            ("report", "Credential report", "/console/iam/credential-report"),
+            ("events", "Event history", "/console/iam/events"),
+        ],
+    ),
 ];
 
 /// A whole console page: header with account and sign-out, navigation, content.

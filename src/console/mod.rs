@@ -12,6 +12,7 @@ mod groups;
 mod html;
 mod policies;
 mod providers;
+mod report;
 mod role_create;
 mod roles;
 pub mod session;
@@ -265,6 +266,9 @@ fn pages(page: &Page<'_>, path: &str) -> Response {
         (true, "/provider") => providers::detail(page),
         (true, "/provider/delete") => providers::delete_form(page, None),
         (false, "/provider/delete") => providers::delete(page),
+        (true, "/credential-report") => report::show(page),
+        (false, "/credential-report") => report::generate(page),
+        (true, "/credential-report/download") => report::download(page),
         (true, "/account-settings") => dashboard::settings(page, None),
         (false, "/account-settings") => dashboard::update_settings(page),
         (true, "/events") => events::page(page),

@@ -1,6 +1,6 @@
-//! The console's Roles and Identity providers pages over raw HTTP: what root sees, creating and
-//! deleting through the forms (checked with the SDK), the trust policy editor, AccessDenied for a
-//! user without permissions, and CSRF.
+//! The console's Roles, Identity providers and Credential report pages over raw HTTP: what root
+//! sees, creating and deleting through the forms (checked with the SDK), the trust policy editor,
+//! AccessDenied for a user without permissions, the CSV download, and CSRF.
 
 use crate::common::{code, url_decode, url_encode, Server};
 use crate::console_client::{user_with_password, Browser, Resp, PASSWORD};
@@ -59,7 +59,7 @@ async fn roles_are_listed_created_attached_and_deleted() {
         .unwrap();
     let mut root = Browser::root_sign_in(&s).await;
     let nav = root.get("/console/iam/").await;
-    for entry in ["Roles", "Identity providers"] {
+    for entry in ["Roles", "Identity providers", "Credential report"] {
         assert!(nav.body.contains(&format!(">{entry}</a>")), "{entry}");
     }
 
@@ -428,6 +428,49 @@ async fn identity_providers_are_added_shown_and_deleted() {
 }
 
 #[tokio::test]
+async fn credential_report_downloads_as_csv() {
+    let s = Server::start().await;
+    user_with_password(&s, "alice", false).await;
+    let mut root = Browser::root_sign_in(&s).await;
+    let page = root.get("/console/iam/credential-report").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Download credentials report"));
+    assert!(page.body.contains("No report in the last 4 hours"), "{}", page.body);
+    let r = root
+        .submit("/console/iam/credential-report", "/console/iam/credential-report", &[])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/console/iam/credential-report/download"));
+    let csv = root.get("/console/iam/credential-report/download").await;
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.header("content-type"), Some("text/csv"));
+    let disposition = csv.header("content-disposition").unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=status_reports_") && disposition.ends_with(".csv"),
+        "{disposition}"
+    );
+    assert!(!disposition.contains(':'), "{disposition}");
+    let mut lines = csv.body.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,\
+             password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,\
+             access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,\
+             access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,\
+             cert_1_last_rotated,cert_2_active,cert_2_last_rotated"
+        )
+    );
+    assert!(
+        csv.body.contains("<root_account>") && csv.body.contains("\nalice,"),
+        "{}",
+        csv.body
+    );
+    let after = root.get("/console/iam/credential-report").await;
+    assert!(after.body.contains("id=\"report-generated\">20"), "{}", after.body);
+}
+
+#[tokio::test]
 async fn a_user_without_permissions_sees_access_denied() {
     let s = Server::start().await;
     user_with_password(&s, "nobody", false).await;
@@ -446,6 +489,7 @@ async fn a_user_without_permissions_sees_access_denied() {
         ("/console/iam/role?name=existing", "GetRole"),
         ("/console/iam/role/trust?name=existing", "GetRole"),
         ("/console/iam/providers", "ListSAMLProviders"),
+        ("/console/iam/credential-report", "GetCredentialReport"),
     ] {
         let r = b.get(path).await;
         assert_eq!(r.status, 200, "{path}");
@@ -461,6 +505,10 @@ async fn a_user_without_permissions_sees_access_denied() {
         .await;
     assert_eq!(r.status, 200);
     assert!(r.body.contains(&denied("CreateRole")), "{}", r.body);
+    let r = b
+        .submit("/console/iam/credential-report", "/console/iam/credential-report", &[])
+        .await;
+    assert!(r.body.contains(&denied("GenerateCredentialReport")), "{}", r.body);
     let r = b
         .submit(
             "/console/iam/role/trust?name=existing",
@@ -505,6 +553,7 @@ async fn posts_without_the_csrf_token_are_refused() {
             "/console/iam/providers/create",
             vec![("provider_type", "saml"), ("name", "Sneaky"), ("metadata", METADATA)],
         ),
+        ("/console/iam/credential-report", vec![]),
     ] {
         let r = root.post(action, &fields).await;
         assert_eq!(r.status, 403, "{action}");
@@ -535,6 +584,8 @@ async fn posts_without_the_csrf_token_are_refused() {
         .unwrap()
         .saml_provider_list()
         .is_empty());
+    let report = iam.get_credential_report().send().await.unwrap_err();
+    assert_eq!(code(&report), "ReportNotPresent");
 }
 
 #[tokio::test]
@@ -555,6 +606,10 @@ async fn odd_input_on_the_new_pages_is_answered_without_failures() {
         assert!(r.status < 500, "{path}: {}", r.status);
         assert!(!r.body.contains("<b>"), "{path}");
     }
+    // No report yet: the download page says so instead of sending a file.
+    let r = root.get("/console/iam/credential-report/download").await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("ReportNotPresent"), "{}", r.body);
     let token = root.get("/console/iam/").await.csrf();
     for (action, fields) in [
         (
