@@ -1,4 +1,4 @@
-//! The dashboard, the roles list and the account settings (password policy).
+//! The dashboard and the account settings (password policy).
 
 use std::fmt::Write as _;
 
@@ -52,7 +52,7 @@ pub fn dashboard(page: &Page<'_>) -> Response {
                 ("Users", "Users", "/console/iam/users"),
                 ("Roles", "Roles", "/console/iam/roles"),
                 ("Policies", "Policies", "/console/iam/policies?type=customer"),
-                ("Identity providers", "Providers", "/console/iam/"),
+                ("Identity providers", "Providers", "/console/iam/providers"),
             ] {
                 let _ = write!(
                     out,
@@ -86,48 +86,6 @@ pub fn dashboard(page: &Page<'_>) -> Response {
         Err(e) => out.push_str(&html::error_box(&e)),
     }
     page.render("dashboard", "Dashboard", &out)
-}
-
-/// `/console/iam/roles`: ListRoles.
-pub fn roles(page: &Page<'_>) -> Response {
-    let mut out = String::from("<h1>Roles</h1>");
-    let roles = page.caller.all(
-        Operation::ListRoles,
-        &[],
-        i::ListRolesRequest::decode,
-        Handlers::list_roles,
-        |r| (r.roles, r.marker.filter(|_| r.is_truncated == Some(true))),
-    );
-    let roles = match roles {
-        Ok(r) => r,
-        Err(e) => {
-            out.push_str(&html::error_box(&e));
-            return page.render("roles", "Roles", &out);
-        }
-    };
-    let rows: Vec<Vec<String>> = roles
-        .iter()
-        .map(|role| {
-            vec![
-                esc(&role.role_name),
-                esc(&role.path),
-                esc(role.description.as_deref().unwrap_or("")),
-                esc(role
-                    .role_last_used
-                    .as_ref()
-                    .and_then(|l| l.last_used_date.as_deref())
-                    .unwrap_or("-")),
-                esc(&role.create_date),
-            ]
-        })
-        .collect();
-    let _ = write!(out, "<p class=\"count\">Roles ({})</p>", rows.len());
-    out.push_str(&html::table(
-        &["Role name", "Path", "Description", "Last activity", "Creation time"],
-        &rows,
-        "No roles to display",
-    ));
-    page.render("roles", "Roles", &out)
 }
 
 /// `/console/iam/account-settings`: the password policy (GetAccountPasswordPolicy; AWS's default

@@ -1,11 +1,13 @@
 //! The policy JSON editor: create a customer managed policy (optionally starting from an AWS
 //! managed policy's default version) or a new version of one, with the findings of Access
 //! Analyzer's policy validation (`analyzer::validate`, the code behind ValidatePolicy) shown in
-//! four tabs and refreshed as you type by `assets/console.js`. Errors disable saving.
+//! four tabs and refreshed as you type by `assets/console.js`. Errors disable saving. A role's
+//! trust policy is edited in the same editor, validated as Access Analyzer validates one
+//! (`RESOURCE_POLICY` with the resource type `AWS::IAM::AssumeRolePolicyDocument`).
 
 use std::fmt::Write as _;
 
-use crate::analyzer::{self, FindingType, PolicyType};
+use crate::analyzer::{self, FindingType, PolicyType, ResourceType};
 use crate::api::handler::Handler;
 use crate::api::{iam as i, Operation};
 use crate::handlers::Handlers;
@@ -25,9 +27,31 @@ const GROUPS: &[(&str, &str, FindingType)] = &[
     ("suggestions", "Suggestions", FindingType::Suggestion),
 ];
 
+/// What the editor holds, which decides how it is validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    /// A permissions (identity-based) policy.
+    Identity,
+    /// A role's trust policy.
+    Trust,
+}
+
+impl DocKind {
+    /// The live validation endpoint for this kind (the script posts the document there).
+    fn validate_url(self) -> &'static str {
+        match self {
+            DocKind::Identity => "/console/iam/validate",
+            DocKind::Trust => "/console/iam/validate?type=trust",
+        }
+    }
+}
+
 /// The findings panel for `document`, and whether it has errors.
-pub fn findings_panel(document: &str) -> (String, bool) {
-    let findings = analyzer::validate(document, PolicyType::Identity, None);
+pub fn findings_panel(document: &str, kind: DocKind) -> (String, bool) {
+    let findings = match kind {
+        DocKind::Identity => analyzer::validate(document, PolicyType::Identity, None),
+        DocKind::Trust => analyzer::validate(document, PolicyType::Resource, Some(ResourceType::RoleTrustPolicy)),
+    };
     let mut tabs = String::from("<div class=\"finding-tabs\" role=\"tablist\">");
     let mut panels = String::new();
     for (n, (id, label, kind)) in GROUPS.iter().enumerate() {
@@ -73,9 +97,15 @@ pub fn findings_panel(document: &str) -> (String, bool) {
     (format!("{tabs}{panels}"), errors)
 }
 
-/// `POST /console/iam/validate` (the script's live validation): `{"errors":bool,"html":"…"}`.
+/// `POST /console/iam/validate[?type=trust]` (the script's live validation):
+/// `{"errors":bool,"html":"…"}`.
 pub fn validate(page: &Page<'_>) -> Response {
-    let (panel, errors) = findings_panel(page.f("document"));
+    let kind = if page.q("type") == "trust" {
+        DocKind::Trust
+    } else {
+        DocKind::Identity
+    };
+    let (panel, errors) = findings_panel(page.f("document"), kind);
     Response {
         content_type: "application/json",
         ..Response::html(200, serde_json::json!({ "errors": errors, "html": panel }).to_string())
@@ -83,16 +113,24 @@ pub fn validate(page: &Page<'_>) -> Response {
 }
 
 /// The editor form.
-struct Editor<'a> {
-    action: &'a str,
-    submit: &'a str,
-    document: &'a str,
-    hidden: &'a [(&'a str, &'a str)],
-    extra: String,
+pub struct Editor<'a> {
+    /// Where the form posts.
+    pub action: &'a str,
+    /// The submit button's label.
+    pub submit: &'a str,
+    /// The document shown.
+    pub document: &'a str,
+    /// How the document is validated.
+    pub kind: DocKind,
+    /// Hidden fields (name, value).
+    pub hidden: &'a [(&'a str, &'a str)],
+    /// More fields, after the findings (ready HTML).
+    pub extra: String,
 }
 
-fn editor(page: &Page<'_>, e: &Editor<'_>) -> String {
-    let (panel, errors) = findings_panel(e.document);
+/// The editor form's HTML, with the findings of `e.document` already shown.
+pub fn editor(page: &Page<'_>, e: &Editor<'_>) -> String {
+    let (panel, errors) = findings_panel(e.document, e.kind);
     let mut hidden = String::new();
     for (k, v) in e.hidden {
         let _ = write!(
@@ -105,11 +143,12 @@ fn editor(page: &Page<'_>, e: &Editor<'_>) -> String {
     format!(
         "<form method=\"post\" action=\"{}\" class=\"stacked editor\">{}{hidden}\
          <label for=\"policy-document\">Policy editor (JSON)</label>\
-         <textarea name=\"document\" id=\"policy-document\" rows=\"24\" spellcheck=\"false\" data-validate=\"/console/iam/validate\">{}</textarea>\
+         <textarea name=\"document\" id=\"policy-document\" rows=\"24\" spellcheck=\"false\" data-validate=\"{}\">{}</textarea>\
          <div id=\"findings\" class=\"findings\" aria-live=\"polite\">{panel}</div>{}\
          <button type=\"submit\" class=\"primary\" id=\"save-policy\"{}>{}</button></form>",
         esc(e.action),
         html::csrf_field(&page.session.csrf),
+        esc(e.kind.validate_url()),
         esc(e.document),
         e.extra,
         if errors { " disabled" } else { "" },
@@ -148,6 +187,7 @@ pub fn create_form(page: &Page<'_>, message: Option<String>) -> Response {
             action: "/console/iam/policies/create",
             submit: "Create policy",
             document: &document,
+            kind: DocKind::Identity,
             hidden: &[],
             extra,
         },
@@ -203,6 +243,7 @@ pub fn edit_form(page: &Page<'_>, message: Option<String>) -> Response {
             action: "/console/iam/policy/edit",
             submit: "Save changes",
             document: &document,
+            kind: DocKind::Identity,
             hidden: &[("arn", arn)],
             extra,
         },
@@ -239,14 +280,14 @@ mod tests {
 
     #[test]
     fn findings_are_grouped_and_escaped() {
-        let (panel, errors) = findings_panel("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"<script>:x\",\"Resource\":\"*\"}]}");
+        let (panel, errors) = findings_panel("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"<script>:x\",\"Resource\":\"*\"}]}", DocKind::Identity);
         assert!(errors, "{panel}");
         assert!(!panel.contains("<script>"), "{panel}");
         assert!(panel.contains("Errors ("));
-        let (panel, errors) = findings_panel(EMPTY);
+        let (panel, errors) = findings_panel(EMPTY, DocKind::Identity);
         assert!(panel.contains("Security (0)"), "{panel}");
         let _ = errors;
-        let (_, errors) = findings_panel("{");
+        let (_, errors) = findings_panel("{", DocKind::Identity);
         assert!(errors);
     }
 }

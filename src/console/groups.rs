@@ -95,7 +95,7 @@ pub fn create_form(page: &Page<'_>, message: Option<String>) -> Response {
 }
 
 /// The ARN of an AWS managed policy named in a form (`ReadOnlyAccess`, `job-function/Billing`).
-fn aws_policy_arn(page: &Page<'_>, name: &str) -> String {
+pub fn aws_policy_arn(page: &Page<'_>, name: &str) -> String {
     format!("arn:{}:iam::aws:policy/{}", page.caller.partition(), name.trim())
 }
 

@@ -156,10 +156,17 @@ const NAV: &[(&str, &[NavItem])] = &[
             ("users", "Users", "/console/iam/users"),
             ("roles", "Roles", "/console/iam/roles"),
             ("policies", "Policies", "/console/iam/policies"),
+            ("providers", "Identity providers", "/console/iam/providers"),
             ("settings", "Account settings", "/console/iam/account-settings"),
         ],
     ),
-    ("Access reports", &[("events", "Event history", "/console/iam/events")]),
+    (
+        "Access reports",
+        &[
+            ("report", "Credential report", "/console/iam/credential-report"),
+            ("events", "Event history", "/console/iam/events"),
+        ],
+    ),
 ];
 
 /// A whole console page: header with account and sign-out, navigation, content.

@@ -11,6 +11,10 @@ mod events;
 mod groups;
 mod html;
 mod policies;
+mod providers;
+mod report;
+mod role_create;
+mod roles;
 pub mod session;
 mod signin;
 mod users;
@@ -245,7 +249,26 @@ fn pages(page: &Page<'_>, path: &str) -> Response {
         (true, "/policy/edit") => editor::edit_form(page, None),
         (false, "/policy/edit") => editor::edit(page),
         (false, "/validate") => editor::validate(page),
-        (true, "/roles") => dashboard::roles(page),
+        (true, "/roles") => roles::list(page),
+        (true, "/roles/create") => role_create::create_form(page, None),
+        (false, "/roles/create") => role_create::create(page),
+        (true, "/role") => roles::detail(page),
+        (false, "/role/policies") => roles::attach(page),
+        (false, "/role/detach") => roles::detach(page),
+        (false, "/role/delete-inline") => roles::delete_inline(page),
+        (true, "/role/trust") => roles::trust_form(page, None),
+        (false, "/role/trust") => roles::update_trust(page),
+        (true, "/role/delete") => roles::delete_form(page, None),
+        (false, "/role/delete") => roles::delete(page),
+        (true, "/providers") => providers::list(page),
+        (true, "/providers/create") => providers::create_form(page, None),
+        (false, "/providers/create") => providers::create(page),
+        (true, "/provider") => providers::detail(page),
+        (true, "/provider/delete") => providers::delete_form(page, None),
+        (false, "/provider/delete") => providers::delete(page),
+        (true, "/credential-report") => report::show(page),
+        (false, "/credential-report") => report::generate(page),
+        (true, "/credential-report/download") => report::download(page),
         (true, "/account-settings") => dashboard::settings(page, None),
         (false, "/account-settings") => dashboard::update_settings(page),
         (true, "/events") => events::page(page),
