@@ -42,6 +42,8 @@ pub struct Request<'a> {
     pub body: &'a [u8],
     /// The client's address (`aws:SourceIp`).
     pub source_ip: IpAddr,
+    /// The `User-Agent` header (a sign-in event's `userAgent`).
+    pub user_agent: Option<&'a str>,
     /// The request id.
     pub request_id: &'a str,
 }

@@ -8,7 +8,8 @@
 //! `journal` table, updating the Access Advisor aggregate in the same transaction; everything
 //! CloudTrail derives (ARNs, event ids, camelCase parameters) is made when an event is read.
 //! Readers flush first, so a call is visible as soon as it returned. docs/architecture.md
-//! ("Request journal") explains the cost this keeps off the request path.
+//! ("Request journal") explains the cost this keeps off the request path. Console sign-ins, the one
+//! non-API event recorded ([`SignIn`], CloudTrail's `ConsoleLogin`), share the queue.
 
 mod convert;
 pub mod event;
@@ -120,6 +121,66 @@ impl Record {
     }
 }
 
+/// A console sign-in attempt: CloudTrail's `ConsoleLogin`, a non-API event (`AwsConsoleSignIn`,
+/// "AWS Management Console sign-in events"), kept in the account's journal like a call.
+#[derive(Debug)]
+pub struct SignIn {
+    /// The account signed in to: its store keeps the event.
+    pub account: std::sync::Arc<crate::accounts::Account>,
+    /// When the attempt was made.
+    pub time: time::OffsetDateTime,
+    /// The partition of the ARNs (and of the region the event is recorded in).
+    pub partition: &'static str,
+    /// Who tried.
+    pub signer: Signer,
+    /// The console request's id (the event id is derived from it).
+    pub request_id: String,
+    /// The browser's address.
+    pub source_ip: IpAddr,
+    /// The browser's `User-Agent`, at most 1 KB.
+    pub user_agent: String,
+    /// Whether the sign-in succeeded.
+    pub success: bool,
+    /// Whether an MFA code was presented (`MFAUsed`).
+    pub mfa_used: bool,
+    /// `LoginTo`: the console address the user is sent to.
+    pub login_to: String,
+}
+
+/// Who a sign-in names.
+#[derive(Debug)]
+pub enum Signer {
+    /// The root user.
+    Root,
+    /// An IAM user.
+    User(crate::store::users::UserRow),
+    /// A name that is no user (CloudTrail records only the name, hidden).
+    Unknown(String),
+}
+
+/// What the queue holds: an API call or a sign-in.
+#[derive(Debug)]
+enum Entry {
+    Call(Record),
+    SignIn(SignIn),
+}
+
+impl Entry {
+    fn account(&self) -> &std::sync::Arc<crate::accounts::Account> {
+        match self {
+            Entry::Call(r) => &r.account,
+            Entry::SignIn(s) => &s.account,
+        }
+    }
+
+    fn stored(&self) -> Stored<'_> {
+        match self {
+            Entry::Call(r) => Stored::of(r),
+            Entry::SignIn(s) => Stored::sign_in(s),
+        }
+    }
+}
+
 /// An in-memory account for the unit tests' records.
 #[cfg(test)]
 pub(crate) fn test_account() -> std::sync::Arc<crate::accounts::Account> {
@@ -130,7 +191,7 @@ pub(crate) fn test_account() -> std::sync::Arc<crate::accounts::Account> {
 /// The in-process queue between requests and the background writer.
 #[derive(Default)]
 pub struct Journal {
-    queue: Mutex<Vec<Record>>,
+    queue: Mutex<Vec<Entry>>,
     /// Held while a batch is drained and written (so a flush also waits for a batch another thread
     /// drained just before).
     writing: Mutex<Writer>,
@@ -147,7 +208,7 @@ struct Writer {
     /// Events written since the last pruning.
     since_prune: usize,
     /// An empty vector with capacity, swapped in as the next queue.
-    spare: Vec<Record>,
+    spare: Vec<Entry>,
     /// The JSON lines of the batch being written.
     lines: Vec<u8>,
 }
@@ -160,6 +221,15 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Journal {
     /// Queues a record; when `CAPACITY` records already wait, drops it and counts it.
     pub fn push(&self, record: Record) {
+        self.enqueue(Entry::Call(record));
+    }
+
+    /// Queues a console sign-in event, as [`Journal::push`] queues a call.
+    pub fn push_sign_in(&self, sign_in: SignIn) {
+        self.enqueue(Entry::SignIn(sign_in));
+    }
+
+    fn enqueue(&self, record: Entry) {
         let mut queue = lock(&self.queue);
         if queue.len() >= CAPACITY {
             drop(queue);
@@ -212,14 +282,14 @@ impl Journal {
             },
         });
         // Each account's events go to its own store (a batch is usually one account's).
-        let mut accounts: Vec<&std::sync::Arc<crate::accounts::Account>> = batch.iter().map(|r| &r.account).collect();
+        let mut accounts: Vec<&std::sync::Arc<crate::accounts::Account>> = batch.iter().map(Entry::account).collect();
         accounts.sort_by(|a, b| a.id.cmp(&b.id));
         accounts.dedup_by(|a, b| a.id == b.id);
         for account in accounts {
             let events: Vec<Stored<'_>> = batch
                 .iter()
-                .filter(|r| r.account.id == account.id)
-                .map(Stored::of)
+                .filter(|r| r.account().id == account.id)
+                .map(Entry::stored)
                 .collect();
             // Serialized before the store's lock is taken: in memory, reads share that lock.
             let Writer { lines, .. } = &mut *w;

@@ -103,7 +103,8 @@ pub fn last_uses(events: &[Stored<'_>]) -> Vec<ActivityRow> {
     // Few distinct keys per batch: a BTreeMap compares a handful of short strings instead of
     // hashing four per event.
     let mut newest: BTreeMap<(&str, &str, &str, &str), &Stored<'_>> = BTreeMap::new();
-    for e in events {
+    // Console sign-ins are not a use of a service's permissions.
+    for e in events.iter().filter(|e| !e.is_sign_in()) {
         if let Some((kind, id)) = e.who.entity() {
             newest.insert((kind, id, &e.svc, &e.op), e);
         }

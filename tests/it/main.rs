@@ -10,6 +10,8 @@ mod attachments;
 mod authorization_details;
 mod common;
 mod console;
+mod console_client;
+mod console_tools;
 mod credentials;
 mod delegation;
 mod enforcement;
