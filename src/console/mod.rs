@@ -13,6 +13,7 @@ mod html;
 mod policies;
 pub mod session;
 mod signin;
+mod summary;
 mod users;
 
 use std::net::IpAddr;

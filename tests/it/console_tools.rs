@@ -129,3 +129,70 @@ async fn sign_ins_are_console_login_events() {
     assert!(page.body.contains("signin.amazonaws.com"), "{}", page.body);
     assert!(page.body.contains("Failed authentication"), "{}", page.body);
 }
+
+/// The table row of a page whose first cell is `service`.
+fn service_row<'a>(body: &'a str, service: &str) -> &'a str {
+    let cell = format!("<tr><td>{service}</td>");
+    let at = body.find(&cell).unwrap_or_else(|| panic!("no row for {service}"));
+    let end = body[at..].find("</tr>").unwrap() + at;
+    &body[at..end]
+}
+
+#[tokio::test]
+async fn policy_pages_summarize_permissions_by_service() {
+    let s = Server::start().await;
+    let mut root = Browser::root_sign_in(&s).await;
+    let page = root
+        .get("/console/iam/policy?arn=arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Permissions defined in this policy"));
+    let iam = service_row(&page.body, "AWS Identity and Access Management (IAM)");
+    // Every IAM List action is granted (iam:List*), not every Read one.
+    assert!(iam.contains("<td>Full: List Limited: Read</td>"), "{iam}");
+    assert!(iam.contains("<td>All resources</td><td>None</td>"), "{iam}");
+    assert!(
+        page.body.contains("id=\"policy-document\""),
+        "the JSON stays on the page"
+    );
+
+    let page = root
+        .get("/console/iam/policy?arn=arn:aws:iam::aws:policy/PowerUserAccess")
+        .await;
+    assert_eq!(page.status, 200);
+    let iam = service_row(&page.body, "AWS Identity and Access Management (IAM)");
+    assert!(iam.contains("<td>Limited: List, Write</td>"), "{iam}");
+    let org = service_row(&page.body, "AWS Organizations");
+    assert!(org.contains("<td>Limited: Read</td>"), "{org}");
+    let ec2 = service_row(&page.body, "Amazon EC2");
+    assert!(ec2.contains("<td>Full access</td>"), "{ec2}");
+    assert!(!page.body.contains("Explicit deny"), "no Deny statement");
+
+    // A customer managed policy with a Deny, a condition and an unknown service.
+    let doc = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["s3:GetObject", "nosuch:Thing"], "Resource": "arn:aws:s3:::bucket/*"},
+        {"Effect": "Deny", "Action": "s3:*", "Resource": "*",
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+    ]});
+    let arn = s
+        .iam()
+        .create_policy()
+        .policy_name("Mixed")
+        .policy_document(doc.to_string())
+        .send()
+        .await
+        .unwrap()
+        .policy
+        .unwrap()
+        .arn
+        .unwrap();
+    let page = root.get(&format!("/console/iam/policy?arn={arn}")).await;
+    assert!(page.body.contains("Explicit deny (1 of"), "{}", page.body);
+    // Denied: all of S3 (the Deny table comes first); allowed: one Read action.
+    assert!(page.body.contains("<tr><td>Amazon S3</td><td>Full access</td>"));
+    assert!(page.body.contains("<tr><td>Amazon S3</td><td>Limited: Read</td>"));
+    assert!(page.body.contains("arn:aws:s3:::bucket/*"));
+    assert!(page.body.contains("aws:SecureTransport Bool false"));
+    let unknown = service_row(&page.body, "nosuch");
+    assert!(unknown.contains("Unrecognized"), "{unknown}");
+}
