@@ -10,6 +10,7 @@ mod editor;
 mod events;
 mod groups;
 mod html;
+mod mfa;
 mod policies;
 pub mod session;
 mod signin;
@@ -231,6 +232,10 @@ fn pages(page: &Page<'_>, path: &str) -> Response {
         (true, "/user") => users::detail(page),
         (false, "/user/groups") => users::add_to_group(page),
         (false, "/user/access-keys") => users::create_access_key(page),
+        (true, "/user/mfa") => mfa::start(page),
+        (false, "/user/mfa/create") => mfa::create(page),
+        (false, "/user/mfa/enable") => mfa::enable(page),
+        (false, "/user/mfa/remove") => mfa::remove(page),
         (true, "/groups") => groups::list(page),
         (true, "/groups/create") => groups::create_form(page, None),
         (false, "/groups/create") => groups::create(page),

@@ -1,9 +1,10 @@
 //! The console's tools over raw HTTP: sign-ins recorded as CloudTrail `ConsoleLogin` events, the
 //! policy simulator, the policy summary by service, and assigning a virtual MFA device.
 
-use std::time::SystemTime;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
+use totp_rs::{Algorithm, Secret, TOTP};
 
 use crate::common::{send, sign_cloudtrail, Server};
 use crate::console_client::{Browser, USER_AGENT};
@@ -195,4 +196,114 @@ async fn policy_pages_summarize_permissions_by_service() {
     assert!(page.body.contains("aws:SecureTransport Bool false"));
     let unknown = service_row(&page.body, "nosuch");
     assert!(unknown.contains("Unrecognized"), "{unknown}");
+}
+
+/// The text between `start` and the next `end` in `body`.
+fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
+    let at = body.find(start).unwrap_or_else(|| panic!("no {start} in {body}")) + start.len();
+    let stop = body[at..].find(end).unwrap() + at;
+    &body[at..stop]
+}
+
+/// Step 2 of assigning a device named `device` to `user`: (page, secret, serial).
+async fn new_device(b: &mut Browser, user: &str, device: &str) -> (crate::console_client::Resp, String, String) {
+    let page = b
+        .submit(
+            &format!("/console/iam/user/mfa?name={user}"),
+            "/console/iam/user/mfa/create",
+            &[("user_name", user), ("device_name", device)],
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let secret = between(&page.body, "id=\"mfa-secret\">", "<").to_string();
+    let serial = between(&page.body, "name=\"serial\" value=\"", "\"").to_string();
+    (page, secret, serial)
+}
+
+#[tokio::test]
+async fn a_virtual_mfa_device_is_assigned_then_asked_at_sign_in_then_removed() {
+    let s = Server::start().await;
+    user_with_password(&s, "anaya").await;
+    let iam = s.iam();
+    let mut root = Browser::root_sign_in(&s).await;
+    let tab = "/console/iam/user?name=anaya&tab=security_credentials";
+    let creds = root.get(tab).await;
+    assert!(creds.body.contains("Assign MFA device"), "{}", creds.body);
+
+    // Wrong codes: refused, and the unassigned device is deleted so the name can be used again.
+    let (page, _, serial) = new_device(&mut root, "anaya", "anaya-phone").await;
+    assert!(
+        page.body.contains("src=\"data:image/png;base64,iVBORw0KGgo"),
+        "a PNG QR code"
+    );
+    assert_eq!(serial, "arn:aws:iam::123456789012:mfa/anaya-phone");
+    let token = page.csrf();
+    let refused = root
+        .post(
+            "/console/iam/user/mfa/enable",
+            &[
+                ("_csrf", &token),
+                ("user_name", "anaya"),
+                ("serial", &serial),
+                ("code1", "000000"),
+                ("code2", "000000"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 200);
+    assert!(refused.body.contains("InvalidAuthenticationCode"), "{}", refused.body);
+    let left = iam.list_virtual_mfa_devices().send().await.unwrap();
+    assert!(left.virtual_mfa_devices().is_empty(), "{left:?}");
+
+    // The secret key shown on the page gives the codes.
+    let (page, secret, serial) = new_device(&mut root, "anaya", "anaya-phone").await;
+    let totp = TOTP::new_unchecked(Algorithm::SHA1, 6, 0, 30, Secret::Encoded(secret).to_bytes().unwrap());
+    let step = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() / 30;
+    let done = root
+        .post(
+            "/console/iam/user/mfa/enable",
+            &[
+                ("_csrf", &page.csrf()),
+                ("user_name", "anaya"),
+                ("serial", &serial),
+                ("code1", &totp.generate((step - 1) * 30)),
+                ("code2", &totp.generate(step * 30)),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(done.header("location"), Some(tab));
+    let listed = iam.list_mfa_devices().user_name("anaya").send().await.unwrap();
+    assert_eq!(listed.mfa_devices().len(), 1);
+    assert!(root.get(tab).await.body.contains("mfa/anaya-phone"));
+
+    // Anaya now needs a code at sign-in (the next step's: the last accepted one is spent).
+    let mut b = Browser::new(&s);
+    let r = user_sign_in(&mut b, "anaya", PASSWORD).await;
+    assert_eq!(r.header("location"), Some("/console/mfa"));
+    let r = b
+        .submit(
+            "/console/mfa",
+            "/console/mfa",
+            &[("mfa_code", &totp.generate((step + 1) * 30))],
+        )
+        .await;
+    assert_eq!(r.header("location"), Some("/console/iam/"), "{}", r.body);
+    let login = &records(&s, "EventName", "ConsoleLogin").await[0];
+    assert_eq!(login["userIdentity"]["userName"], "anaya");
+    assert_eq!(login["additionalEventData"]["MFAUsed"], "Yes");
+
+    // Remove: deactivated and deleted.
+    let removed = root
+        .submit(
+            tab,
+            "/console/iam/user/mfa/remove",
+            &[("user_name", "anaya"), ("serial", &serial)],
+        )
+        .await;
+    assert_eq!(removed.status, 303, "{}", removed.body);
+    let listed = iam.list_mfa_devices().user_name("anaya").send().await.unwrap();
+    assert!(listed.mfa_devices().is_empty());
+    let left = iam.list_virtual_mfa_devices().send().await.unwrap();
+    assert!(left.virtual_mfa_devices().is_empty());
 }
