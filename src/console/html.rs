@@ -160,6 +160,7 @@ const NAV: &[(&str, &[NavItem])] = &[
         ],
     ),
     ("Access reports", &[("events", "Event history", "/console/iam/events")]),
+    ("Tools", &[("simulator", "Policy simulator", "/console/iam/simulator")]),
 ];
 
 /// A whole console page: header with account and sign-out, navigation, content.

@@ -14,6 +14,7 @@ mod mfa;
 mod policies;
 pub mod session;
 mod signin;
+mod simulator;
 mod summary;
 mod users;
 
@@ -257,6 +258,7 @@ fn pages(page: &Page<'_>, path: &str) -> Response {
         (true, "/account-settings") => dashboard::settings(page, None),
         (false, "/account-settings") => dashboard::update_settings(page),
         (true, "/events") => events::page(page),
+        (true, "/simulator") => simulator::page(page),
         _ => page.render(
             "",
             "Not found",

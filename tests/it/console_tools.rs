@@ -307,3 +307,96 @@ async fn a_virtual_mfa_device_is_assigned_then_asked_at_sign_in_then_removed() {
     let left = iam.list_virtual_mfa_devices().send().await.unwrap();
     assert!(left.virtual_mfa_devices().is_empty());
 }
+
+/// The result row of the simulator for `action`.
+fn result_row<'a>(body: &'a str, action: &str) -> &'a str {
+    let cell = format!("<td>{action}</td>");
+    let table = &body[body.find("Action Settings and Results").expect("results")..];
+    let at = table
+        .find(&cell)
+        .unwrap_or_else(|| panic!("no row for {action}: {table}"));
+    let end = table[at..].find("</tr>").unwrap() + at;
+    &table[at..end]
+}
+
+#[tokio::test]
+async fn the_simulator_runs_simulate_principal_policy_as_the_signed_in_principal() {
+    let s = Server::start().await;
+    let policy = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["iam:ListUsers", "iam:DeleteUser"], "Resource": "*"},
+        {"Effect": "Deny", "Action": "iam:DeleteUser", "Resource": "*"},
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*",
+         "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
+    ]});
+    s.user_with_policy("dev", Some(&policy.to_string())).await;
+    let dev = "arn:aws:iam::123456789012:user/dev";
+    let mut root = Browser::root_sign_in(&s).await;
+
+    let form = root.get("/console/iam/simulator").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("Policy simulator") && form.body.contains("Run simulation"));
+    assert!(
+        form.body.contains(&format!("<option value=\"{dev}\">dev</option>")),
+        "{}",
+        form.body
+    );
+    let listed = root.get("/console/iam/simulator?service=iam&show=1").await;
+    assert!(
+        listed.body.contains("value=\"iam:ListUsers\""),
+        "the service's actions to tick"
+    );
+
+    let run = root
+        .get(&format!(
+            "/console/iam/simulator?source={dev}&actions=iam:ListUsers,+s3:GetObject+iam:DeleteUser&action=s3:PutObject&resources=*&run=1"
+        ))
+        .await;
+    assert_eq!(run.status, 200);
+    let allowed = result_row(&run.body, "iam:ListUsers");
+    assert!(
+        allowed.contains("<span class=\"decision allowed\">allowed</span>"),
+        "{allowed}"
+    );
+    assert!(
+        allowed.contains("1 matching statement") && allowed.contains("line "),
+        "{allowed}"
+    );
+    let implicit = result_row(&run.body, "s3:GetObject");
+    assert!(
+        implicit.contains("<span class=\"decision implicitDeny\">Implicitly denied (no matching statements)</span>"),
+        "{implicit}"
+    );
+    assert!(implicit.contains("0 matching statements"), "{implicit}");
+    let explicit = result_row(&run.body, "iam:DeleteUser");
+    assert!(explicit.contains("decision explicitDeny\">denied<"), "{explicit}");
+    // A condition key without a value in the context: not allowed, and the key is named.
+    let conditional = result_row(&run.body, "s3:PutObject");
+    assert!(conditional.contains("implicitDeny"), "{conditional}");
+    assert!(conditional.contains("aws:SourceIp"), "{conditional}");
+
+    // With the context key's value, and a specific resource.
+    let run = root
+        .get(&format!(
+            "/console/iam/simulator?source={dev}&actions=s3:PutObject&resources=arn:aws:s3:::b/k&ctx_key_1=aws:SourceIp&ctx_type_1=ip&ctx_values_1=10.1.2.3&run=1"
+        ))
+        .await;
+    let row = result_row(&run.body, "s3:PutObject");
+    assert!(
+        row.contains("arn:aws:s3:::b/k") && row.contains("decision allowed"),
+        "{row}"
+    );
+
+    // A user without iam:SimulatePrincipalPolicy sees the API's AccessDenied.
+    user_with_password(&s, "nobody").await;
+    let mut nobody = Browser::new(&s);
+    assert_eq!(user_sign_in(&mut nobody, "nobody", PASSWORD).await.status, 303);
+    let denied = nobody
+        .get(&format!(
+            "/console/iam/simulator?source_arn={dev}&actions=iam:ListUsers&run=1"
+        ))
+        .await;
+    assert_eq!(denied.status, 200);
+    let results = &denied.body[denied.body.find("Action Settings and Results").unwrap()..];
+    assert!(results.contains("AccessDenied"), "{results}");
+    assert!(results.contains("iam:SimulatePrincipalPolicy"), "{results}");
+}
