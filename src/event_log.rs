@@ -50,6 +50,11 @@ pub fn line(e: &Event) -> String {
     let time = crate::store::format_unix(e.seconds());
     let who = e.label();
     match &e.err {
+        // A failed console sign-in has a message and no code.
+        None if e.msg.is_some() => format!(
+            "{time}  {who}  {service}:{op}  failed  {}",
+            e.msg.as_deref().unwrap_or("")
+        ),
         None => format!("{time}  {who}  {service}:{op}  ok"),
         Some(code) => {
             let outcome = if code.starts_with("AccessDenied") {
@@ -133,13 +138,22 @@ mod tests {
             form: None,
             json: serde_json::Value::Null,
             resp: serde_json::Value::Null,
+            add: serde_json::Value::Null,
         };
         assert_eq!(
             line(&e),
             "2023-11-14T22:13:20Z  user/mary  iam:ListUsers  denied  AccessDenied: User: arn:aws:iam::123456789012:user/mary is not authorized"
         );
         e.err = None;
-        assert_eq!(line(&e), "2023-11-14T22:13:20Z  user/mary  iam:ListUsers  ok");
+        e.msg = Some("Failed authentication".into());
+        e.svc = "signin".into();
+        e.op = "ConsoleLogin".into();
+        assert_eq!(
+            line(&e),
+            "2023-11-14T22:13:20Z  user/mary  signin:ConsoleLogin  failed  Failed authentication"
+        );
+        e.msg = None;
+        assert_eq!(line(&e), "2023-11-14T22:13:20Z  user/mary  signin:ConsoleLogin  ok");
         assert!(open(":memory:").is_err());
         assert!(open("/nonexistent/state.db").is_err());
     }

@@ -36,6 +36,9 @@ pub struct ConditionKeyInfo {
 pub struct ActionInfo {
     /// Action name without the prefix, e.g. `ListUsers`.
     pub name: String,
+    /// Its access level: `List`, `Read`, `Tagging`, `Write` or `Permissions management`.
+    #[serde(default)]
+    pub access_level: String,
 }
 
 #[derive(Deserialize)]

@@ -105,12 +105,41 @@ fn identity_json(who: &Identity) -> Value {
     Value::Object(m)
 }
 
+/// A sign-in record's `userIdentity` as AWS's documented `ConsoleLogin` records show it ("AWS
+/// Management Console sign-in events"): `accessKeyId` empty for the root user and for failures,
+/// and no ARN for an IAM user whose sign-in failed.
+fn sign_in_identity(identity: Value, failed: bool) -> Value {
+    let Value::Object(fields) = identity else {
+        return identity;
+    };
+    let root = fields.get("type").and_then(Value::as_str) == Some("Root");
+    let mut m = Map::new();
+    for (k, v) in fields {
+        if k == "arn" && failed && !root {
+            continue;
+        }
+        let after_account = k == "accountId";
+        m.insert(k, v);
+        if after_account && (root || failed) {
+            m.insert("accessKeyId".into(), "".into());
+        }
+    }
+    Value::Object(m)
+}
+
 /// The full record, fields in the order AWS writes them (`params`: the event's
 /// `requestParameters`).
 pub fn record(e: &Event, params: &Value, account: &str) -> Value {
+    let sign_in = e.is_sign_in();
     let mut m = Map::new();
     m.insert("eventVersion".into(), EVENT_VERSION.into());
-    m.insert("userIdentity".into(), identity_json(&e.identity(account)));
+    let identity = identity_json(&e.identity(account));
+    let identity = if sign_in {
+        sign_in_identity(identity, e.msg.is_some())
+    } else {
+        identity
+    };
+    m.insert("userIdentity".into(), identity);
     m.insert("eventTime".into(), crate::store::format_unix(e.seconds()).into());
     m.insert("eventSource".into(), e.source().into());
     m.insert("eventName".into(), e.op.as_ref().into());
@@ -119,11 +148,20 @@ pub fn record(e: &Event, params: &Value, account: &str) -> Value {
     m.insert("userAgent".into(), e.ua.as_ref().into());
     if let Some(code) = &e.err {
         m.insert("errorCode".into(), code.as_ref().into());
+    }
+    // A failed sign-in has a message without a code.
+    if e.err.is_some() || e.msg.is_some() {
         m.insert("errorMessage".into(), e.msg.as_deref().unwrap_or("").into());
     }
     m.insert("requestParameters".into(), params.clone());
     m.insert("responseElements".into(), e.resp.clone());
-    m.insert("requestID".into(), e.rid.as_ref().into());
+    if !e.add.is_null() {
+        m.insert("additionalEventData".into(), e.add.clone());
+    }
+    // Sign-ins are no API request: AWS's records of them carry no request id.
+    if !sign_in {
+        m.insert("requestID".into(), e.rid.as_ref().into());
+    }
     m.insert("eventID".into(), e.event_id().into());
     m.insert("readOnly".into(), e.read_only().into());
     // AWS lists the assumed role as the resource of STS's AssumeRole* records.
@@ -135,7 +173,8 @@ pub fn record(e: &Event, params: &Value, account: &str) -> Value {
             );
         }
     }
-    m.insert("eventType".into(), "AwsApiCall".into());
+    let kind = if sign_in { "AwsConsoleSignIn" } else { "AwsApiCall" };
+    m.insert("eventType".into(), kind.into());
     m.insert("managementEvent".into(), true.into());
     m.insert("recipientAccountId".into(), account.into());
     m.insert("eventCategory".into(), "Management".into());

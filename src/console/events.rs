@@ -1,23 +1,64 @@
-//! Event history: the account's CloudTrail-shaped events (the request journal), and console sign-ins.
+//! Event history: the account's CloudTrail-shaped events (the request journal), and console
+//! sign-ins recorded there as CloudTrail's `ConsoleLogin` events.
 
+use std::sync::Arc;
+
+use crate::accounts::Account;
 use crate::app::App;
+use crate::journal::{SignIn, Signer};
 
 use super::html;
-use super::{Page, Response};
+use super::{Page, Request, Response};
 
-/// A console sign-in attempt. AWS records it as `ConsoleLogin` (signin.amazonaws.com,
-/// `AwsConsoleSignIn`); the journal holds API calls only so far, so here it is one log line,
-/// without the password or any secret.
-pub fn console_login(app: &App, account: Option<&str>, user: &str, success: bool, mfa_used: bool) {
-    let _ = app;
+/// A console sign-in attempt: a `ConsoleLogin` event (signin.amazonaws.com, `AwsConsoleSignIn`)
+/// in the account's journal, and a log line without the password or any secret. An attempt
+/// naming no account (an unknown alias or root key) has no journal to go to: only the log line.
+pub fn console_login(
+    app: &App,
+    req: &Request<'_>,
+    account: Option<&Arc<Account>>,
+    signer: Signer,
+    success: bool,
+    mfa_used: bool,
+) {
+    let user = match &signer {
+        Signer::Root => "root",
+        Signer::User(u) => u.name.as_str(),
+        Signer::Unknown(name) => name.as_str(),
+    };
     tracing::info!(
         event = "ConsoleLogin",
-        account = account.unwrap_or("-"),
+        account = account.map_or("-", |a| a.id.as_str()),
         user,
         outcome = if success { "Success" } else { "Failure" },
         mfa_used,
         "console sign-in"
     );
+    let Some(account) = account else {
+        return;
+    };
+    let host = req.host.unwrap_or("localhost");
+    app.journal.push_sign_in(SignIn {
+        account: account.clone(),
+        time: app.now(),
+        partition: crate::config::partition_for_region(&app.config.region),
+        signer,
+        request_id: req.request_id.to_string(),
+        source_ip: req.source_ip,
+        user_agent: crate::journal::truncate(req.user_agent.unwrap_or("")),
+        success,
+        mfa_used,
+        login_to: format!("http://{host}/console/iam/"),
+    });
+}
+
+/// The signer of a sign-in step after the password: the user as stored now (a user deleted
+/// meanwhile is recorded by name only).
+pub fn user_signer(account: &Account, id: &str, name: &str) -> Signer {
+    match account.store.read(|c| Ok(crate::store::users::by_id(c, id)?)) {
+        Ok(Some(u)) => Signer::User(u),
+        _ => Signer::Unknown(name.to_string()),
+    }
 }
 
 /// The lookup attributes CloudTrail's console offers, in its order.

@@ -167,6 +167,7 @@ const NAV: &[(&str, &[NavItem])] = &[
             ("events", "Event history", "/console/iam/events"),
         ],
     ),
+    ("Tools", &[("simulator", "Policy simulator", "/console/iam/simulator")]),
 ];
 
 /// A whole console page: header with account and sign-out, navigation, content.

@@ -10,6 +10,7 @@ mod editor;
 mod events;
 mod groups;
 mod html;
+mod mfa;
 mod policies;
 mod providers;
 mod report;
@@ -17,6 +18,8 @@ mod role_create;
 mod roles;
 pub mod session;
 mod signin;
+mod simulator;
+mod summary;
 mod users;
 
 use std::net::IpAddr;
@@ -46,6 +49,8 @@ pub struct Request<'a> {
     pub body: &'a [u8],
     /// The client's address (`aws:SourceIp`).
     pub source_ip: IpAddr,
+    /// The `User-Agent` header (a sign-in event's `userAgent`).
+    pub user_agent: Option<&'a str>,
     /// The request id.
     pub request_id: &'a str,
 }
@@ -232,6 +237,10 @@ fn pages(page: &Page<'_>, path: &str) -> Response {
         (true, "/user") => users::detail(page),
         (false, "/user/groups") => users::add_to_group(page),
         (false, "/user/access-keys") => users::create_access_key(page),
+        (true, "/user/mfa") => mfa::start(page),
+        (false, "/user/mfa/create") => mfa::create(page),
+        (false, "/user/mfa/enable") => mfa::enable(page),
+        (false, "/user/mfa/remove") => mfa::remove(page),
         (true, "/groups") => groups::list(page),
         (true, "/groups/create") => groups::create_form(page, None),
         (false, "/groups/create") => groups::create(page),
@@ -272,6 +281,7 @@ fn pages(page: &Page<'_>, path: &str) -> Response {
         (true, "/account-settings") => dashboard::settings(page, None),
         (false, "/account-settings") => dashboard::update_settings(page),
         (true, "/events") => events::page(page),
+        (true, "/simulator") => simulator::page(page),
         _ => page.render(
             "",
             "Not found",

@@ -1,5 +1,6 @@
 //! Policies: the list with its type filter, and a policy's tabs: Permissions (the default
-//! version's JSON), Policy versions (set default, delete), Entities attached, Access Advisor.
+//! version summarized by service, `summary`, and its JSON), Policy versions (set default, delete),
+//! Entities attached, Access Advisor.
 
 use std::fmt::Write as _;
 
@@ -9,7 +10,7 @@ use crate::error::ApiResult;
 use crate::handlers::Handlers;
 
 use super::html::{self, esc, link};
-use super::{advisor, Page, Response};
+use super::{advisor, summary, Page, Response};
 
 /// Every policy in `scope` (`All`, `AWS`, `Local`).
 pub fn list_policies(page: &Page<'_>, scope: &str) -> ApiResult<Vec<i::Policy>> {
@@ -203,7 +204,9 @@ pub fn detail(page: &Page<'_>) -> Response {
         _ => {
             let _ = write!(
                 out,
-                "<section><h2>Permissions defined in this policy</h2><pre class=\"json\" id=\"policy-document\">{}</pre></section>",
+                "<section><h2>Permissions defined in this policy</h2><div id=\"policy-summary\">{}</div>\
+                 <h3>JSON</h3><pre class=\"json\" id=\"policy-document\">{}</pre></section>",
+                summary::render(&doc, crate::catalog::actions::services()),
                 esc(&doc)
             );
         }

@@ -12,6 +12,7 @@ use crate::api::handler::Handler;
 use crate::api::{iam as i, Operation};
 use crate::app::App;
 use crate::identity::Principal;
+use crate::journal::Signer;
 use crate::store::{account as account_store, login, mfa as mfa_store, users};
 use crate::wire::form::Form;
 
@@ -121,21 +122,23 @@ pub fn root(app: &Arc<App>, req: &Request<'_>, form: &Form) -> Response {
     }
     let key = form.get("access_key_id").unwrap_or("");
     let secret = form.get("secret_access_key").unwrap_or("");
-    let found = crate::signers::lookup(app, key).ok().flatten();
-    let account = match found {
-        Some((account, cred))
-            if matches!(cred.principal, Principal::Root)
-                && cred.token.is_none()
-                && bool::from(cred.secret.as_bytes().ct_eq(secret.as_bytes())) =>
-        {
-            account
+    let root = crate::signers::lookup(app, key)
+        .ok()
+        .flatten()
+        .filter(|(_, cred)| matches!(cred.principal, Principal::Root) && cred.token.is_none());
+    let account = match root {
+        Some((account, cred)) if bool::from(cred.secret.as_bytes().ct_eq(secret.as_bytes())) => account,
+        // A root key with the wrong secret: a failed sign-in of that account's root user.
+        Some((account, _)) => {
+            events::console_login(app, req, Some(&account), Signer::Root, false, false);
+            return root_form(req, 401, Some(INCORRECT));
         }
-        _ => {
-            events::console_login(app, None, "root", false, false);
+        None => {
+            events::console_login(app, req, None, Signer::Root, false, false);
             return root_form(req, 401, Some(INCORRECT));
         }
     };
-    events::console_login(app, Some(&account.id), "root", true, false);
+    events::console_login(app, req, Some(&account), Signer::Root, true, false);
     begin(
         app,
         new_session(app, &account.id, Who::Root, Stage::Active),
@@ -182,19 +185,19 @@ pub fn user(app: &Arc<App>, req: &Request<'_>, form: &Form, id_or_alias: &str) -
     let name = form.get("username").unwrap_or("");
     let password = form.get("password").unwrap_or("");
     let Some(account) = find_account(app, &id_or_alias) else {
-        events::console_login(app, None, HIDDEN, false, false);
+        events::console_login(app, req, None, Signer::Unknown(HIDDEN.to_string()), false, false);
         return user_form(req, &id_or_alias, name, 401, Some(INCORRECT));
     };
-    // Err(true): the user exists but the password is wrong (or it has none).
+    // Err(Some(user)): the user exists but the password is wrong (or it has none).
     let checked = account.store.write(|c| {
         let Some(u) = users::by_name(c, name)? else {
-            return Ok(Err(false));
+            return Ok(Err(None));
         };
         let Some(profile) = login::get(c, &u.id)? else {
-            return Ok(Err(true));
+            return Ok(Err(Some(u)));
         };
         if !crate::iam::login_profiles::verify(password, &profile.hash) {
-            return Ok(Err(true));
+            return Ok(Err(Some(u)));
         }
         users::set_password_last_used(c, &u.id, &crate::store::format_time(app.now()))?;
         let has_mfa = crate::iam::mfa::has_enabled_device(c, &u.id)?;
@@ -204,23 +207,23 @@ pub fn user(app: &Arc<App>, req: &Request<'_>, form: &Form, id_or_alias: &str) -
         Ok(Ok(found)) => found,
         Ok(Err(known)) => {
             // CloudTrail hides a name that is no user: it may be a password typed in the wrong field.
-            let shown = if known { name } else { HIDDEN };
-            events::console_login(app, Some(&account.id), shown, false, false);
+            let signer = known.map_or_else(|| Signer::Unknown(HIDDEN.to_string()), Signer::User);
+            events::console_login(app, req, Some(&account), signer, false, false);
             return user_form(req, &id_or_alias, name, 401, Some(INCORRECT));
         }
         Err(e) => return super::failure(&e),
+    };
+    let who = Who::User {
+        id: u.id.clone(),
+        name: u.name.clone(),
     };
     let stage = if has_mfa {
         Stage::Mfa
     } else if reset {
         Stage::NewPassword
     } else {
-        events::console_login(app, Some(&account.id), &u.name, true, false);
+        events::console_login(app, req, Some(&account), Signer::User(u), true, false);
         Stage::Active
-    };
-    let who = Who::User {
-        id: u.id.clone(),
-        name: u.name.clone(),
     };
     begin(app, new_session(app, &account.id, who, stage), current_id(req))
 }
@@ -318,14 +321,16 @@ pub fn mfa(app: &Arc<App>, req: &Request<'_>, form: &Form) -> Response {
         Ok(Some(reset)) => {
             let stage = if reset { Stage::NewPassword } else { Stage::Active };
             if stage == Stage::Active {
-                events::console_login(app, Some(&s.account), name, true, true);
+                let signer = events::user_signer(&account, user_id, name);
+                events::console_login(app, req, Some(&account), signer, true, true);
             }
             let mut next = new_session(app, &s.account, s.who.clone(), stage);
             next.mfa = true;
             begin(app, next, Some(&id))
         }
         Ok(None) => {
-            events::console_login(app, Some(&s.account), name, false, true);
+            let signer = events::user_signer(&account, user_id, name);
+            events::console_login(app, req, Some(&account), signer, false, true);
             show(401, Some(INCORRECT))
         }
         Err(e) => super::failure(&e),
@@ -392,7 +397,10 @@ pub fn change_password(app: &Arc<App>, req: &Request<'_>, form: &Form) -> Respon
     );
     match changed {
         Ok(()) => {
-            events::console_login(app, Some(&s.account), name, true, s.mfa);
+            if let (Some(account), Who::User { id: user_id, .. }) = (app.accounts.get(&s.account), &s.who) {
+                let signer = events::user_signer(&account, user_id, name);
+                events::console_login(app, req, Some(&account), signer, true, s.mfa);
+            }
             let mut next = new_session(app, &s.account, s.who.clone(), Stage::Active);
             next.mfa = s.mfa;
             begin(app, next, Some(&id))

@@ -12,7 +12,7 @@ use crate::error::ApiResult;
 use crate::handlers::Handlers;
 
 use super::html::{self, esc, link};
-use super::{advisor, Page, Response};
+use super::{advisor, mfa, Page, Response};
 
 /// The AWS managed policy the console attaches when a user must set a new password at sign-in.
 const CHANGE_PASSWORD_POLICY: &str = "IAMUserChangePassword";
@@ -528,16 +528,24 @@ fn credentials_tab(page: &Page<'_>, name: &str) -> String {
             let rows: Vec<Vec<String>> = r
                 .mfa_devices
                 .iter()
-                .map(|d| vec![esc(&d.serial_number), "Virtual".into(), esc(&d.enable_date)])
+                .map(|d| {
+                    vec![
+                        esc(&d.serial_number),
+                        "Virtual".into(),
+                        esc(&d.enable_date),
+                        mfa::remove_button(page, name, &d.serial_number),
+                    ]
+                })
                 .collect();
             out.push_str(&html::table(
-                &["Identifier", "Type", "Created on"],
+                &["Identifier", "Type", "Created on", ""],
                 &rows,
                 "No MFA devices. Assign an MFA device to improve the security of your AWS environment.",
             ));
         }
         Err(e) => out.push_str(&html::error_box(&e)),
     }
+    out.push_str(&mfa::assign_link(name));
     out.push_str("</section><section><h2>Access keys</h2>");
     match c.call(
         Operation::ListAccessKeys,

@@ -15,7 +15,12 @@ use crate::api::{Operation, Service};
 use crate::context::Call;
 use crate::identity::{Principal, SessionSubject};
 
-use super::{convert, Outcome, Params, Record};
+use super::{convert, Outcome, Params, Record, SignIn, Signer};
+
+/// The `svc` of console sign-in events (`signin.amazonaws.com`).
+const SIGNIN: &str = "signin";
+/// What CloudTrail records as the `errorMessage` of a failed console sign-in.
+const SIGN_IN_FAILED: &str = "Failed authentication";
 
 /// One recorded call (short member names: the journal holds millions of these lines).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +65,9 @@ pub struct Stored<'a> {
     /// `responseElements`, redacted (`null` for reads, errors and operations without output).
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub resp: Value,
+    /// `additionalEventData` (console sign-ins only).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub add: Value,
 }
 
 /// An event read back.
@@ -125,6 +133,11 @@ pub enum Who<'a> {
     },
     /// An unsigned federation call; the identity provider's user is read from the response.
     Unsigned,
+    /// A console sign-in by a name that is no user: only the name, as CloudTrail shows it.
+    Unknown {
+        /// The recorded name.
+        name: Cow<'a, str>,
+    },
 }
 
 /// A user or role: id, name, path.
@@ -264,6 +277,7 @@ impl<'a> Who<'a> {
                 s,
             },
             Who::Unsigned => Who::Unsigned,
+            Who::Unknown { name } => Who::Unknown { name: own(name) },
         }
     }
 
@@ -283,7 +297,7 @@ impl<'a> Who<'a> {
             Who::Root { key, .. } | Who::User { key, .. } | Who::Role { key, .. } | Who::Federated { key, .. } => {
                 key.as_deref()
             }
-            Who::Unsigned => None,
+            Who::Unsigned | Who::Unknown { .. } => None,
         }
     }
 }
@@ -331,7 +345,58 @@ impl<'a> Stored<'a> {
             form,
             json,
             resp,
+            add: Value::Null,
         }
+    }
+
+    /// The stored form of a console sign-in: `ConsoleLogin` from `signin.amazonaws.com`, recorded
+    /// where AWS records a root or global-endpoint sign-in (us-east-1, or the partition's first
+    /// region), with AWS's `responseElements` and `additionalEventData`.
+    pub fn sign_in(s: &'a SignIn) -> Stored<'a> {
+        let who = match &s.signer {
+            Signer::Root => Who::Root { key: None, s: None },
+            Signer::User(u) => Who::User {
+                u: entity(u),
+                key: None,
+                s: None,
+            },
+            Signer::Unknown(name) => Who::Unknown {
+                name: Cow::Borrowed(name),
+            },
+        };
+        let region = match s.partition {
+            "aws-cn" => "cn-north-1",
+            "aws-us-gov" => "us-gov-west-1",
+            _ => "us-east-1",
+        };
+        let yes_no = |b: bool| if b { "Yes" } else { "No" };
+        Stored {
+            t: (s.time.unix_timestamp_nanos() / 1_000_000) as i64,
+            rid: Cow::Borrowed(&s.request_id),
+            svc: Cow::Borrowed(SIGNIN),
+            op: Cow::Borrowed("ConsoleLogin"),
+            region: Cow::Borrowed(region),
+            part: Cow::Borrowed(s.partition),
+            ip: s.source_ip,
+            ua: Cow::Borrowed(&s.user_agent),
+            who,
+            // AWS's failed sign-in has an errorMessage and no errorCode.
+            err: None,
+            msg: (!s.success).then_some(Cow::Borrowed(SIGN_IN_FAILED)),
+            form: None,
+            json: Value::Null,
+            resp: serde_json::json!({ "ConsoleLogin": if s.success { "Success" } else { "Failure" } }),
+            add: serde_json::json!({
+                "LoginTo": s.login_to,
+                "MobileVersion": "No",
+                "MFAUsed": yes_no(s.mfa_used),
+            }),
+        }
+    }
+
+    /// Whether this is a console sign-in (`AwsConsoleSignIn`) rather than an API call.
+    pub fn is_sign_in(&self) -> bool {
+        self.svc == SIGNIN
     }
 
     /// The event time, whole seconds (CloudTrail's precision).
@@ -354,10 +419,11 @@ impl<'a> Stored<'a> {
         Operation::from_action(service, &self.op)
     }
 
-    /// `readOnly` (`super::read_only`).
+    /// `readOnly` (`super::read_only`); a sign-in is not a read.
     pub fn read_only(&self) -> bool {
         match self.operation() {
             Some(op) => super::read_only(Call::Query(op)),
+            None if self.is_sign_in() => false,
             // The JSON services' operations served here are all reads.
             None => true,
         }
@@ -435,6 +501,12 @@ impl<'a> Stored<'a> {
                 )
             },
             Who::Unsigned => self.federated_identity(),
+            Who::Unknown { name } => Identity {
+                kind: "IAMUser",
+                account_id: Some(account.to_string()),
+                user_name: Some(name.to_string()),
+                ..Identity::default()
+            },
         }
     }
 
@@ -484,6 +556,7 @@ impl<'a> Stored<'a> {
             Who::Role { sn, .. } => Some(sn.to_string()),
             Who::Federated { name, .. } => Some(name.to_string()),
             Who::Unsigned => self.federated_identity().user_name,
+            Who::Unknown { name } => Some(name.to_string()),
         }
     }
 
@@ -494,6 +567,7 @@ impl<'a> Stored<'a> {
             Who::User { u, .. } => format!("user/{}", u.name),
             Who::Role { r, sn, .. } => format!("assumed-role/{}/{sn}", r.name),
             Who::Federated { name, .. } => format!("federated-user/{name}"),
+            Who::Unknown { name } => format!("user/{name}"),
             Who::Unsigned => {
                 let id = self.federated_identity();
                 format!("{}/{}", id.kind, id.user_name.as_deref().unwrap_or("?"))
@@ -594,5 +668,66 @@ mod tests {
             (id.kind, id.principal_id.as_deref(), s.username().as_deref()),
             ("SAMLUser", Some("Q1:alice"), Some("alice"))
         );
+    }
+
+    fn sign_in(signer: Signer, success: bool) -> SignIn {
+        SignIn {
+            account: crate::journal::test_account(),
+            time: time::OffsetDateTime::UNIX_EPOCH,
+            partition: "aws",
+            signer,
+            request_id: "req-2".into(),
+            source_ip: IpAddr::from([127, 0, 0, 1]),
+            user_agent: "Mozilla/5.0".into(),
+            success,
+            mfa_used: true,
+            login_to: "http://localhost/console/iam/".into(),
+        }
+    }
+
+    #[test]
+    fn console_sign_ins_are_recorded_as_aws_documents_them() {
+        let line = serde_json::to_string(&Stored::sign_in(&sign_in(Signer::User(user()), true))).expect("serialize");
+        let ok: Event = serde_json::from_str(&line).expect("parse");
+        assert!(ok.is_sign_in() && !ok.read_only());
+        assert_eq!(
+            (ok.source().as_str(), ok.op.as_ref()),
+            ("signin.amazonaws.com", "ConsoleLogin")
+        );
+        assert_eq!(ok.username().as_deref(), Some("mary"));
+        let r = crate::cloudtrail::record::record(&ok, &ok.request_parameters(), "123456789012");
+        assert_eq!(r["eventType"], "AwsConsoleSignIn");
+        assert_eq!(r["awsRegion"], "us-east-1");
+        assert_eq!(r["responseElements"], serde_json::json!({"ConsoleLogin": "Success"}));
+        assert_eq!(r["additionalEventData"]["MFAUsed"], "Yes");
+        assert_eq!(r["additionalEventData"]["MobileVersion"], "No");
+        assert_eq!(r["userIdentity"]["arn"], "arn:aws:iam::123456789012:user/mary");
+        assert_eq!(
+            (r["readOnly"].as_bool(), r["managementEvent"].as_bool()),
+            (Some(false), Some(true))
+        );
+        assert!(r.get("errorMessage").is_none() && r.get("requestID").is_none(), "{r}");
+        assert_eq!(r["requestParameters"], Value::Null);
+
+        let line = serde_json::to_string(&Stored::sign_in(&sign_in(Signer::User(user()), false))).expect("serialize");
+        let failed: Event = serde_json::from_str(&line).expect("parse");
+        let r = crate::cloudtrail::record::record(&failed, &Value::Null, "123456789012");
+        assert_eq!(r["errorMessage"], "Failed authentication");
+        assert!(r.get("errorCode").is_none());
+        assert_eq!(r["responseElements"]["ConsoleLogin"], "Failure");
+        assert!(
+            r["userIdentity"].get("arn").is_none(),
+            "no ARN for a failed IAM user: {r}"
+        );
+        assert_eq!(r["userIdentity"]["accessKeyId"], "");
+
+        let root = sign_in(Signer::Root, true);
+        assert_eq!(Stored::sign_in(&root).identity("123456789012").kind, "Root");
+        let hidden = sign_in(Signer::Unknown("HIDDEN_DUE_TO_SECURITY_REASONS".into()), false);
+        let hidden = Stored::sign_in(&hidden);
+        let id = hidden.identity("123456789012");
+        assert_eq!((id.kind, id.arn), ("IAMUser", None));
+        assert_eq!(hidden.username().as_deref(), Some("HIDDEN_DUE_TO_SECURITY_REASONS"));
+        assert_eq!(hidden.who.entity(), None, "not counted for Access Advisor");
     }
 }

@@ -103,7 +103,11 @@ pub fn write_event(e: &Stored<'_>, out: &mut Vec<u8>) {
         }
         out.push(b'}');
     }
-    for (name, value) in [(&b",\"json\":"[..], &e.json), (&b",\"resp\":"[..], &e.resp)] {
+    for (name, value) in [
+        (&b",\"json\":"[..], &e.json),
+        (&b",\"resp\":"[..], &e.resp),
+        (&b",\"add\":"[..], &e.add),
+    ] {
         if !value.is_null() {
             out.extend_from_slice(name);
             // Writing a Value into a Vec cannot fail; on the impossible error the member is null.
@@ -248,6 +252,7 @@ mod tests {
             form: Some(Cow::Owned(form)),
             json: serde_json::Value::Null,
             resp: serde_json::json!({"a": [1, "b\n"]}),
+            add: serde_json::json!({"MFAUsed": "No"}),
         }
     }
 

@@ -8,7 +8,8 @@
 //! `journal` table, updating the Access Advisor aggregate in the same transaction; everything
 //! CloudTrail derives (ARNs, event ids, camelCase parameters) is made when an event is read.
 //! Readers flush first, so a call is visible as soon as it returned. docs/architecture.md
-//! ("Request journal") explains the cost this keeps off the request path.
+//! ("Request journal") explains the cost this keeps off the request path. Console sign-ins, the one
+//! non-API event recorded ([`SignIn`], CloudTrail's `ConsoleLogin`), are recorded the same way.
 
 mod convert;
 pub mod event;
@@ -120,6 +121,43 @@ impl Record {
     }
 }
 
+/// A console sign-in attempt: CloudTrail's `ConsoleLogin`, a non-API event (`AwsConsoleSignIn`,
+/// "AWS Management Console sign-in events"), kept in the account's journal like a call.
+#[derive(Debug)]
+pub struct SignIn {
+    /// The account signed in to: its store keeps the event.
+    pub account: Arc<crate::accounts::Account>,
+    /// When the attempt was made.
+    pub time: time::OffsetDateTime,
+    /// The partition of the ARNs (and of the region the event is recorded in).
+    pub partition: &'static str,
+    /// Who tried.
+    pub signer: Signer,
+    /// The console request's id (the event id is derived from it).
+    pub request_id: String,
+    /// The browser's address.
+    pub source_ip: IpAddr,
+    /// The browser's `User-Agent`, at most 1 KB.
+    pub user_agent: String,
+    /// Whether the sign-in succeeded.
+    pub success: bool,
+    /// Whether an MFA code was presented (`MFAUsed`).
+    pub mfa_used: bool,
+    /// `LoginTo`: the console address the user is sent to.
+    pub login_to: String,
+}
+
+/// Who a sign-in names.
+#[derive(Debug)]
+pub enum Signer {
+    /// The root user.
+    Root,
+    /// An IAM user.
+    User(crate::store::users::UserRow),
+    /// A name that is no user (CloudTrail records only the name, hidden).
+    Unknown(String),
+}
+
 /// An in-memory account for the unit tests' records.
 #[cfg(test)]
 pub(crate) fn test_account() -> std::sync::Arc<crate::accounts::Account> {
@@ -206,7 +244,8 @@ impl AccountBatch {
             }
         };
         row.append(e, line);
-        let Some((kind, id)) = e.who.entity() else {
+        // Console sign-ins are not a use of a service's permissions.
+        let Some((kind, id)) = e.who.entity().filter(|_| !e.is_sign_in()) else {
             return;
         };
         // A client repeats the same call: the last use usually only moves on.
@@ -282,6 +321,17 @@ impl Journal {
             line.clear();
             lines::write_event(&event, &mut line);
             self.append(&record.account, &event, &line);
+        });
+    }
+
+    /// Records a console sign-in, as [`Journal::push`] records a call.
+    pub fn push_sign_in(&self, sign_in: SignIn) {
+        let event = Stored::sign_in(&sign_in);
+        LINE.with(|line| {
+            let mut line = line.borrow_mut();
+            line.clear();
+            lines::write_event(&event, &mut line);
+            self.append(&sign_in.account, &event, &line);
         });
     }
 

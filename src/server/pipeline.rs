@@ -164,6 +164,7 @@ fn console(app: &Arc<App>, head: &Head, body: ApiResult<Bytes>, request_id: &str
                 host: head.header("host"),
                 body: &body,
                 source_ip: head.remote.ip(),
+                user_agent: head.header("user-agent"),
                 request_id,
             },
         ),

@@ -1,4 +1,5 @@
-//! A cookie-keeping raw-HTTP client for the console tests (`console`, `console_pages`).
+//! A cookie-keeping raw-HTTP client for the console tests (`console`, `console_pages`,
+//! `console_tools`): sends forms with the page's CSRF token and keeps the cookies the console sets.
 
 use std::collections::HashMap;
 
@@ -6,6 +7,9 @@ use crate::common::{url_encode, Server};
 
 /// The password the tests' users sign in with.
 pub const PASSWORD: &str = "Tutorial-Passw0rd!";
+
+/// The `User-Agent` every request sends (a sign-in event records it).
+pub const USER_AGENT: &str = "Mozilla/5.0 (localiam tests)";
 
 /// A console response.
 pub struct Resp {
@@ -61,6 +65,7 @@ impl Browser {
             .method(method)
             .uri(format!("http://{}{path}", self.addr))
             .header("host", self.addr.to_string())
+            .header("user-agent", USER_AGENT)
             .header("content-type", "application/x-www-form-urlencoded");
         if !cookie.is_empty() {
             req = req.header("cookie", cookie);

@@ -12,6 +12,7 @@ mod common;
 mod console;
 mod console_client;
 mod console_pages;
+mod console_tools;
 mod credentials;
 mod delegation;
 mod enforcement;
