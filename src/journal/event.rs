@@ -73,6 +73,11 @@ pub struct Stored<'a> {
 /// An event read back.
 pub type Event = Stored<'static>;
 
+/// A time as Unix milliseconds (without the 128-bit division `unix_timestamp_nanos` needs).
+fn unix_ms(t: time::OffsetDateTime) -> i64 {
+    t.unix_timestamp() * 1000 + i64::from(t.millisecond())
+}
+
 // Event lines after a context line leave out what the context holds (`super::lines`).
 fn unspecified() -> IpAddr {
     IpAddr::from([0, 0, 0, 0])
@@ -331,7 +336,7 @@ impl<'a> Stored<'a> {
             ),
         };
         Stored {
-            t: (r.time.unix_timestamp_nanos() / 1_000_000) as i64,
+            t: unix_ms(r.time),
             rid: Cow::Borrowed(&r.request_id),
             svc: Cow::Borrowed(svc),
             op: Cow::Borrowed(op),
@@ -371,7 +376,7 @@ impl<'a> Stored<'a> {
         };
         let yes_no = |b: bool| if b { "Yes" } else { "No" };
         Stored {
-            t: (s.time.unix_timestamp_nanos() / 1_000_000) as i64,
+            t: unix_ms(s.time),
             rid: Cow::Borrowed(&s.request_id),
             svc: Cow::Borrowed(SIGNIN),
             op: Cow::Borrowed("ConsoleLogin"),

@@ -72,10 +72,16 @@ pub fn shared<'s>(e: &'s Stored<'_>) -> Shared<'s> {
     }
 }
 
+/// Whether `c` is the event's context (compared in place: no copy of the caller's parts).
+pub fn is_context_of(c: &Shared<'_>, e: &Stored<'_>) -> bool {
+    c.ip == e.ip && c.svc == e.svc && c.region == e.region && c.part == e.part && c.ua == e.ua && c.who == e.who
+}
+
 /// Appends the event's own line (with its newline) to `out`: `Stored`'s member names, so a whole
 /// old line reads the same. Written by hand rather than through serde, as it runs once per
 /// request: most of its strings need no escaping and go in as they are.
 pub fn write_event(e: &Stored<'_>, out: &mut Vec<u8>) {
+    out.reserve(256);
     out.extend_from_slice(b"{\"t\":");
     push_int(out, e.t);
     out.extend_from_slice(b",\"rid\":");

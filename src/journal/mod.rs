@@ -215,8 +215,8 @@ struct Use {
 
 impl RowBuf {
     fn append(&mut self, e: &Stored<'_>, line: &[u8]) {
-        let shared = lines::shared(e);
-        if self.context.as_ref() != Some(&shared) {
+        if !self.context.as_ref().is_some_and(|c| lines::is_context_of(c, e)) {
+            let shared = lines::shared(e);
             lines::write_shared(&shared, &mut self.text);
             self.context = Some(shared.into_owned());
         }
