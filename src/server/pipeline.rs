@@ -123,10 +123,14 @@ pub(super) async fn handle(app: Arc<App>, req: Request<Incoming>, remote: Socket
         // without fsync (the checkpoint every 1,000 WAL pages is the exception: milliseconds), so
         // no query waits on a disk long enough to be worth a thread of its own
         // (docs/architecture.md, "Store").
-        let outcome = match body {
-            Ok(body) => process(&app, &head, &body, &request_id),
+        let mut outcome = match body {
+            Ok(body) => crate::store::group::deferring(|| process(&app, &head, &body, &request_id)),
             Err(e) => Outcome::failed(e, Service::Iam),
         };
+        // The answer waits for the commit of what the request wrote (group commit, `store::group`).
+        if let Err(e) = crate::store::group::settle().await {
+            outcome.result = Err(e);
+        }
         let code = outcome
             .result
             .as_ref()

@@ -9,6 +9,7 @@ pub mod activity;
 pub mod certificates;
 pub mod credentials;
 pub mod delegation;
+pub mod group;
 pub mod groups;
 pub mod ids;
 pub mod instance_profiles;
@@ -25,8 +26,9 @@ pub mod sessions;
 pub mod tags;
 pub mod users;
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
@@ -36,7 +38,13 @@ pub use rusqlite::Connection as Conn;
 
 /// The state of one account.
 pub struct Store {
-    conn: Mutex<Connection>,
+    inner: Arc<Inner>,
+}
+
+/// What a store's commits need; shared with the requests waiting for a group commit
+/// (`group::Ticket`).
+struct Inner {
+    conn: Mutex<Writer>,
     /// Read-only connections to the same file; `None` in memory.
     readers: Option<readers::Readers>,
     /// The background checkpointer's own connection, opened on first use.
@@ -46,6 +54,18 @@ pub struct Store {
     /// Bumped by every write, bookkeeping included: what the checkpointer watches.
     appended: AtomicU64,
 }
+
+/// The writer connection and its group commit (`group`): the open transaction's number, if one
+/// is open, and the numbers of recent groups whose commit failed.
+struct Writer {
+    conn: Connection,
+    open: Option<u64>,
+    next: u64,
+    failed: VecDeque<u64>,
+}
+
+/// Failed group commits remembered for their waiters.
+const FAILED_KEPT: usize = 64;
 
 thread_local! {
     /// The generation a read snapshot on this thread started from, with its store's address.
@@ -77,36 +97,43 @@ impl Store {
         conn.set_prepared_statement_cache_capacity(256);
         migrations::apply(&conn)?;
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-        Ok(Store {
-            conn: Mutex::new(conn),
+        let writer = Writer {
+            conn,
+            open: None,
+            next: 1,
+            failed: VecDeque::new(),
+        };
+        let inner = Inner {
+            conn: Mutex::new(writer),
             readers: (state != ":memory:").then(|| readers::Readers::new(state, cores + EXTRA_READERS)),
             checkpointer: Mutex::new(None),
             generation: AtomicU64::new(1),
             appended: AtomicU64::new(0),
-        })
+        };
+        Ok(Store { inner: Arc::new(inner) })
     }
 
     /// Whether state lives only in memory (no disk I/O ever blocks a query).
     pub fn is_in_memory(&self) -> bool {
-        self.readers.is_none()
+        self.inner.readers.is_none()
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave a half-applied transaction (SQLite rolls back),
-        // so a poisoned lock is still safe to use.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> MutexGuard<'_, Writer> {
+        self.inner.lock()
     }
 
     /// Runs read-only queries on one snapshot: on a read-only WAL connection for a file (never
-    /// waiting for the writer, see `readers`), on the one connection in memory.
+    /// waiting for the writer, see `readers`), on the one connection in memory, and on the
+    /// writer's connection for a request that wrote into a group not committed yet (so it reads
+    /// its own writes, `group`).
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> ApiResult<T>) -> ApiResult<T> {
         // `f` stays here until a reader takes it: with every reader busy it runs on the writer's
         // connection instead.
         let mut f = Some(f);
-        if let Some(pool) = &self.readers {
+        if let Some(pool) = self.inner.readers.as_ref().filter(|_| !group::holds(&self.inner)) {
             let counters = || readers::Counters {
-                appended: self.appended.load(Ordering::Acquire),
-                generation: self.generation.load(Ordering::Acquire),
+                appended: self.inner.appended.load(Ordering::Acquire),
+                generation: self.inner.generation.load(Ordering::Acquire),
             };
             let pooled = pool.read(counters, |conn, generation| {
                 let f = f.take().ok_or_else(ApiError::internal)?;
@@ -122,62 +149,73 @@ impl Store {
             }
         }
         let f = f.take().ok_or_else(ApiError::internal)?;
-        let conn = self.lock();
-        f(&conn)
+        let w = self.lock();
+        f(&w.conn)
     }
 
-    /// Runs `f` in one transaction: committed when it returns Ok, rolled back otherwise.
-    /// BEGIN, COMMIT and ROLLBACK are cached statements (parsing them anew cost a fifth of a
-    /// small write).
+    /// Runs `f` in one transaction: kept when it returns Ok, rolled back otherwise. On a file,
+    /// inside a request that waits for its writes (`group::deferring`), the commit is left to
+    /// `group::settle`, so the writes of requests that arrive together share one commit; anywhere
+    /// else it commits before returning. BEGIN, COMMIT, ROLLBACK and the savepoints are cached
+    /// statements (parsing them anew cost a fifth of a small write).
     pub fn write<T>(&self, f: impl FnOnce(&Connection) -> ApiResult<T>) -> ApiResult<T> {
-        let conn = self.lock();
-        if !conn.is_autocommit() {
-            // Only an earlier failure to end a transaction leaves one open; never build on it.
-            conn.execute_batch("ROLLBACK")?;
+        let inner = &self.inner;
+        let mut w = inner.lock();
+        let defer = inner.readers.is_some() && group::deferring_now();
+        if !defer && w.open.is_none() {
+            return inner.write_alone(&mut w, f);
         }
-        conn.prepare_cached("BEGIN")?.execute([])?;
-        let out = f(&conn);
-        let end = if out.is_ok() {
-            self.release_reader_snapshots();
-            "COMMIT"
-        } else {
-            "ROLLBACK"
-        };
-        if let Err(e) = conn.prepare_cached(end).and_then(|mut s| s.execute([])) {
-            if !conn.is_autocommit() {
-                let _ = conn.execute_batch("ROLLBACK");
+        let epoch = match w.open {
+            Some(epoch) => epoch,
+            None => {
+                if !w.conn.is_autocommit() {
+                    w.conn.execute_batch("ROLLBACK")?;
+                }
+                w.conn.prepare_cached("BEGIN")?.execute([])?;
+                let epoch = w.next;
+                (w.open, w.next) = (Some(epoch), epoch + 1);
+                epoch
             }
+        };
+        w.conn.prepare_cached("SAVEPOINT w")?.execute([])?;
+        let out = f(&w.conn);
+        let end = if out.is_ok() { "RELEASE w" } else { "ROLLBACK TO w" };
+        let ended = w.conn.prepare_cached(end).and_then(|mut s| s.execute([]));
+        let ended = ended.and_then(|_| match out {
+            Ok(_) => Ok(0),
+            Err(_) => w.conn.prepare_cached("RELEASE w").and_then(|mut s| s.execute([])),
+        });
+        if let Err(e) = ended {
+            // The group cannot go on: roll it all back and fail its waiters.
+            inner.abandon(&mut w);
             return Err(e.into());
         }
-        let out = out?;
-        self.generation.fetch_add(1, Ordering::Release);
-        self.appended.fetch_add(1, Ordering::Release);
-        Ok(out)
-    }
-
-    /// Runs a bookkeeping write (last-used times) that does not change what callers can see,
-    /// so caches keep their generation.
-    pub fn touch(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<()>) -> rusqlite::Result<()> {
-        let conn = self.lock();
-        self.release_reader_snapshots();
-        let out = f(&conn);
-        // After the write, so a reader that sees the count also sees the row.
-        self.appended.fetch_add(1, Ordering::Release);
+        if !defer {
+            inner.end_group(&mut w)?;
+        } else if out.is_ok() {
+            group::hold(group::Ticket::new(inner, epoch));
+        }
         out
     }
 
-    /// Ends the snapshots idle readers keep, just before a commit: they are about to be stale,
-    /// and their WAL read marks would keep the checkpoint SQLite makes during the commit (every
-    /// 1,000 pages) from completing, and so the WAL from ever starting over.
-    fn release_reader_snapshots(&self) {
-        if let Some(pool) = &self.readers {
-            pool.release_snapshots();
+    /// Runs a bookkeeping write (last-used times) that does not change what callers can see,
+    /// so caches keep their generation. A group waiting for its commit is committed first.
+    pub fn touch(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<()>) -> rusqlite::Result<()> {
+        let mut w = self.lock();
+        if w.open.is_some() {
+            // Its waiters learn the outcome from the group itself.
+            let _ = self.inner.end_group(&mut w);
         }
+        self.inner.release_reader_snapshots();
+        let out = f(&w.conn);
+        // After the write, so a reader that sees the count also sees the row.
+        self.inner.appended.fetch_add(1, Ordering::Release);
+        out
     }
 
     /// Counts every write, bookkeeping included; it changes whenever the WAL may have grown.
     pub fn appended(&self) -> u64 {
-        self.appended.load(Ordering::Acquire)
+        self.inner.appended.load(Ordering::Acquire)
     }
 
     /// The write generation; it changes after every committed write. Inside `read` on a file it
@@ -186,7 +224,7 @@ impl Store {
     pub fn generation(&self) -> u64 {
         match SNAPSHOT.get() {
             Some((store, g)) if store == self.address() => g,
-            _ => self.generation.load(Ordering::Acquire),
+            _ => self.inner.generation.load(Ordering::Acquire),
         }
     }
 
@@ -204,12 +242,18 @@ impl Store {
 
     /// Copies committed WAL frames into the main file without blocking readers or the writer
     /// (`PRAGMA wal_checkpoint(PASSIVE)` on a connection of its own); the server calls it in the
-    /// background after writes.
+    /// background after writes. A group nobody committed (its request ended without waiting, as
+    /// a panic would) is committed first, so no write stays unseen for long.
     pub fn checkpoint_passive(&self) {
-        let Some(path) = self.readers.as_ref().map(readers::Readers::path) else {
+        let Some(path) = self.inner.readers.as_ref().map(readers::Readers::path) else {
             return;
         };
-        let mut slot = self.checkpointer.lock().unwrap_or_else(|p| p.into_inner());
+        if let Ok(mut w) = self.inner.conn.try_lock() {
+            if w.open.is_some() {
+                let _ = self.inner.end_group(&mut w);
+            }
+        }
+        let mut slot = self.inner.checkpointer.lock().unwrap_or_else(|p| p.into_inner());
         if slot.is_none() {
             match Connection::open(path) {
                 Ok(c) => *slot = Some(c),
@@ -221,7 +265,7 @@ impl Store {
         }
         // Idle readers' snapshots predate the writes being checkpointed; ending them lets the
         // checkpoint copy every frame (they would begin anew on their next read anyway).
-        self.release_reader_snapshots();
+        self.inner.release_reader_snapshots();
         if let Some(c) = slot.as_ref() {
             if let Err(e) = c.execute_batch("PRAGMA wal_checkpoint(PASSIVE);") {
                 tracing::warn!(error = %e, "background checkpoint failed");
@@ -229,17 +273,112 @@ impl Store {
         }
     }
 
-    /// Writes the WAL back into the main file (on shutdown).
+    /// Writes the WAL back into the main file (on shutdown), after committing any open group.
     pub fn checkpoint(&self) {
         // Closing the idle readers ends their snapshots, which lets TRUNCATE finish.
-        if let Some(pool) = &self.readers {
+        if let Some(pool) = &self.inner.readers {
             pool.close_idle();
         }
-        *self.checkpointer.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        let conn = self.lock();
-        if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
+        *self.inner.checkpointer.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        let mut w = self.lock();
+        if w.open.is_some() {
+            let _ = self.inner.end_group(&mut w);
+        }
+        if let Err(e) = w.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
             tracing::warn!(error = %e, "checkpoint failed");
         }
+    }
+}
+
+impl Inner {
+    fn lock(&self) -> MutexGuard<'_, Writer> {
+        // A panic while holding the lock cannot leave a half-applied transaction (SQLite rolls back),
+        // so a poisoned lock is still safe to use.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Ends the snapshots idle readers keep, just before a commit: they are about to be stale,
+    /// and their WAL read marks would keep the checkpoint SQLite makes during the commit (every
+    /// 1,000 pages) from completing, and so the WAL from ever starting over.
+    fn release_reader_snapshots(&self) {
+        if let Some(pool) = &self.readers {
+            pool.release_snapshots();
+        }
+    }
+
+    /// A write with no group to join and none to start: its own transaction, as in memory.
+    fn write_alone<T>(&self, w: &mut Writer, f: impl FnOnce(&Connection) -> ApiResult<T>) -> ApiResult<T> {
+        if !w.conn.is_autocommit() {
+            // Only an earlier failure to end a transaction leaves one open; never build on it.
+            w.conn.execute_batch("ROLLBACK")?;
+        }
+        w.conn.prepare_cached("BEGIN")?.execute([])?;
+        let out = f(&w.conn);
+        let end = if out.is_ok() {
+            self.release_reader_snapshots();
+            "COMMIT"
+        } else {
+            "ROLLBACK"
+        };
+        if let Err(e) = w.conn.prepare_cached(end).and_then(|mut s| s.execute([])) {
+            if !w.conn.is_autocommit() {
+                let _ = w.conn.execute_batch("ROLLBACK");
+            }
+            return Err(e.into());
+        }
+        let out = out?;
+        self.generation.fetch_add(1, Ordering::Release);
+        self.appended.fetch_add(1, Ordering::Release);
+        Ok(out)
+    }
+
+    /// Commits the open group, if any; when the commit fails its writes are rolled back and the
+    /// group is remembered as failed for its waiters.
+    fn end_group(&self, w: &mut Writer) -> ApiResult<()> {
+        if w.open.is_none() {
+            return Ok(());
+        }
+        self.release_reader_snapshots();
+        let committed = w.conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([]));
+        match committed {
+            Ok(_) => {
+                w.open = None;
+                self.generation.fetch_add(1, Ordering::Release);
+                self.appended.fetch_add(1, Ordering::Release);
+                Ok(())
+            }
+            Err(e) => {
+                self.abandon(w);
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Rolls the open group back and remembers it as failed.
+    fn abandon(&self, w: &mut Writer) {
+        if !w.conn.is_autocommit() {
+            let _ = w.conn.execute_batch("ROLLBACK");
+        }
+        if let Some(epoch) = w.open.take() {
+            w.failed.push_back(epoch);
+            if w.failed.len() > FAILED_KEPT {
+                w.failed.pop_front();
+            }
+        }
+        // Writers' caches may have seen the rolled-back rows through the writer's connection.
+        self.generation.fetch_add(1, Ordering::Release);
+    }
+
+    /// Waits for group `epoch`: commits it if it is still open, else says how its commit ended.
+    fn commit_through(&self, epoch: u64) -> ApiResult<()> {
+        let mut w = self.lock();
+        if w.open == Some(epoch) {
+            return self.end_group(&mut w);
+        }
+        if w.failed.contains(&epoch) {
+            return Err(ApiError::internal());
+        }
+        Ok(())
     }
 }
 
@@ -379,6 +518,7 @@ mod tests {
         store.checkpoint_passive();
         let checkpointed: (i64, i64, i64) = store
             .lock()
+            .conn
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
