@@ -138,6 +138,7 @@ mod tests {
             form: None,
             json: serde_json::Value::Null,
             resp: serde_json::Value::Null,
+            rx: None,
             add: serde_json::Value::Null,
         };
         assert_eq!(

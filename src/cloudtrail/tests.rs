@@ -98,6 +98,7 @@ fn event(op: &str, who: Who<'static>, form: &[(&str, &str)]) -> Event {
         )),
         json: Value::Null,
         resp: Value::Null,
+        rx: None,
         add: Value::Null,
     }
 }

@@ -65,6 +65,11 @@ pub struct Stored<'a> {
     /// `responseElements`, redacted (`null` for reads, errors and operations without output).
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub resp: Value,
+    /// The response's `…Result` element as written: XML with its secrets removed
+    /// (`redact::xml_result`), turned into `resp` only when the event is read ([`Stored::resolve`]),
+    /// which keeps converting XML off the request path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rx: Option<Cow<'a, str>>,
     /// `additionalEventData` (console sign-ins only).
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub add: Value,
@@ -326,11 +331,11 @@ impl<'a> Stored<'a> {
             Params::Form(f) => (Some(Cow::Borrowed(f)), Value::Null),
             Params::Json(body) => (None, convert::json_to_params(body)),
         };
-        let (resp, err, msg) = match &r.outcome {
-            Outcome::Ok(Some(xml)) => (convert::response_to_json(xml), None, None),
-            Outcome::Ok(None) => (Value::Null, None, None),
+        let (rx, err, msg) = match &r.outcome {
+            Outcome::Ok(Some(xml)) => (super::redact::xml_result(xml), None, None),
+            Outcome::Ok(None) => (None, None, None),
             Outcome::Err(code, message) => (
-                Value::Null,
+                None,
                 Some(Cow::Borrowed(code.as_str())),
                 Some(Cow::Borrowed(message.as_str())),
             ),
@@ -349,8 +354,17 @@ impl<'a> Stored<'a> {
             msg,
             form,
             json,
-            resp,
+            resp: Value::Null,
+            rx,
             add: Value::Null,
+        }
+    }
+
+    /// Turns the stored response XML into `responseElements` (events read back).
+    pub fn resolve(&mut self) {
+        if let Some(rx) = self.rx.take() {
+            // Wrapped so the `…Result` element sits where a whole response has it.
+            self.resp = convert::response_to_json(&format!("<R>{rx}</R>"));
         }
     }
 
@@ -391,6 +405,7 @@ impl<'a> Stored<'a> {
             form: None,
             json: Value::Null,
             resp: serde_json::json!({ "ConsoleLogin": if s.success { "Success" } else { "Failure" } }),
+            rx: None,
             add: serde_json::json!({
                 "LoginTo": s.login_to,
                 "MobileVersion": "No",
@@ -617,7 +632,9 @@ mod tests {
     /// Written and read back, as the journal does.
     fn stored(r: &Record) -> Event {
         let line = serde_json::to_string(&Stored::of(r)).expect("serialize");
-        serde_json::from_str(&line).expect("parse")
+        let mut e: Event = serde_json::from_str(&line).expect("parse");
+        e.resolve();
+        e
     }
 
     #[test]

@@ -109,6 +109,10 @@ pub fn write_event(e: &Stored<'_>, out: &mut Vec<u8>) {
         }
         out.push(b'}');
     }
+    if let Some(rx) = &e.rx {
+        out.extend_from_slice(b",\"rx\":");
+        push_str(out, rx);
+    }
     for (name, value) in [
         (&b",\"json\":"[..], &e.json),
         (&b",\"resp\":"[..], &e.resp),
@@ -207,6 +211,7 @@ impl<'r> Reader<'r> {
     /// The event of a line (`None` when it does not parse).
     pub fn event(&mut self, line: EventLine<'r>) -> Option<Event> {
         let mut e: Event = serde_json::from_str(line.text).ok()?;
+        e.resolve();
         if !e.svc.is_empty() {
             return Some(e);
         }
@@ -258,6 +263,7 @@ mod tests {
             form: Some(Cow::Owned(form)),
             json: serde_json::Value::Null,
             resp: serde_json::json!({"a": [1, "b\n"]}),
+            rx: None,
             add: serde_json::json!({"MFAUsed": "No"}),
         }
     }

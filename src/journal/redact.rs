@@ -1,5 +1,7 @@
 //! What the journal never stores: secrets in request parameters and response elements.
 
+use std::borrow::Cow;
+
 /// Member names whose values are never recorded, wherever they appear (a form key segment or an
 /// XML response element). The first group is every member the pinned IAM and STS models mark
 /// `sensitive` (compat/model); AWS's own records agree where one was found (CreateAccessKey without
@@ -42,9 +44,75 @@ pub fn recorded(key: &str) -> bool {
     key != "Action" && key != "Version" && !key.split('.').any(is_sensitive)
 }
 
+/// The `…Result` element of a Query response, without the elements whose names are sensitive
+/// (what `responseElements` is made of when the event is read); `None` when there is none.
+pub fn xml_result(xml: &str) -> Option<Cow<'_, str>> {
+    let at = xml.find("Result>")?;
+    let open = xml.get(..at)?.rfind('<')?;
+    let name = xml.get(open + 1..at + "Result".len())?;
+    let close = format!("</{name}>");
+    let end = xml.rfind(&close)? + close.len();
+    xml.get(open..end).map(without_sensitive)
+}
+
+/// The element without its sensitive descendants (each dropped with its content).
+fn without_sensitive(element: &str) -> Cow<'_, str> {
+    let mut kept: Option<String> = None;
+    let (mut copied, mut at) = (0, 0);
+    while let Some(lt) = element.get(at..).and_then(|s| s.find('<')).map(|i| at + i) {
+        let name = element
+            .get(lt + 1..)
+            .and_then(|rest| rest.split(['>', ' ', '/']).next())
+            .unwrap_or("");
+        if !is_sensitive(name) {
+            at = lt + 1;
+            continue;
+        }
+        let close = format!("</{name}>");
+        let stop = element
+            .get(lt..)
+            .and_then(|rest| rest.find(&close))
+            .map_or(element.len(), |i| lt + i + close.len());
+        let out = kept.get_or_insert_with(String::new);
+        out.push_str(element.get(copied..lt).unwrap_or(""));
+        (copied, at) = (stop, stop);
+    }
+    match kept {
+        None => Cow::Borrowed(element),
+        Some(mut out) => {
+            out.push_str(element.get(copied..).unwrap_or(""));
+            Cow::Owned(out)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn response_results_are_kept_without_their_secrets() {
+        let xml = "<CreateAccessKeyResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><CreateAccessKeyResult><AccessKey><UserName>mary</UserName><AccessKeyId>AKIAEXAMPLE</AccessKeyId><Status>Active</Status><SecretAccessKey>wJalr/SECRET</SecretAccessKey><CreateDate>2026-12-06T00:00:00Z</CreateDate></AccessKey></CreateAccessKeyResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></CreateAccessKeyResponse>";
+        let kept = xml_result(xml).unwrap_or_default();
+        assert!(kept.starts_with("<CreateAccessKeyResult>") && kept.ends_with("</CreateAccessKeyResult>"));
+        assert!(!kept.contains("SECRET") && !kept.contains("SecretAccessKey") && !kept.contains("RequestId"));
+        assert!(kept.contains("<Status>Active</Status><CreateDate>"));
+        assert_eq!(
+            super::super::convert::response_to_json(&format!("<R>{kept}</R>")),
+            super::super::convert::response_to_json(xml),
+            "the same responseElements as from the whole response"
+        );
+        let plain =
+            "<GetUserResponse><GetUserResult><User><UserName>a</UserName></User></GetUserResult></GetUserResponse>";
+        assert!(
+            matches!(xml_result(plain), Some(Cow::Borrowed(_))),
+            "nothing to remove: no copy"
+        );
+        assert_eq!(
+            xml_result("<DeleteUserResponse><ResponseMetadata/></DeleteUserResponse>"),
+            None
+        );
+    }
 
     #[test]
     fn secrets_and_protocol_keys_are_not_recorded() {
