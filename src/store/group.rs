@@ -92,3 +92,79 @@ pub async fn settle() -> ApiResult<()> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn aliases(s: &Store) -> Vec<String> {
+        s.read(|c| {
+            let mut st = c.prepare("SELECT alias FROM account_aliases ORDER BY alias")?;
+            let rows = st.query_map([], |r| r.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .unwrap_or_default()
+    }
+
+    fn add(s: &Store, alias: &str) -> ApiResult<usize> {
+        s.write(|tx| Ok(tx.execute("INSERT INTO account_aliases(alias) VALUES (?1)", [alias])?))
+    }
+
+    /// Two requests' writes share one commit; until it, other requests do not see them, while
+    /// the request that wrote reads its own; a failed write in the group leaves the others.
+    #[tokio::test(flavor = "current_thread")]
+    async fn requests_that_arrive_together_share_one_commit() {
+        let dir = tempfile::tempdir().expect("dir");
+        let s = Store::open(dir.path().join("g.db").to_str().unwrap_or_default()).expect("open");
+        let before = s.generation();
+        deferring(|| {
+            add(&s, "a").expect("write a");
+            assert_eq!(aliases(&s), ["a"], "a request reads its own writes");
+        });
+        let first = HELD.with(|h| std::mem::take(&mut *h.borrow_mut()));
+        assert_eq!(aliases(&s), Vec::<String>::new(), "not committed: others do not see it");
+        deferring(|| {
+            add(&s, "b").expect("write b");
+            let dup = add(&s, "a");
+            assert!(dup.is_err(), "the second request sees the first's row in the group");
+        });
+        let second = HELD.with(|h| std::mem::take(&mut *h.borrow_mut()));
+        assert_eq!(first.len(), 1);
+        assert_eq!(second.len(), 1);
+        assert_eq!(first[0].epoch, second[0].epoch, "one group");
+        assert_eq!(s.generation(), before, "the generation moves at the commit");
+        HELD.with(|h| h.borrow_mut().extend(first));
+        settle().await.expect("commit");
+        assert_eq!(aliases(&s), ["a", "b"]);
+        assert_eq!(s.generation(), before + 1);
+        HELD.with(|h| h.borrow_mut().extend(second));
+        settle().await.expect("already committed");
+        assert_eq!(s.generation(), before + 1, "one commit for both");
+    }
+
+    /// Outside a request (and in memory) a write commits before it returns, taking along a
+    /// group still open; so does the background checkpoint for a group nobody waits for.
+    #[tokio::test(flavor = "current_thread")]
+    async fn writes_outside_requests_commit_at_once() {
+        let dir = tempfile::tempdir().expect("dir");
+        let s = Store::open(dir.path().join("g.db").to_str().unwrap_or_default()).expect("open");
+        deferring(|| add(&s, "a")).expect("deferred");
+        HELD.with(|h| h.borrow_mut().clear());
+        assert!(aliases(&s).is_empty());
+        s.checkpoint_passive();
+        assert_eq!(aliases(&s), ["a"], "the checkpointer committed the abandoned group");
+        deferring(|| add(&s, "b")).expect("deferred");
+        HELD.with(|h| h.borrow_mut().clear());
+        add(&s, "c").expect("at once");
+        assert_eq!(
+            aliases(&s),
+            ["a", "b", "c"],
+            "an immediate write commits the open group too"
+        );
+        let m = Store::open(":memory:").expect("memory");
+        deferring(|| add(&m, "x")).expect("memory write");
+        assert!(HELD.with(|h| h.borrow().is_empty()), "memory stores never defer");
+        assert_eq!(aliases(&m), ["x"]);
+    }
+}
