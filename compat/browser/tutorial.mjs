@@ -175,7 +175,20 @@ await walk("browser tutorial walk", browser, async () => {
   await root.waitForURL(/attribute=Username/);
   const history = await text(root);
   check(history.includes("ListUsers") && history.includes("AccessDenied"), `Mary's denied ListUsers in the event history, got: ${history}`);
+  check(history.includes("ConsoleLogin"), "Mary's console sign-in in the event history");
   await shot(root, "event-history");
+
+  log("policy simulator: what the PowerUsers group may do");
+  const group = encodeURIComponent(`arn:aws:iam::${ACCOUNT}:group/PowerUsers`);
+  const actions = encodeURIComponent("iam:ListUsers iam:ListRoles ec2:RunInstances");
+  await root.goto(`${base}/console/iam/simulator?run=1&source=${group}&actions=${actions}&resources=*`);
+  const simulation = await text(root);
+  check(simulation.includes("Implicitly denied") && simulation.includes("allowed"), `simulation results, got: ${simulation}`);
+  await root.locator("tr").last().scrollIntoViewIfNeeded();
+  await shot(root, "policy-simulator");
+  await root.goto(`${base}/console/iam/roles`);
+  check((await text(root)).includes("Create role"), "roles list");
+  await shot(root, "roles");
 
   log("sign out");
   await root.click("button:text('Sign out')");

@@ -99,6 +99,31 @@ pub fn aws_policy_arn(page: &Page<'_>, name: &str) -> String {
     format!("arn:{}:iam::aws:policy/{}", page.caller.partition(), name.trim())
 }
 
+/// The policies a create form chose: its `policy` boxes and an AWS managed policy's name.
+pub fn chosen_policies(page: &Page<'_>) -> Vec<String> {
+    let mut arns: Vec<String> = page
+        .form
+        .iter()
+        .filter(|(k, _)| *k == "policy")
+        .map(|(_, v)| v.to_string())
+        .collect();
+    if !page.f("aws_policy").trim().is_empty() {
+        arns.push(aws_policy_arn(page, page.f("aws_policy")));
+    }
+    arns
+}
+
+/// The policy an attach form names in its `arn` field: an ARN as given, else an AWS managed
+/// policy's name.
+pub fn attach_form_arn(page: &Page<'_>) -> String {
+    let given = page.f("arn").trim();
+    if given.starts_with("arn:") {
+        given.to_string()
+    } else {
+        aws_policy_arn(page, given)
+    }
+}
+
 /// `POST /console/iam/groups/create`: CreateGroup, AttachGroupPolicy, AddUserToGroup.
 pub fn create(page: &Page<'_>) -> Response {
     let c = &page.caller;
@@ -111,15 +136,7 @@ pub fn create(page: &Page<'_>) -> Response {
     ) {
         return create_form(page, Some(html::error_box(&e)));
     }
-    let mut arns: Vec<String> = page
-        .form
-        .iter()
-        .filter(|(k, _)| *k == "policy")
-        .map(|(_, v)| v.to_string())
-        .collect();
-    if !page.f("aws_policy").trim().is_empty() {
-        arns.push(aws_policy_arn(page, page.f("aws_policy")));
-    }
+    let arns = chosen_policies(page);
     let mut errors = String::new();
     for arn in &arns {
         if let Err(e) = c.call(
@@ -325,12 +342,7 @@ pub fn remove_user(page: &Page<'_>) -> Response {
 
 /// `POST /console/iam/group/policies`: AttachGroupPolicy (an ARN, or an AWS managed policy's name).
 pub fn attach(page: &Page<'_>) -> Response {
-    let given = page.f("arn").trim();
-    let arn = if given.starts_with("arn:") {
-        given.to_string()
-    } else {
-        aws_policy_arn(page, given)
-    };
+    let arn = attach_form_arn(page);
     let r = page.caller.call(
         Operation::AttachGroupPolicy,
         &[("GroupName", page.f("group_name")), ("PolicyArn", &arn)],

@@ -170,6 +170,18 @@ const NAV: &[(&str, &[NavItem])] = &[
     ("Tools", &[("simulator", "Policy simulator", "/console/iam/simulator")]),
 ];
 
+/// A Tags tab: the tags as a table, or the error that kept them from being listed.
+pub fn tags_section(tags: Result<&[crate::api::iam::Tag], &ApiError>) -> String {
+    let body = match tags {
+        Ok(tags) => {
+            let rows: Vec<Vec<String>> = tags.iter().map(|t| vec![esc(&t.key), esc(&t.value)]).collect();
+            table(&["Key", "Value"], &rows, "No tags associated with the resource.")
+        }
+        Err(e) => error_box(e),
+    };
+    format!("<section><h2>Tags</h2>{body}</section>")
+}
+
 /// A whole console page: header with account and sign-out, navigation, content.
 pub fn page(frame: &Frame<'_>, title: &str, content: &str) -> String {
     let mut nav = String::new();

@@ -135,6 +135,25 @@ impl Page<'_> {
         self.form.get(name).unwrap_or("")
     }
 
+    /// The `Tags.member.N` parameters of a create form's three tag rows (`tag_key_K`,
+    /// `tag_value_K`; rows without a key are skipped).
+    pub fn tag_params(&self) -> Vec<(String, String)> {
+        let mut params = Vec::new();
+        for k in 1..=3 {
+            let key = self.f(&format!("tag_key_{k}"));
+            if key.is_empty() {
+                continue;
+            }
+            let n = params.len() / 2 + 1;
+            params.push((format!("Tags.member.{n}.Key"), key.to_string()));
+            params.push((
+                format!("Tags.member.{n}.Value"),
+                self.f(&format!("tag_value_{k}")).to_string(),
+            ));
+        }
+        params
+    }
+
     /// Who is signed in, as the header shows it.
     pub fn principal_label(&self) -> String {
         match &self.session.who {

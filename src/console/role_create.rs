@@ -303,19 +303,7 @@ pub fn create(page: &Page<'_>) -> Response {
     if !page.f("max_session").is_empty() {
         params.push(("MaxSessionDuration".into(), page.f("max_session").to_string()));
     }
-    let mut n = 0;
-    for k in 1..=3 {
-        let key = page.f(&format!("tag_key_{k}"));
-        if key.is_empty() {
-            continue;
-        }
-        n += 1;
-        params.push((format!("Tags.member.{n}.Key"), key.to_string()));
-        params.push((
-            format!("Tags.member.{n}.Value"),
-            page.f(&format!("tag_value_{k}")).to_string(),
-        ));
-    }
+    params.extend(page.tag_params());
     let borrowed: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     if let Err(e) = c.call(
         Operation::CreateRole,
@@ -325,15 +313,7 @@ pub fn create(page: &Page<'_>) -> Response {
     ) {
         return create_form(page, Some(html::error_box(&e)));
     }
-    let mut arns: Vec<String> = page
-        .form
-        .iter()
-        .filter(|(k, _)| *k == "policy")
-        .map(|(_, v)| v.to_string())
-        .collect();
-    if !page.f("aws_policy").trim().is_empty() {
-        arns.push(groups::aws_policy_arn(page, page.f("aws_policy")));
-    }
+    let arns = groups::chosen_policies(page);
     let mut errors = String::new();
     for arn in &arns {
         if let Err(e) = c.call(

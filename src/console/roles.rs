@@ -346,25 +346,13 @@ fn trust_tab(role: &i::Role) -> String {
 }
 
 fn tags_tab(page: &Page<'_>, name: &str) -> String {
-    let mut out = String::from("<section><h2>Tags</h2>");
-    match page.caller.call(
+    let listed = page.caller.call(
         Operation::ListRoleTags,
         &[("RoleName", name)],
         i::ListRoleTagsRequest::decode,
         Handlers::list_role_tags,
-    ) {
-        Ok(r) => {
-            let rows: Vec<Vec<String>> = r.tags.iter().map(|t| vec![esc(&t.key), esc(&t.value)]).collect();
-            out.push_str(&html::table(
-                &["Key", "Value"],
-                &rows,
-                "No tags associated with the resource.",
-            ));
-        }
-        Err(e) => out.push_str(&html::error_box(&e)),
-    }
-    out.push_str("</section>");
-    out
+    );
+    html::tags_section(listed.as_ref().map(|r| r.tags.as_slice()))
 }
 
 /// After a change on the Permissions tab: back to it, or the refusal with a way back.
@@ -387,12 +375,7 @@ fn back(page: &Page<'_>, tab: &str, result: ApiResult<()>) -> Response {
 
 /// `POST /console/iam/role/policies`: AttachRolePolicy (an ARN, or an AWS managed policy's name).
 pub fn attach(page: &Page<'_>) -> Response {
-    let given = page.f("arn").trim();
-    let arn = if given.starts_with("arn:") {
-        given.to_string()
-    } else {
-        groups::aws_policy_arn(page, given)
-    };
+    let arn = groups::attach_form_arn(page);
     let r = page.caller.call(
         Operation::AttachRolePolicy,
         &[("RoleName", page.f("role_name")), ("PolicyArn", &arn)],

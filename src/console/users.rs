@@ -159,19 +159,7 @@ pub fn create(page: &Page<'_>) -> Response {
     let c = &page.caller;
     let name = page.f("user_name").to_string();
     let mut params: Vec<(String, String)> = vec![("UserName".into(), name.clone())];
-    let mut n = 0;
-    for k in 1..=3 {
-        let key = page.f(&format!("tag_key_{k}"));
-        if key.is_empty() {
-            continue;
-        }
-        n += 1;
-        params.push((format!("Tags.member.{n}.Key"), key.to_string()));
-        params.push((
-            format!("Tags.member.{n}.Value"),
-            page.f(&format!("tag_value_{k}")).to_string(),
-        ));
-    }
+    params.extend(page.tag_params());
     let borrowed: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     if let Err(e) = c.call(
         Operation::CreateUser,
@@ -494,25 +482,13 @@ fn groups_tab(page: &Page<'_>, name: &str) -> String {
 }
 
 fn tags_tab(page: &Page<'_>, name: &str) -> String {
-    let mut out = String::from("<section><h2>Tags</h2>");
-    match page.caller.call(
+    let listed = page.caller.call(
         Operation::ListUserTags,
         &[("UserName", name)],
         i::ListUserTagsRequest::decode,
         Handlers::list_user_tags,
-    ) {
-        Ok(r) => {
-            let rows: Vec<Vec<String>> = r.tags.iter().map(|t| vec![esc(&t.key), esc(&t.value)]).collect();
-            out.push_str(&html::table(
-                &["Key", "Value"],
-                &rows,
-                "No tags associated with the resource.",
-            ));
-        }
-        Err(e) => out.push_str(&html::error_box(&e)),
-    }
-    out.push_str("</section>");
-    out
+    );
+    html::tags_section(listed.as_ref().map(|r| r.tags.as_slice()))
 }
 
 fn credentials_tab(page: &Page<'_>, name: &str) -> String {
