@@ -194,6 +194,9 @@ impl Store {
             inner.end_group(&mut w)?;
         } else if out.is_ok() {
             group::hold(group::Ticket::new(inner, epoch));
+            // So the background checkpointer looks at this store and commits the group should
+            // nobody wait for it.
+            inner.appended.fetch_add(1, Ordering::Release);
         }
         out
     }
