@@ -406,11 +406,7 @@ impl Journal {
         }
         let prune = due.then(|| rows::Prune {
             before_ms: (app.now() - rows::RETENTION).unix_timestamp() * 1000,
-            max_events: if app.store().is_in_memory() {
-                rows::MAX_EVENTS_IN_MEMORY
-            } else {
-                rows::MAX_EVENTS_ON_FILE
-            },
+            max_events: rows::MAX_EVENTS,
         });
         for batch in accounts {
             let batch_rows: Vec<rows::Row<'_>> = batch

@@ -12,10 +12,11 @@ use super::activity::{self, ActivityRow};
 /// Events older than this are pruned: Access Advisor reports 400 days ("IAM reports activity for
 /// at least the last 400 days", GenerateServiceLastAccessedDetails), lookups read 90.
 pub const RETENTION: time::Duration = time::Duration::days(400);
-/// The most events an in-memory state keeps (some 40 MB with SQLite's pages), oldest dropped first.
-pub const MAX_EVENTS_IN_MEMORY: i64 = 100_000;
-/// The most events a state file keeps, oldest dropped first.
-pub const MAX_EVENTS_ON_FILE: i64 = 5_000_000;
+/// The most events a state keeps, in memory or in a file, oldest dropped first. A file used to keep
+/// 5,000,000: under constant load it grew by hundreds of MB, the server's memory kept growing with
+/// it and requests slowed (BENCHMARKS.md, "Soak again, with the request journal"); at 100,000 both
+/// stay flat.
+pub const MAX_EVENTS: i64 = 100_000;
 /// Events per row: a lookup skips whole rows by their time bounds.
 pub const ROW_EVENTS: usize = 1024;
 
