@@ -70,42 +70,42 @@ pub static PATTERNS: &[&de::Pattern] = &[
 ];
 
 /// Constraints of `AccessAdvisorUsageGranularityType`.
-static ACCESS_ADVISOR_USAGE_GRANULARITY_TYPE: de::StrRules = de::StrRules {
+pub static ACCESS_ADVISOR_USAGE_GRANULARITY_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: None,
     enums: &["SERVICE_LEVEL", "ACTION_LEVEL"],
 };
 /// Constraints of `ActionNameType`.
-static ACTION_NAME_TYPE: de::StrRules = de::StrRules {
+pub static ACTION_NAME_TYPE: de::StrRules = de::StrRules {
     min: Some(3),
     max: Some(128),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `AttachmentName`.
-static ATTACHMENT_NAME: de::StrRules = de::StrRules {
+pub static ATTACHMENT_NAME: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(128),
     pattern: Some(&PATTERN_0),
     enums: &[],
 };
 /// Constraints of `AttachmentType`.
-static ATTACHMENT_TYPE: de::StrRules = de::StrRules {
+pub static ATTACHMENT_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: None,
     enums: &["user", "group", "role"],
 };
 /// Constraints of `ContextKeyNameType`.
-static CONTEXT_KEY_NAME_TYPE: de::StrRules = de::StrRules {
+pub static CONTEXT_KEY_NAME_TYPE: de::StrRules = de::StrRules {
     min: Some(5),
     max: Some(256),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `ContextKeyTypeEnum`.
-static CONTEXT_KEY_TYPE_ENUM: de::StrRules = de::StrRules {
+pub static CONTEXT_KEY_TYPE_ENUM: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: None,
@@ -125,38 +125,38 @@ static CONTEXT_KEY_TYPE_ENUM: de::StrRules = de::StrRules {
     ],
 };
 /// Constraints of `DeletionTaskIdType`.
-static DELETION_TASK_ID_TYPE: de::StrRules = de::StrRules {
+pub static DELETION_TASK_ID_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(1000),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `EntityType`.
-static ENTITY_TYPE: de::StrRules = de::StrRules {
+pub static ENTITY_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: None,
     enums: &["User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"],
 };
 /// Constraints of `OpenIDConnectProviderUrlType`.
-static OPEN_ID_CONNECT_PROVIDER_URL_TYPE: de::StrRules = de::StrRules {
+pub static OPEN_ID_CONNECT_PROVIDER_URL_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(255),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `OrganizationPolicyListType`.
-static ORGANIZATION_POLICY_LIST_TYPE: de::LenRules = de::LenRules {
+pub static ORGANIZATION_POLICY_LIST_TYPE: de::LenRules = de::LenRules {
     min: None,
     max: Some(7),
 };
 /// Constraints of `PolicyExclusionsListType`.
-static POLICY_EXCLUSIONS_LIST_TYPE: de::LenRules = de::LenRules {
+pub static POLICY_EXCLUSIONS_LIST_TYPE: de::LenRules = de::LenRules {
     min: None,
     max: Some(256),
 };
 /// Constraints of `PolicyIdentifierPolicyType`.
-static POLICY_IDENTIFIER_POLICY_TYPE: de::StrRules = de::StrRules {
+pub static POLICY_IDENTIFIER_POLICY_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: None,
@@ -170,506 +170,506 @@ static POLICY_IDENTIFIER_POLICY_TYPE: de::StrRules = de::StrRules {
     ],
 };
 /// Constraints of `PolicyParameterTypeEnum`.
-static POLICY_PARAMETER_TYPE_ENUM: de::StrRules = de::StrRules {
+pub static POLICY_PARAMETER_TYPE_ENUM: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: None,
     enums: &["string", "stringList"],
 };
 /// Constraints of `PolicyUsageType`.
-static POLICY_USAGE_TYPE: de::StrRules = de::StrRules {
+pub static POLICY_USAGE_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: None,
     enums: &["PermissionsPolicy", "PermissionsBoundary"],
 };
 /// Constraints of `ResourceHandlingOptionType`.
-static RESOURCE_HANDLING_OPTION_TYPE: de::StrRules = de::StrRules {
+pub static RESOURCE_HANDLING_OPTION_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(64),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `ResourceNameType`.
-static RESOURCE_NAME_TYPE: de::StrRules = de::StrRules {
+pub static RESOURCE_NAME_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(2048),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `SAMLMetadataDocumentType`.
-static SAML_METADATA_DOCUMENT_TYPE: de::StrRules = de::StrRules {
+pub static SAML_METADATA_DOCUMENT_TYPE: de::StrRules = de::StrRules {
     min: Some(1000),
     max: Some(10000000),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `SAMLProviderNameType`.
-static SAML_PROVIDER_NAME_TYPE: de::StrRules = de::StrRules {
+pub static SAML_PROVIDER_NAME_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(128),
     pattern: Some(&PATTERN_1),
     enums: &[],
 };
 /// Constraints of `accessKeyIdType`.
-static ACCESS_KEY_ID_TYPE: de::StrRules = de::StrRules {
+pub static ACCESS_KEY_ID_TYPE: de::StrRules = de::StrRules {
     min: Some(16),
     max: Some(128),
     pattern: Some(&PATTERN_2),
     enums: &[],
 };
 /// Constraints of `accountAliasType`.
-static ACCOUNT_ALIAS_TYPE: de::StrRules = de::StrRules {
+pub static ACCOUNT_ALIAS_TYPE: de::StrRules = de::StrRules {
     min: Some(3),
     max: Some(63),
     pattern: Some(&PATTERN_3),
     enums: &[],
 };
 /// Constraints of `accountIdType`.
-static ACCOUNT_ID_TYPE: de::StrRules = de::StrRules {
+pub static ACCOUNT_ID_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: Some(&PATTERN_4),
     enums: &[],
 };
 /// Constraints of `accountPropertyKeyType`.
-static ACCOUNT_PROPERTY_KEY_TYPE: de::StrRules = de::StrRules {
+pub static ACCOUNT_PROPERTY_KEY_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(50),
     pattern: Some(&PATTERN_5),
     enums: &[],
 };
 /// Constraints of `accountPropertyValueType`.
-static ACCOUNT_PROPERTY_VALUE_TYPE: de::StrRules = de::StrRules {
+pub static ACCOUNT_PROPERTY_VALUE_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(1024),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `arnType`.
-static ARN_TYPE: de::StrRules = de::StrRules {
+pub static ARN_TYPE: de::StrRules = de::StrRules {
     min: Some(20),
     max: Some(2048),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `assertionEncryptionModeType`.
-static ASSERTION_ENCRYPTION_MODE_TYPE: de::StrRules = de::StrRules {
+pub static ASSERTION_ENCRYPTION_MODE_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: None,
     enums: &["Required", "Allowed"],
 };
 /// Constraints of `assignmentStatusType`.
-static ASSIGNMENT_STATUS_TYPE: de::StrRules = de::StrRules {
+pub static ASSIGNMENT_STATUS_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: None,
     enums: &["Assigned", "Unassigned", "Any"],
 };
 /// Constraints of `authenticationCodeType`.
-static AUTHENTICATION_CODE_TYPE: de::StrRules = de::StrRules {
+pub static AUTHENTICATION_CODE_TYPE: de::StrRules = de::StrRules {
     min: Some(6),
     max: Some(6),
     pattern: Some(&PATTERN_6),
     enums: &[],
 };
 /// Constraints of `certificateBodyType`.
-static CERTIFICATE_BODY_TYPE: de::StrRules = de::StrRules {
+pub static CERTIFICATE_BODY_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(16384),
     pattern: Some(&PATTERN_7),
     enums: &[],
 };
 /// Constraints of `certificateChainType`.
-static CERTIFICATE_CHAIN_TYPE: de::StrRules = de::StrRules {
+pub static CERTIFICATE_CHAIN_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(2097152),
     pattern: Some(&PATTERN_7),
     enums: &[],
 };
 /// Constraints of `certificateIdType`.
-static CERTIFICATE_ID_TYPE: de::StrRules = de::StrRules {
+pub static CERTIFICATE_ID_TYPE: de::StrRules = de::StrRules {
     min: Some(24),
     max: Some(128),
     pattern: Some(&PATTERN_2),
     enums: &[],
 };
 /// Constraints of `clientIDType`.
-static CLIENT_ID_TYPE: de::StrRules = de::StrRules {
+pub static CLIENT_ID_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(255),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `contextProviderSourceKeyType`.
-static CONTEXT_PROVIDER_SOURCE_KEY_TYPE: de::StrRules = de::StrRules {
+pub static CONTEXT_PROVIDER_SOURCE_KEY_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(128),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `contextProviderTargetKeyType`.
-static CONTEXT_PROVIDER_TARGET_KEY_TYPE: de::StrRules = de::StrRules {
+pub static CONTEXT_PROVIDER_TARGET_KEY_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(128),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `credentialAgeDays`.
-static CREDENTIAL_AGE_DAYS: de::IntRules = de::IntRules {
+pub static CREDENTIAL_AGE_DAYS: de::IntRules = de::IntRules {
     min: Some(1),
     max: Some(36600),
 };
 /// Constraints of `customSuffixType`.
-static CUSTOM_SUFFIX_TYPE: de::StrRules = de::StrRules {
+pub static CUSTOM_SUFFIX_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(64),
     pattern: Some(&PATTERN_0),
     enums: &[],
 };
 /// Constraints of `delegationRequestDescriptionType`.
-static DELEGATION_REQUEST_DESCRIPTION_TYPE: de::StrRules = de::StrRules {
+pub static DELEGATION_REQUEST_DESCRIPTION_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: Some(1000),
     pattern: Some(&PATTERN_8),
     enums: &[],
 };
 /// Constraints of `delegationRequestIdType`.
-static DELEGATION_REQUEST_ID_TYPE: de::StrRules = de::StrRules {
+pub static DELEGATION_REQUEST_ID_TYPE: de::StrRules = de::StrRules {
     min: Some(16),
     max: Some(128),
     pattern: Some(&PATTERN_9),
     enums: &[],
 };
 /// Constraints of `encodingType`.
-static ENCODING_TYPE: de::StrRules = de::StrRules {
+pub static ENCODING_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: None,
     enums: &["SSH", "PEM"],
 };
 /// Constraints of `existingUserNameType`.
-static EXISTING_USER_NAME_TYPE: de::StrRules = de::StrRules {
+pub static EXISTING_USER_NAME_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(128),
     pattern: Some(&PATTERN_0),
     enums: &[],
 };
 /// Constraints of `globalEndpointTokenVersion`.
-static GLOBAL_ENDPOINT_TOKEN_VERSION: de::StrRules = de::StrRules {
+pub static GLOBAL_ENDPOINT_TOKEN_VERSION: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: None,
     enums: &["v1Token", "v2Token"],
 };
 /// Constraints of `groupNameType`.
-static GROUP_NAME_TYPE: de::StrRules = de::StrRules {
+pub static GROUP_NAME_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(128),
     pattern: Some(&PATTERN_0),
     enums: &[],
 };
 /// Constraints of `identityCenterInstanceArnType`.
-static IDENTITY_CENTER_INSTANCE_ARN_TYPE: de::StrRules = de::StrRules {
+pub static IDENTITY_CENTER_INSTANCE_ARN_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(1224),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `instanceProfileNameType`.
-static INSTANCE_PROFILE_NAME_TYPE: de::StrRules = de::StrRules {
+pub static INSTANCE_PROFILE_NAME_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(128),
     pattern: Some(&PATTERN_0),
     enums: &[],
 };
 /// Constraints of `jobIDType`.
-static JOB_ID_TYPE: de::StrRules = de::StrRules {
+pub static JOB_ID_TYPE: de::StrRules = de::StrRules {
     min: Some(36),
     max: Some(36),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `keyDefinitionListType`.
-static KEY_DEFINITION_LIST_TYPE: de::LenRules = de::LenRules {
+pub static KEY_DEFINITION_LIST_TYPE: de::LenRules = de::LenRules {
     min: Some(0),
     max: Some(10),
 };
 /// Constraints of `localeType`.
-static LOCALE_TYPE: de::StrRules = de::StrRules {
+pub static LOCALE_TYPE: de::StrRules = de::StrRules {
     min: Some(2),
     max: Some(12),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `mapStringReplacementValueEntry`.
-static MAP_STRING_REPLACEMENT_VALUE_ENTRY: de::LenRules = de::LenRules {
+pub static MAP_STRING_REPLACEMENT_VALUE_ENTRY: de::LenRules = de::LenRules {
     min: None,
     max: Some(30),
 };
 /// Constraints of `markerType`.
-static MARKER_TYPE: de::StrRules = de::StrRules {
+pub static MARKER_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(320),
     pattern: Some(&PATTERN_10),
     enums: &[],
 };
 /// Constraints of `maxItemsType`.
-static MAX_ITEMS_TYPE: de::IntRules = de::IntRules {
+pub static MAX_ITEMS_TYPE: de::IntRules = de::IntRules {
     min: Some(1),
     max: Some(1000),
 };
 /// Constraints of `maxPasswordAgeType`.
-static MAX_PASSWORD_AGE_TYPE: de::IntRules = de::IntRules {
+pub static MAX_PASSWORD_AGE_TYPE: de::IntRules = de::IntRules {
     min: Some(1),
     max: Some(1095),
 };
 /// Constraints of `maxSigninSessionDurationType`.
-static MAX_SIGNIN_SESSION_DURATION_TYPE: de::IntRules = de::IntRules {
+pub static MAX_SIGNIN_SESSION_DURATION_TYPE: de::IntRules = de::IntRules {
     min: Some(3600),
     max: Some(7776000),
 };
 /// Constraints of `minimumPasswordLengthType`.
-static MINIMUM_PASSWORD_LENGTH_TYPE: de::IntRules = de::IntRules {
+pub static MINIMUM_PASSWORD_LENGTH_TYPE: de::IntRules = de::IntRules {
     min: Some(6),
     max: Some(128),
 };
 /// Constraints of `notesType`.
-static NOTES_TYPE: de::StrRules = de::StrRules {
+pub static NOTES_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: Some(500),
     pattern: Some(&PATTERN_8),
     enums: &[],
 };
 /// Constraints of `notificationChannelType`.
-static NOTIFICATION_CHANNEL_TYPE: de::StrRules = de::StrRules {
+pub static NOTIFICATION_CHANNEL_TYPE: de::StrRules = de::StrRules {
     min: Some(2),
     max: Some(400),
     pattern: Some(&PATTERN_11),
     enums: &[],
 };
 /// Constraints of `organizationsEntityPathType`.
-static ORGANIZATIONS_ENTITY_PATH_TYPE: de::StrRules = de::StrRules {
+pub static ORGANIZATIONS_ENTITY_PATH_TYPE: de::StrRules = de::StrRules {
     min: Some(19),
     max: Some(427),
     pattern: Some(&PATTERN_12),
     enums: &[],
 };
 /// Constraints of `organizationsPolicyIdType`.
-static ORGANIZATIONS_POLICY_ID_TYPE: de::StrRules = de::StrRules {
+pub static ORGANIZATIONS_POLICY_ID_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: Some(&PATTERN_13),
     enums: &[],
 };
 /// Constraints of `ownerIdType`.
-static OWNER_ID_TYPE: de::StrRules = de::StrRules {
+pub static OWNER_ID_TYPE: de::StrRules = de::StrRules {
     min: Some(20),
     max: Some(2048),
     pattern: Some(&PATTERN_14),
     enums: &[],
 };
 /// Constraints of `passwordReusePreventionType`.
-static PASSWORD_REUSE_PREVENTION_TYPE: de::IntRules = de::IntRules {
+pub static PASSWORD_REUSE_PREVENTION_TYPE: de::IntRules = de::IntRules {
     min: Some(1),
     max: Some(24),
 };
 /// Constraints of `passwordType`.
-static PASSWORD_TYPE: de::StrRules = de::StrRules {
+pub static PASSWORD_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(128),
     pattern: Some(&PATTERN_7),
     enums: &[],
 };
 /// Constraints of `pathPrefixType`.
-static PATH_PREFIX_TYPE: de::StrRules = de::StrRules {
+pub static PATH_PREFIX_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(512),
     pattern: Some(&PATTERN_15),
     enums: &[],
 };
 /// Constraints of `pathType`.
-static PATH_TYPE: de::StrRules = de::StrRules {
+pub static PATH_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(512),
     pattern: Some(&PATTERN_16),
     enums: &[],
 };
 /// Constraints of `policyDescriptionType`.
-static POLICY_DESCRIPTION_TYPE: de::StrRules = de::StrRules {
+pub static POLICY_DESCRIPTION_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: Some(1000),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `policyDocumentType`.
-static POLICY_DOCUMENT_TYPE: de::StrRules = de::StrRules {
+pub static POLICY_DOCUMENT_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(131072),
     pattern: Some(&PATTERN_7),
     enums: &[],
 };
 /// Constraints of `policyNameType`.
-static POLICY_NAME_TYPE: de::StrRules = de::StrRules {
+pub static POLICY_NAME_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(128),
     pattern: Some(&PATTERN_0),
     enums: &[],
 };
 /// Constraints of `policyParameterListType`.
-static POLICY_PARAMETER_LIST_TYPE: de::LenRules = de::LenRules {
+pub static POLICY_PARAMETER_LIST_TYPE: de::LenRules = de::LenRules {
     min: None,
     max: Some(50),
 };
 /// Constraints of `policyParameterNameType`.
-static POLICY_PARAMETER_NAME_TYPE: de::StrRules = de::StrRules {
+pub static POLICY_PARAMETER_NAME_TYPE: de::StrRules = de::StrRules {
     min: Some(5),
     max: Some(256),
     pattern: Some(&PATTERN_17),
     enums: &[],
 };
 /// Constraints of `policyParameterValueType`.
-static POLICY_PARAMETER_VALUE_TYPE: de::StrRules = de::StrRules {
+pub static POLICY_PARAMETER_VALUE_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: Some(&PATTERN_17),
     enums: &[],
 };
 /// Constraints of `policyPathType`.
-static POLICY_PATH_TYPE: de::StrRules = de::StrRules {
+pub static POLICY_PATH_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(512),
     pattern: Some(&PATTERN_18),
     enums: &[],
 };
 /// Constraints of `policyScopeType`.
-static POLICY_SCOPE_TYPE: de::StrRules = de::StrRules {
+pub static POLICY_SCOPE_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: None,
     enums: &["All", "AWS", "Local"],
 };
 /// Constraints of `policyVersionIdType`.
-static POLICY_VERSION_ID_TYPE: de::StrRules = de::StrRules {
+pub static POLICY_VERSION_ID_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: Some(&PATTERN_19),
     enums: &[],
 };
 /// Constraints of `privateKeyIdType`.
-static PRIVATE_KEY_ID_TYPE: de::StrRules = de::StrRules {
+pub static PRIVATE_KEY_ID_TYPE: de::StrRules = de::StrRules {
     min: Some(22),
     max: Some(64),
     pattern: Some(&PATTERN_20),
     enums: &[],
 };
 /// Constraints of `privateKeyType`.
-static PRIVATE_KEY_TYPE: de::StrRules = de::StrRules {
+pub static PRIVATE_KEY_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(16384),
     pattern: Some(&PATTERN_7),
     enums: &[],
 };
 /// Constraints of `publicKeyIdType`.
-static PUBLIC_KEY_ID_TYPE: de::StrRules = de::StrRules {
+pub static PUBLIC_KEY_ID_TYPE: de::StrRules = de::StrRules {
     min: Some(20),
     max: Some(128),
     pattern: Some(&PATTERN_2),
     enums: &[],
 };
 /// Constraints of `publicKeyMaterialType`.
-static PUBLIC_KEY_MATERIAL_TYPE: de::StrRules = de::StrRules {
+pub static PUBLIC_KEY_MATERIAL_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(16384),
     pattern: Some(&PATTERN_7),
     enums: &[],
 };
 /// Constraints of `redirectUrlType`.
-static REDIRECT_URL_TYPE: de::StrRules = de::StrRules {
+pub static REDIRECT_URL_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(255),
     pattern: Some(&PATTERN_21),
     enums: &[],
 };
 /// Constraints of `replacementValueListType`.
-static REPLACEMENT_VALUE_LIST_TYPE: de::LenRules = de::LenRules {
+pub static REPLACEMENT_VALUE_LIST_TYPE: de::LenRules = de::LenRules {
     min: Some(1),
     max: Some(20),
 };
 /// Constraints of `requestMessageType`.
-static REQUEST_MESSAGE_TYPE: de::StrRules = de::StrRules {
+pub static REQUEST_MESSAGE_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: Some(200),
     pattern: Some(&PATTERN_8),
     enums: &[],
 };
 /// Constraints of `requestorWorkflowIdType`.
-static REQUESTOR_WORKFLOW_ID_TYPE: de::StrRules = de::StrRules {
+pub static REQUESTOR_WORKFLOW_ID_TYPE: de::StrRules = de::StrRules {
     min: Some(5),
     max: Some(400),
     pattern: Some(&PATTERN_22),
     enums: &[],
 };
 /// Constraints of `roleDescriptionType`.
-static ROLE_DESCRIPTION_TYPE: de::StrRules = de::StrRules {
+pub static ROLE_DESCRIPTION_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: Some(1000),
     pattern: Some(&PATTERN_8),
     enums: &[],
 };
 /// Constraints of `roleMaxSessionDurationType`.
-static ROLE_MAX_SESSION_DURATION_TYPE: de::IntRules = de::IntRules {
+pub static ROLE_MAX_SESSION_DURATION_TYPE: de::IntRules = de::IntRules {
     min: Some(3600),
     max: Some(43200),
 };
 /// Constraints of `roleNameType`.
-static ROLE_NAME_TYPE: de::StrRules = de::StrRules {
+pub static ROLE_NAME_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(64),
     pattern: Some(&PATTERN_0),
     enums: &[],
 };
 /// Constraints of `serialNumberType`.
-static SERIAL_NUMBER_TYPE: de::StrRules = de::StrRules {
+pub static SERIAL_NUMBER_TYPE: de::StrRules = de::StrRules {
     min: Some(9),
     max: Some(256),
     pattern: Some(&PATTERN_23),
     enums: &[],
 };
 /// Constraints of `serverCertificateNameType`.
-static SERVER_CERTIFICATE_NAME_TYPE: de::StrRules = de::StrRules {
+pub static SERVER_CERTIFICATE_NAME_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(128),
     pattern: Some(&PATTERN_0),
     enums: &[],
 };
 /// Constraints of `serviceNamespaceListType`.
-static SERVICE_NAMESPACE_LIST_TYPE: de::LenRules = de::LenRules {
+pub static SERVICE_NAMESPACE_LIST_TYPE: de::LenRules = de::LenRules {
     min: Some(1),
     max: Some(200),
 };
 /// Constraints of `serviceNamespaceType`.
-static SERVICE_NAMESPACE_TYPE: de::StrRules = de::StrRules {
+pub static SERVICE_NAMESPACE_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(64),
     pattern: Some(&PATTERN_24),
     enums: &[],
 };
 /// Constraints of `serviceSpecificCredentialId`.
-static SERVICE_SPECIFIC_CREDENTIAL_ID: de::StrRules = de::StrRules {
+pub static SERVICE_SPECIFIC_CREDENTIAL_ID: de::StrRules = de::StrRules {
     min: Some(20),
     max: Some(128),
     pattern: Some(&PATTERN_2),
     enums: &[],
 };
 /// Constraints of `sessionDurationType`.
-static SESSION_DURATION_TYPE: de::IntRules = de::IntRules {
+pub static SESSION_DURATION_TYPE: de::IntRules = de::IntRules {
     min: Some(300),
     max: Some(43200),
 };
 /// Constraints of `sortKeyType`.
-static SORT_KEY_TYPE: de::StrRules = de::StrRules {
+pub static SORT_KEY_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: None,
@@ -681,59 +681,59 @@ static SORT_KEY_TYPE: de::StrRules = de::StrRules {
     ],
 };
 /// Constraints of `statusType`.
-static STATUS_TYPE: de::StrRules = de::StrRules {
+pub static STATUS_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: None,
     enums: &["Active", "Inactive", "Expired"],
 };
 /// Constraints of `subjectTypeValueType`.
-static SUBJECT_TYPE_VALUE_TYPE: de::StrRules = de::StrRules {
+pub static SUBJECT_TYPE_VALUE_TYPE: de::StrRules = de::StrRules {
     min: Some(0),
     max: Some(128),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `tagKeyListType`.
-static TAG_KEY_LIST_TYPE: de::LenRules = de::LenRules {
+pub static TAG_KEY_LIST_TYPE: de::LenRules = de::LenRules {
     min: None,
     max: Some(50),
 };
 /// Constraints of `tagKeyType`.
-static TAG_KEY_TYPE: de::StrRules = de::StrRules {
+pub static TAG_KEY_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(128),
     pattern: Some(&PATTERN_25),
     enums: &[],
 };
 /// Constraints of `tagListType`.
-static TAG_LIST_TYPE: de::LenRules = de::LenRules {
+pub static TAG_LIST_TYPE: de::LenRules = de::LenRules {
     min: None,
     max: Some(50),
 };
 /// Constraints of `tagValueType`.
-static TAG_VALUE_TYPE: de::StrRules = de::StrRules {
+pub static TAG_VALUE_TYPE: de::StrRules = de::StrRules {
     min: Some(0),
     max: Some(256),
     pattern: Some(&PATTERN_26),
     enums: &[],
 };
 /// Constraints of `thumbprintType`.
-static THUMBPRINT_TYPE: de::StrRules = de::StrRules {
+pub static THUMBPRINT_TYPE: de::StrRules = de::StrRules {
     min: Some(40),
     max: Some(40),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `userNameType`.
-static USER_NAME_TYPE: de::StrRules = de::StrRules {
+pub static USER_NAME_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(64),
     pattern: Some(&PATTERN_0),
     enums: &[],
 };
 /// Constraints of `virtualMFADeviceName`.
-static VIRTUAL_MFA_DEVICE_NAME: de::StrRules = de::StrRules {
+pub static VIRTUAL_MFA_DEVICE_NAME: de::StrRules = de::StrRules {
     min: Some(1),
     max: None,
     pattern: Some(&PATTERN_0),

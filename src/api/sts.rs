@@ -39,211 +39,211 @@ pub static PATTERNS: &[&de::Pattern] = &[
 ];
 
 /// Constraints of `ProvidedContextsListType`.
-static PROVIDED_CONTEXTS_LIST_TYPE: de::LenRules = de::LenRules {
+pub static PROVIDED_CONTEXTS_LIST_TYPE: de::LenRules = de::LenRules {
     min: Some(1),
     max: Some(5),
 };
 /// Constraints of `RootDurationSecondsType`.
-static ROOT_DURATION_SECONDS_TYPE: de::IntRules = de::IntRules {
+pub static ROOT_DURATION_SECONDS_TYPE: de::IntRules = de::IntRules {
     min: Some(0),
     max: Some(900),
 };
 /// Constraints of `SAMLAssertionType`.
-static SAML_ASSERTION_TYPE: de::StrRules = de::StrRules {
+pub static SAML_ASSERTION_TYPE: de::StrRules = de::StrRules {
     min: Some(4),
     max: Some(100000),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `TargetPrincipalType`.
-static TARGET_PRINCIPAL_TYPE: de::StrRules = de::StrRules {
+pub static TARGET_PRINCIPAL_TYPE: de::StrRules = de::StrRules {
     min: Some(12),
     max: Some(2048),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `accessKeyIdType`.
-static ACCESS_KEY_ID_TYPE: de::StrRules = de::StrRules {
+pub static ACCESS_KEY_ID_TYPE: de::StrRules = de::StrRules {
     min: Some(16),
     max: Some(128),
     pattern: Some(&PATTERN_0),
     enums: &[],
 };
 /// Constraints of `arnType`.
-static ARN_TYPE: de::StrRules = de::StrRules {
+pub static ARN_TYPE: de::StrRules = de::StrRules {
     min: Some(20),
     max: Some(2048),
     pattern: Some(&PATTERN_1),
     enums: &[],
 };
 /// Constraints of `clientTokenType`.
-static CLIENT_TOKEN_TYPE: de::StrRules = de::StrRules {
+pub static CLIENT_TOKEN_TYPE: de::StrRules = de::StrRules {
     min: Some(4),
     max: Some(20000),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `contextAssertionType`.
-static CONTEXT_ASSERTION_TYPE: de::StrRules = de::StrRules {
+pub static CONTEXT_ASSERTION_TYPE: de::StrRules = de::StrRules {
     min: Some(4),
     max: Some(3072),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `durationSecondsType`.
-static DURATION_SECONDS_TYPE: de::IntRules = de::IntRules {
+pub static DURATION_SECONDS_TYPE: de::IntRules = de::IntRules {
     min: Some(900),
     max: Some(129600),
 };
 /// Constraints of `encodedMessageType`.
-static ENCODED_MESSAGE_TYPE: de::StrRules = de::StrRules {
+pub static ENCODED_MESSAGE_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(10240),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `externalIdType`.
-static EXTERNAL_ID_TYPE: de::StrRules = de::StrRules {
+pub static EXTERNAL_ID_TYPE: de::StrRules = de::StrRules {
     min: Some(2),
     max: Some(1224),
     pattern: Some(&PATTERN_2),
     enums: &[],
 };
 /// Constraints of `jwtAlgorithmType`.
-static JWT_ALGORITHM_TYPE: de::StrRules = de::StrRules {
+pub static JWT_ALGORITHM_TYPE: de::StrRules = de::StrRules {
     min: Some(5),
     max: Some(5),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `minimumSessionTokenSizeType`.
-static MINIMUM_SESSION_TOKEN_SIZE_TYPE: de::IntRules = de::IntRules {
+pub static MINIMUM_SESSION_TOKEN_SIZE_TYPE: de::IntRules = de::IntRules {
     min: Some(0),
     max: Some(4096),
 };
 /// Constraints of `roleDurationSecondsType`.
-static ROLE_DURATION_SECONDS_TYPE: de::IntRules = de::IntRules {
+pub static ROLE_DURATION_SECONDS_TYPE: de::IntRules = de::IntRules {
     min: Some(900),
     max: Some(43200),
 };
 /// Constraints of `roleSessionNameType`.
-static ROLE_SESSION_NAME_TYPE: de::StrRules = de::StrRules {
+pub static ROLE_SESSION_NAME_TYPE: de::StrRules = de::StrRules {
     min: Some(2),
     max: Some(64),
     pattern: Some(&PATTERN_3),
     enums: &[],
 };
 /// Constraints of `scopedCredentialDurationSecondsType`.
-static SCOPED_CREDENTIAL_DURATION_SECONDS_TYPE: de::IntRules = de::IntRules {
+pub static SCOPED_CREDENTIAL_DURATION_SECONDS_TYPE: de::IntRules = de::IntRules {
     min: Some(1),
     max: Some(129600),
 };
 /// Constraints of `scopedSessionDescriptionType`.
-static SCOPED_SESSION_DESCRIPTION_TYPE: de::StrRules = de::StrRules {
+pub static SCOPED_SESSION_DESCRIPTION_TYPE: de::StrRules = de::StrRules {
     min: Some(2),
     max: Some(256),
     pattern: Some(&PATTERN_4),
     enums: &[],
 };
 /// Constraints of `serialNumberType`.
-static SERIAL_NUMBER_TYPE: de::StrRules = de::StrRules {
+pub static SERIAL_NUMBER_TYPE: de::StrRules = de::StrRules {
     min: Some(9),
     max: Some(256),
     pattern: Some(&PATTERN_5),
     enums: &[],
 };
 /// Constraints of `sessionPolicyDocumentType`.
-static SESSION_POLICY_DOCUMENT_TYPE: de::StrRules = de::StrRules {
+pub static SESSION_POLICY_DOCUMENT_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(2048),
     pattern: Some(&PATTERN_6),
     enums: &[],
 };
 /// Constraints of `sourceIdentityType`.
-static SOURCE_IDENTITY_TYPE: de::StrRules = de::StrRules {
+pub static SOURCE_IDENTITY_TYPE: de::StrRules = de::StrRules {
     min: Some(2),
     max: Some(256),
     pattern: Some(&PATTERN_3),
     enums: &[],
 };
 /// Constraints of `tagKeyListType`.
-static TAG_KEY_LIST_TYPE: de::LenRules = de::LenRules {
+pub static TAG_KEY_LIST_TYPE: de::LenRules = de::LenRules {
     min: None,
     max: Some(50),
 };
 /// Constraints of `tagKeyType`.
-static TAG_KEY_TYPE: de::StrRules = de::StrRules {
+pub static TAG_KEY_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(128),
     pattern: Some(&PATTERN_7),
     enums: &[],
 };
 /// Constraints of `tagListType`.
-static TAG_LIST_TYPE: de::LenRules = de::LenRules {
+pub static TAG_LIST_TYPE: de::LenRules = de::LenRules {
     min: None,
     max: Some(50),
 };
 /// Constraints of `tagValueType`.
-static TAG_VALUE_TYPE: de::StrRules = de::StrRules {
+pub static TAG_VALUE_TYPE: de::StrRules = de::StrRules {
     min: Some(0),
     max: Some(256),
     pattern: Some(&PATTERN_8),
     enums: &[],
 };
 /// Constraints of `tokenCodeType`.
-static TOKEN_CODE_TYPE: de::StrRules = de::StrRules {
+pub static TOKEN_CODE_TYPE: de::StrRules = de::StrRules {
     min: Some(6),
     max: Some(6),
     pattern: Some(&PATTERN_9),
     enums: &[],
 };
 /// Constraints of `unrestrictedSessionPolicyDocumentType`.
-static UNRESTRICTED_SESSION_POLICY_DOCUMENT_TYPE: de::StrRules = de::StrRules {
+pub static UNRESTRICTED_SESSION_POLICY_DOCUMENT_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: None,
     pattern: Some(&PATTERN_6),
     enums: &[],
 };
 /// Constraints of `urlType`.
-static URL_TYPE: de::StrRules = de::StrRules {
+pub static URL_TYPE: de::StrRules = de::StrRules {
     min: Some(4),
     max: Some(2048),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `userNameType`.
-static USER_NAME_TYPE: de::StrRules = de::StrRules {
+pub static USER_NAME_TYPE: de::StrRules = de::StrRules {
     min: Some(2),
     max: Some(32),
     pattern: Some(&PATTERN_3),
     enums: &[],
 };
 /// Constraints of `webIdentityTokenAudienceListType`.
-static WEB_IDENTITY_TOKEN_AUDIENCE_LIST_TYPE: de::LenRules = de::LenRules {
+pub static WEB_IDENTITY_TOKEN_AUDIENCE_LIST_TYPE: de::LenRules = de::LenRules {
     min: Some(1),
     max: Some(10),
 };
 /// Constraints of `webIdentityTokenAudienceStringType`.
-static WEB_IDENTITY_TOKEN_AUDIENCE_STRING_TYPE: de::StrRules = de::StrRules {
+pub static WEB_IDENTITY_TOKEN_AUDIENCE_STRING_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(1000),
     pattern: None,
     enums: &[],
 };
 /// Constraints of `webIdentityTokenDurationSecondsType`.
-static WEB_IDENTITY_TOKEN_DURATION_SECONDS_TYPE: de::IntRules = de::IntRules {
+pub static WEB_IDENTITY_TOKEN_DURATION_SECONDS_TYPE: de::IntRules = de::IntRules {
     min: Some(60),
     max: Some(3600),
 };
 /// Constraints of `webIdentityTokenScopeType`.
-static WEB_IDENTITY_TOKEN_SCOPE_TYPE: de::StrRules = de::StrRules {
+pub static WEB_IDENTITY_TOKEN_SCOPE_TYPE: de::StrRules = de::StrRules {
     min: Some(1),
     max: Some(256),
     pattern: Some(&PATTERN_10),
     enums: &[],
 };
 /// Constraints of `webIdentityTokenSubjectModeType`.
-static WEB_IDENTITY_TOKEN_SUBJECT_MODE_TYPE: de::StrRules = de::StrRules {
+pub static WEB_IDENTITY_TOKEN_SUBJECT_MODE_TYPE: de::StrRules = de::StrRules {
     min: None,
     max: None,
     pattern: None,

@@ -18,22 +18,6 @@ use super::{users, Page, Response};
 /// Context key rows the form offers.
 const CONTEXT_ROWS: usize = 3;
 
-/// The simulator's context key types (SimulatePrincipalPolicy's `ContextKeyType` values).
-const KEY_TYPES: &[&str] = &[
-    "string",
-    "stringList",
-    "numeric",
-    "numericList",
-    "boolean",
-    "booleanList",
-    "ip",
-    "ipList",
-    "binary",
-    "binaryList",
-    "date",
-    "dateList",
-];
-
 /// A principal the simulation can be run for: (group label, name, ARN).
 type Principal = (&'static str, String, String);
 
@@ -166,7 +150,8 @@ fn form(page: &Page<'_>, found: &[Principal]) -> String {
     let mut context = String::new();
     for n in 1..=CONTEXT_ROWS {
         let key_type = page.q(&format!("ctx_type_{n}"));
-        let types: String = KEY_TYPES
+        let types: String = crate::api::iam::CONTEXT_KEY_TYPE_ENUM
+            .enums
             .iter()
             .map(|t| {
                 let selected = if *t == key_type { " selected" } else { "" };

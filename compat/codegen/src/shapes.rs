@@ -125,7 +125,7 @@ impl<'a> Gen<'a> {
                 }
                 _ => continue,
             };
-            let _ = writeln!(body, "/// Constraints of `{name}`.\nstatic {static_name}: {def};");
+            let _ = writeln!(body, "/// Constraints of `{name}`.\npub static {static_name}: {def};");
             self.rules.insert(name.clone(), static_name);
         }
         for (i, p) in patterns.iter().enumerate() {
