@@ -303,19 +303,12 @@ pub fn detail(page: &Page<'_>) -> Response {
 
 fn back(page: &Page<'_>, tab: &str, result: crate::error::ApiResult<()>) -> Response {
     let name = page.f("group_name");
-    match result {
-        Ok(()) => Response::redirect(&format!("/console/iam/group?name={}&tab={tab}", html::enc(name))),
-        Err(e) => page.render(
-            "groups",
-            name,
-            &format!(
-                "<h1>{}</h1>{}<p>{}</p>",
-                esc(name),
-                html::error_box(&e),
-                link("/console/iam/group", &[("name", name), ("tab", tab)], "Back")
-            ),
-        ),
-    }
+    page.after(
+        ("groups", name),
+        "/console/iam/group",
+        &[("name", name), ("tab", tab)],
+        result,
+    )
 }
 
 /// `POST /console/iam/group/users`: AddUserToGroup.

@@ -32,8 +32,8 @@ pub fn enc(s: &str) -> String {
     utf8_percent_encode(s, QUERY_VALUE).to_string()
 }
 
-/// `href="…"` for a console path with query pairs, escaped for the attribute.
-pub fn href(path: &str, query: &[(&str, &str)]) -> String {
+/// A console path with query pairs, the values percent-encoded (a `Location`).
+pub fn url(path: &str, query: &[(&str, &str)]) -> String {
     let mut url = path.to_string();
     for (i, (k, v)) in query.iter().enumerate() {
         url.push(if i == 0 { '?' } else { '&' });
@@ -41,7 +41,12 @@ pub fn href(path: &str, query: &[(&str, &str)]) -> String {
         url.push('=');
         url.push_str(&enc(v));
     }
-    esc(&url)
+    url
+}
+
+/// `href="…"` for a console path with query pairs, escaped for the attribute.
+pub fn href(path: &str, query: &[(&str, &str)]) -> String {
+    esc(&url(path, query))
 }
 
 /// A link to a console path with query pairs.

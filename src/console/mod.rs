@@ -162,6 +162,30 @@ impl Page<'_> {
         }
     }
 
+    /// The answer to a form's action: back to the page it came from (`path` with `query`), or
+    /// the action's error under `title` with a link back.
+    pub fn after(
+        &self,
+        (nav, title): (&str, &str),
+        path: &str,
+        query: &[(&str, &str)],
+        result: crate::error::ApiResult<()>,
+    ) -> Response {
+        match result {
+            Ok(()) => Response::redirect(&html::url(path, query)),
+            Err(e) => self.render(
+                nav,
+                title,
+                &format!(
+                    "<h1>{}</h1>{}<p>{}</p>",
+                    html::esc(title),
+                    html::error_box(&e),
+                    html::link(path, query, "Back")
+                ),
+            ),
+        }
+    }
+
     /// A whole page in the console frame with `nav` marked.
     pub fn render(&self, nav: &str, title: &str, content: &str) -> Response {
         let principal = self.principal_label();

@@ -300,19 +300,8 @@ fn entities_tab(page: &Page<'_>, arn: &str) -> String {
 }
 
 fn after_version_change(page: &Page<'_>, result: ApiResult<()>) -> Response {
-    let arn = page.f("arn");
-    match result {
-        Ok(()) => Response::redirect(&format!("/console/iam/policy?arn={}&tab=versions", html::enc(arn))),
-        Err(e) => page.render(
-            "policies",
-            "Policy versions",
-            &format!(
-                "<h1>Policy versions</h1>{}<p>{}</p>",
-                html::error_box(&e),
-                link("/console/iam/policy", &[("arn", arn), ("tab", "versions")], "Back")
-            ),
-        ),
-    }
+    let query = [("arn", page.f("arn")), ("tab", "versions")];
+    page.after(("policies", "Policy versions"), "/console/iam/policy", &query, result)
 }
 
 /// `POST /console/iam/policy/set-default`: SetDefaultPolicyVersion.

@@ -358,19 +358,12 @@ fn tags_tab(page: &Page<'_>, name: &str) -> String {
 /// After a change on the Permissions tab: back to it, or the refusal with a way back.
 fn back(page: &Page<'_>, tab: &str, result: ApiResult<()>) -> Response {
     let name = page.f("role_name");
-    match result {
-        Ok(()) => Response::redirect(&role_href(name, tab)),
-        Err(e) => page.render(
-            "roles",
-            name,
-            &format!(
-                "<h1>{}</h1>{}<p>{}</p>",
-                esc(name),
-                html::error_box(&e),
-                link("/console/iam/role", &[("name", name), ("tab", tab)], "Back")
-            ),
-        ),
-    }
+    page.after(
+        ("roles", name),
+        "/console/iam/role",
+        &[("name", name), ("tab", tab)],
+        result,
+    )
 }
 
 /// `POST /console/iam/role/policies`: AttachRolePolicy (an ARN, or an AWS managed policy's name).
