@@ -112,20 +112,7 @@ async fn access_advisor_reports_real_use() {
         .arn;
 
     for arn in [user_arn.clone(), group.arn.clone()] {
-        let job = iam
-            .generate_service_last_accessed_details()
-            .arn(&arn)
-            .send()
-            .await
-            .unwrap()
-            .job_id
-            .unwrap();
-        let d = iam
-            .get_service_last_accessed_details()
-            .job_id(&job)
-            .send()
-            .await
-            .unwrap();
+        let (job, d) = crate::common::last_accessed(&iam, &arn).await;
         assert_eq!(d.job_status.as_str(), "COMPLETED");
         let svc = |ns: &str| {
             d.services_last_accessed

@@ -154,6 +154,22 @@ impl Server {
     }
 
     /// Sends a request with no signature; returns (status, body).
+    /// `POST /_localiam/reset` signed by the configured root.
+    pub async fn reset(&self) -> (u16, String) {
+        let req = sign_custom(
+            &self.url(),
+            "POST",
+            "/_localiam/reset",
+            "iam",
+            "us-east-1",
+            "test",
+            "test",
+            b"",
+            std::time::SystemTime::now(),
+        );
+        send(self.addr, req).await
+    }
+
     pub async fn raw_unsigned(&self, method: &str, path_and_query: &str, body: &[u8]) -> (u16, String) {
         let req = http::Request::builder()
             .method(method)
@@ -389,6 +405,32 @@ pub fn allow_actions(actions: &[&str], resource: &str) -> String {
 }
 
 /// Every user name in the account, following markers.
+/// Access Advisor's service-level report for `arn` and its job id (GenerateServiceLastAccessedDetails,
+/// then GetServiceLastAccessedDetails).
+pub async fn last_accessed(
+    iam: &aws_sdk_iam::Client,
+    arn: &str,
+) -> (
+    String,
+    aws_sdk_iam::operation::get_service_last_accessed_details::GetServiceLastAccessedDetailsOutput,
+) {
+    let job = iam
+        .generate_service_last_accessed_details()
+        .arn(arn)
+        .send()
+        .await
+        .unwrap()
+        .job_id
+        .unwrap();
+    let report = iam
+        .get_service_last_accessed_details()
+        .job_id(&job)
+        .send()
+        .await
+        .unwrap();
+    (job, report)
+}
+
 pub async fn all_user_names(iam: &aws_sdk_iam::Client, page_size: i32) -> Vec<String> {
     let mut names = Vec::new();
     let mut marker: Option<String> = None;

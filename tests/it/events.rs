@@ -365,20 +365,7 @@ async fn reset_empties_the_journal_and_denied_attempts_feed_access_advisor() {
     let (key, secret) = s.user_with_policy("mary", Some(&allow("iam:GetUser", "*"))).await;
     s.iam_as(&key, &secret).list_users().send().await.unwrap_err();
     let arn = "arn:aws:iam::123456789012:user/mary";
-    let job = iam
-        .generate_service_last_accessed_details()
-        .arn(arn)
-        .send()
-        .await
-        .unwrap()
-        .job_id
-        .unwrap();
-    let d = iam
-        .get_service_last_accessed_details()
-        .job_id(job)
-        .send()
-        .await
-        .unwrap();
+    let (_, d) = crate::common::last_accessed(&iam, arn).await;
     let iam_entry = d
         .services_last_accessed
         .iter()
@@ -390,21 +377,7 @@ async fn reset_empties_the_journal_and_denied_attempts_feed_access_advisor() {
         "a denied attempt counts"
     );
 
-    let (status, _) = send(
-        s.addr,
-        sign_custom(
-            &s.url(),
-            "POST",
-            "/_localiam/reset",
-            "iam",
-            "us-east-1",
-            "test",
-            "test",
-            b"",
-            SystemTime::now(),
-        ),
-    )
-    .await;
+    let (status, _) = s.reset().await;
     assert_eq!(status, 200);
     let v = lookup(&s, json!({})).await;
     assert!(events(&v).is_empty(), "{v}");

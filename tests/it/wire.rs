@@ -252,18 +252,7 @@ async fn reset_requires_root_and_empties_state() {
     assert_eq!(st, 403, "bad signature reset");
     assert_eq!(all_user_names(&iam, 100).await.len(), 1);
 
-    let req = sign_custom(
-        &s.url(),
-        "POST",
-        "/_localiam/reset",
-        "iam",
-        "us-east-1",
-        "test",
-        "test",
-        b"",
-        SystemTime::now(),
-    );
-    let (st, body) = send(s.addr, req).await;
+    let (st, body) = s.reset().await;
     assert_eq!(st, 200, "{body}");
     assert!(all_user_names(&iam, 100).await.is_empty());
     assert!(iam.list_groups().send().await.unwrap().groups().is_empty());
