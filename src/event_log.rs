@@ -1,47 +1,41 @@
 //! `localiam events`: the recent calls of a (running) server's state file, one line each, so a
 //! developer whose test was denied can see which call it was and why.
 //!
-//! It opens the file read-only beside the server (WAL lets a reader in while the server writes);
-//! the server writes queued calls every 50 ms, so a call shows up at most that long after it
-//! returned.
+//! It reads the journal's segment files beside the state file (`FILE.journal/`) while the server
+//! appends to them; the server writes queued calls every 50 ms, so a call shows up at most that
+//! long after it returned.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
-
 use crate::journal::Event;
-use crate::store::journal::{self as rows, Batch};
+use crate::store::journal::{self as rows, Batch, Rows};
 
 /// How often `--follow` looks for new calls.
 pub const POLL: Duration = Duration::from_millis(250);
 
-/// Opens a state file for reading only.
-pub fn open(state: &str) -> Result<Connection, String> {
+/// The journal directory of a state file, checked to exist.
+pub fn open(state: &str) -> Result<PathBuf, String> {
     if state == ":memory:" {
         return Err("an in-memory server keeps no file to read: start it with --state FILE".to_string());
     }
     if !std::path::Path::new(state).exists() {
         return Err(format!("no state file at {state}"));
     }
-    let c = Connection::open_with_flags(
-        state,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| format!("cannot open {state}: {e}"))?;
-    let has_journal: bool = c
-        .query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal')",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(|e| format!("cannot read {state}: {e}"))?;
-    if !has_journal {
+    let dir = crate::store::journal_dir(state);
+    if !dir.is_dir() {
         return Err(format!(
-            "{state} has no event journal yet: a current localiam creates it on start"
+            "{state} has no event journal yet ({} is missing): a current localiam creates it on start",
+            dir.display()
         ));
     }
-    Ok(c)
+    Ok(dir)
+}
+
+/// The rows in a journal directory as they are now.
+fn read(dir: &std::path::Path) -> Result<Rows, String> {
+    Rows::read_only(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))
 }
 
 /// One line: time, principal, service:operation, outcome, error code and message.
@@ -69,10 +63,10 @@ pub fn line(e: &Event) -> String {
 }
 
 /// The newest `limit` events, oldest first, and the last row read (where `--follow` goes on).
-pub fn recent(c: &Connection, limit: usize) -> Result<(Vec<Event>, i64), String> {
+pub fn recent(rows: &Rows, limit: usize) -> Result<(Vec<Event>, i64), String> {
     let mut newest_first: Vec<Event> = Vec::new();
     let mut last_row = 0;
-    rows::scan_newest_first(c, i64::MAX, i64::MIN, i64::MAX, |batch: Batch| {
+    rows.scan_newest_first(i64::MAX, i64::MIN, i64::MAX, |batch: Batch| {
         last_row = last_row.max(batch.id);
         newest_first.extend(rows::events(&batch).into_iter().rev().take(limit - newest_first.len()));
         newest_first.len() < limit
@@ -85,8 +79,8 @@ pub fn recent(c: &Connection, limit: usize) -> Result<(Vec<Event>, i64), String>
 /// Prints the newest `limit` events; with `follow`, then every new one as it is written, until the
 /// output closes.
 pub fn run(state: &str, limit: usize, follow: bool, out: &mut impl Write) -> Result<(), String> {
-    let c = open(state)?;
-    let (events, mut last_row) = recent(&c, limit)?;
+    let dir = open(state)?;
+    let (events, mut last_row) = recent(&read(&dir)?, limit)?;
     let mut print = |e: &Event| writeln!(out, "{}", line(e)).and_then(|()| out.flush());
     for e in &events {
         print(e).map_err(|e| e.to_string())?;
@@ -96,7 +90,7 @@ pub fn run(state: &str, limit: usize, follow: bool, out: &mut impl Write) -> Res
     }
     loop {
         std::thread::sleep(POLL);
-        for batch in rows::after(&c, last_row).map_err(|e| e.to_string())? {
+        for batch in read(&dir)?.after(last_row).map_err(|e| e.to_string())? {
             last_row = batch.id;
             for e in rows::events(&batch) {
                 // A closed pipe (`| head`) ends the follow quietly.

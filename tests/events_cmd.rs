@@ -146,6 +146,27 @@ async fn a_stopped_server_has_written_every_answered_call() {
     assert!(text.trim_end().ends_with("  root  iam:CreateUser  ok"), "{text}");
 }
 
+/// The journal's segment files survive `kill -9`: a restarted server keeps what was written and
+/// appends after it.
+#[tokio::test]
+async fn written_events_survive_kill_9_and_a_restart() {
+    let mut s = Served::start();
+    let (status, _) = s.call("test", "test", "Action=CreateUser&UserName=before").await;
+    assert_eq!(status, 200);
+    events_with(&["--state", &s.state], "iam:CreateUser");
+    s.child.kill().unwrap();
+    s.child.wait().unwrap();
+
+    let (child, url) = serve_child::spawn(&["--state", &s.state]);
+    s.child = child;
+    s.addr = url.trim_start_matches("http://").parse().unwrap();
+    let (status, _) = s.call("test", "test", "Action=GetUser&UserName=before").await;
+    assert_eq!(status, 200);
+    let text = events_with(&["--state", &s.state], "iam:GetUser");
+    let ops: Vec<&str> = text.lines().filter_map(|l| l.split("  ").nth(2)).collect();
+    assert_eq!(ops, ["iam:CreateUser", "iam:GetUser"], "{text}");
+}
+
 #[test]
 fn says_why_when_there_is_nothing_to_read() {
     let out = events(&["--state", "/nonexistent/dir/iam.db"]);

@@ -212,7 +212,10 @@ pub fn lookup_events(ctx: &Ctx, req: &JsonRequest<'_>) -> ApiResult<String> {
     };
     // A call that already returned must be visible: write what is still queued.
     ctx.app.journal.flush(&ctx.app);
-    let (events, next) = ctx.store().read(|c| Ok(scan(c, &lookup, &ctx.region)?))?;
+    let (events, next) = scan(ctx.store().journal(), &lookup, &ctx.region).map_err(|e| {
+        tracing::error!(error = %e, "could not read the journal");
+        crate::error::ApiError::internal()
+    })?;
     let account = ctx.account();
     let mut out = serde_json::Map::new();
     out.insert(
@@ -227,10 +230,10 @@ pub fn lookup_events(ctx: &Ctx, req: &JsonRequest<'_>) -> ApiResult<String> {
 
 /// The page of matching events newest first, and where the next page starts.
 fn scan(
-    c: &rusqlite::Connection,
+    rows: &crate::store::journal::Rows,
     lookup: &Lookup,
     region: &str,
-) -> rusqlite::Result<(Vec<Event>, Option<token::Position>)> {
+) -> std::io::Result<(Vec<Event>, Option<token::Position>)> {
     let needle = lookup
         .filter
         .as_ref()
@@ -244,7 +247,7 @@ fn scan(
         lookup.start.saturating_mul(1000),
         lookup.end.saturating_mul(1000).saturating_add(999),
     );
-    crate::store::journal::scan_newest_first(c, before, from_ms, to_ms, |batch| {
+    rows.scan_newest_first(before, from_ms, to_ms, |batch| {
         let skip = match lookup.resume {
             Some(p) if p.row == batch.id => p.skip,
             _ => 0,

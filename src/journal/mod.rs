@@ -419,14 +419,16 @@ impl Journal {
                     lines: &r.text,
                 })
                 .collect();
+            let store = &batch.account.store;
+            if let Err(e) = store.journal().append(&batch_rows, prune.as_ref()) {
+                tracing::warn!(error = %e, events, "could not write the journal");
+            }
             let uses = batch.activity();
             // A bookkeeping write: recording history changes nothing a cache holds.
-            if let Err(e) = batch
-                .account
-                .store
-                .touch(|c| rows::append(c, &batch_rows, &uses, prune.as_ref()))
-            {
-                tracing::warn!(error = %e, events, "could not write the journal");
+            if !uses.is_empty() {
+                if let Err(e) = store.touch(|c| uses.iter().try_for_each(|u| crate::store::activity::record(c, u))) {
+                    tracing::warn!(error = %e, "could not write Access Advisor's activity");
+                }
             }
             let mut pending = lock(&self.pending);
             for row in batch.rows {

@@ -22,6 +22,7 @@ pub mod policies;
 pub mod providers;
 mod readers;
 pub mod roles;
+mod segments;
 pub mod sessions;
 pub mod tags;
 pub mod users;
@@ -53,6 +54,8 @@ struct Inner {
     generation: AtomicU64,
     /// Bumped by every write, bookkeeping included: what the checkpointer watches.
     appended: AtomicU64,
+    /// The request journal's rows (kept outside SQLite, see `journal`).
+    journal: journal::Rows,
 }
 
 /// The writer connection and its group commit (`group`): the open transaction's number, if one
@@ -96,6 +99,14 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.set_prepared_statement_cache_capacity(256);
         migrations::apply(&conn)?;
+        let journal = if state == ":memory:" {
+            journal::Rows::memory()
+        } else {
+            let dir = journal_dir(state);
+            let rows = journal::Rows::open(&dir).map_err(|e| cannot_open(&dir, &e))?;
+            journal::adopt_table(&conn, &rows)?;
+            rows
+        };
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
         let writer = Writer {
             conn,
@@ -109,8 +120,14 @@ impl Store {
             checkpointer: Mutex::new(None),
             generation: AtomicU64::new(1),
             appended: AtomicU64::new(0),
+            journal,
         };
         Ok(Store { inner: Arc::new(inner) })
+    }
+
+    /// The request journal's rows.
+    pub fn journal(&self) -> &journal::Rows {
+        &self.inner.journal
     }
 
     /// Whether state lives only in memory (no disk I/O ever blocks a query).
@@ -235,11 +252,15 @@ impl Store {
         std::ptr::from_ref(self) as usize
     }
 
-    /// Empties every table.
+    /// Empties every table and the journal.
     pub fn reset(&self) -> ApiResult<()> {
         self.write(|tx| {
             migrations::clear(tx)?;
             Ok(())
+        })?;
+        self.inner.journal.clear().map_err(|e| {
+            tracing::error!(error = %e, "could not empty the journal");
+            ApiError::internal()
         })
     }
 
@@ -291,6 +312,19 @@ impl Store {
             tracing::warn!(error = %e, "checkpoint failed");
         }
     }
+}
+
+/// The directory of a state file's journal segments.
+pub fn journal_dir(state: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("{state}.journal"))
+}
+
+/// A journal directory that cannot be opened, as the error opening a store gives.
+fn cannot_open(dir: &std::path::Path, e: &std::io::Error) -> rusqlite::Error {
+    rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+        Some(format!("cannot open the event journal at {}: {e}", dir.display())),
+    )
 }
 
 impl Inner {

@@ -182,12 +182,12 @@ async fn no_secret_is_ever_stored() {
     app.journal.flush(&app);
     let stored: Vec<String> = app
         .store()
-        .read(|c| {
-            let mut st = c.prepare("SELECT events FROM journal")?;
-            let rows = st.query_map([], |r| r.get::<_, String>(0))?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        })
-        .unwrap();
+        .journal()
+        .after(0)
+        .unwrap()
+        .into_iter()
+        .map(|b| b.events)
+        .collect();
     let all = stored.concat();
     assert!(all.contains("CreateLoginProfile"));
     for secret in [
