@@ -6,27 +6,28 @@ use rand::Rng;
 const BASE32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const SECRET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/// Appends `n` characters drawn uniformly from `alphabet` (ASCII) to `out`.
-fn push_random(out: &mut String, alphabet: &[u8], n: usize) {
-    let mut rng = rand::thread_rng();
-    out.extend((0..n).map(|_| {
-        let i = rng.gen_range(0..alphabet.len());
-        alphabet.get(i).copied().map(char::from).unwrap_or('A')
-    }));
-}
-
 fn random_from(alphabet: &[u8], n: usize) -> String {
-    let mut out = String::with_capacity(n);
-    push_random(&mut out, alphabet, n);
-    out
+    let mut rng = rand::thread_rng();
+    (0..n)
+        .map(|_| {
+            let i = rng.gen_range(0..alphabet.len());
+            alphabet.get(i).copied().map(char::from).unwrap_or('A')
+        })
+        .collect()
 }
 
 /// A unique id such as `AIDA` + 17 characters (21 in all), as IAM makes them.
 pub fn unique_id(prefix: &str) -> String {
-    // Built in place: this runs for every entity created.
+    // Built in place, five random bits per character from a single draw (17 × 5 = 85 bits):
+    // as uniform as a `gen_range` per character, at a fraction of the cost for every entity
+    // created.
+    let mut bits: u128 = rand::thread_rng().gen();
     let mut out = String::with_capacity(prefix.len() + 17);
     out.push_str(prefix);
-    push_random(&mut out, BASE32, 17);
+    for _ in 0..17 {
+        out.push(BASE32.get((bits & 31) as usize).copied().map_or('A', char::from));
+        bits >>= 5;
+    }
     out
 }
 
@@ -132,6 +133,8 @@ mod tests {
         let u = unique_id(prefix::USER);
         assert_eq!(u.len(), 21);
         assert!(u.starts_with("AIDA"));
+        assert!(u.bytes().skip(4).all(|b| BASE32.contains(&b)));
+        assert_ne!(u, unique_id(prefix::USER));
         let k = access_key_id("123456789012");
         assert_eq!(k.len(), 20);
         assert!(k.starts_with("AKIA"));
