@@ -133,17 +133,38 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Byte offset of the first character that needs escaping: `& < > " '` or a control character
-/// (Unicode category Cc: U+0000–U+001F, U+007F–U+009F). A byte scan rather than decoding every
-/// character, since every response's text goes through here.
+/// Bytes that start a character needing escape: `& < > " '` and the control characters
+/// (Unicode category Cc: U+0000–U+001F, U+007F, and U+0080–U+009F, whose UTF-8 starts with C2).
+static SPECIAL: [bool; 256] = special_bytes();
+
+#[allow(clippy::indexing_slicing)] // const evaluation: an index out of range fails the build
+const fn special_bytes() -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b < 0x20 || b == 0x7f || b == 0xc2 || matches!(b as u8, b'&' | b'<' | b'>' | b'"' | b'\'');
+        b += 1;
+    }
+    table
+}
+
+/// Byte offset of the first character that needs escaping. A table lookup per byte rather than
+/// decoding every character, since every response's text goes through here.
 fn first_to_escape(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().position(|(i, b)| match b {
-        b'&' | b'<' | b'>' | b'"' | b'\'' | 0..=0x1f | 0x7f => true,
-        // U+0080–U+009F are encoded as C2 80 … C2 9F.
-        0xc2 => matches!(bytes.get(i + 1), Some(0x80..=0x9f)),
-        _ => false,
-    })
+    let mut from = 0;
+    loop {
+        let rest = bytes.get(from..)?;
+        let at = from
+            + rest
+                .iter()
+                .position(|b| SPECIAL.get(usize::from(*b)).copied().unwrap_or(true))?;
+        // C2 starts every U+0080–U+00FF; only U+0080–U+009F are controls.
+        if bytes.get(at) != Some(&0xc2) || matches!(bytes.get(at + 1), Some(0x80..=0x9f)) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
 }
 
 /// A full Query-protocol response body:
