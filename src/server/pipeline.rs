@@ -464,7 +464,8 @@ fn authenticate(
     signing_name: &str,
     unsigned_ok: bool,
 ) -> ApiResult<Authenticated> {
-    let default_region = app.config.region.clone();
+    // Cloned only when the signature names no region.
+    let default_region = || app.config.region.clone();
     let strict = app.config.auth == AuthMode::Strict;
     let as_root = |account, key_id, region| Authenticated {
         account,
@@ -482,16 +483,16 @@ fn authenticate(
         return if unsigned_ok {
             Ok(Authenticated {
                 principal: Principal::Anonymous,
-                ..as_root(configured(), None, default_region)
+                ..as_root(configured(), None, default_region())
             })
         } else if strict {
             Err(sig_error(&sigv4::SigError::missing()))
         } else {
-            Ok(as_root(configured(), None, default_region))
+            Ok(as_root(configured(), None, default_region()))
         };
     };
     let region = if sig.region.is_empty() {
-        default_region
+        default_region()
     } else {
         sig.region.clone()
     };

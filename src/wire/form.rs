@@ -93,7 +93,13 @@ impl Form {
 
     /// Adds every pair of `other`; its values win over existing ones.
     pub fn merge(&mut self, other: Form) {
-        self.fields.extend(other.fields);
+        if self.fields.is_empty() {
+            // The usual case (a POSTed body, no query string): take the map instead of
+            // re-inserting every pair.
+            self.fields = other.fields;
+        } else {
+            self.fields.extend(other.fields);
+        }
     }
 
     /// Number of distinct keys.
