@@ -52,7 +52,7 @@ pub fn create_user(ctx: &Ctx, input: CreateUserRequest) -> ApiResult<CreateUserR
     let new_tags = super::tags::pairs(tags_in.iter().map(|t| (t.key.as_str(), t.value.as_str())));
     ctx.store().write(|tx| {
         let keys = super::tags::request_keys(&new_tags);
-        ctx.authorize_with(tx, &ctx.iam_arn(&format!("user{path}{}", input.user_name)), &keys)?;
+        ctx.authorize_with(tx, &ctx.iam_arn(&["user", &path, &input.user_name].concat()), &keys)?;
         super::tags::check_request(&new_tags)?;
         if store::by_name(tx, &input.user_name)?.is_some() {
             return Err(messages::already_exists("User", &input.user_name));

@@ -9,6 +9,7 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::{Request, Response, StatusCode};
+use rand::Rng as _;
 
 use crate::api::{Operation, Service};
 use crate::app::App;
@@ -59,10 +60,19 @@ impl Reply {
     }
 }
 
+/// A random (version 4) UUID for the request, drawn from the thread's userspace CSPRNG:
+/// `Uuid::new_v4` asks the kernel (one `getrandom` syscall) for every request.
+fn new_request_id() -> String {
+    let id = uuid::Builder::from_random_bytes(rand::thread_rng().gen()).into_uuid();
+    id.hyphenated()
+        .encode_lower(&mut uuid::Uuid::encode_buffer())
+        .to_owned()
+}
+
 /// Serves one HTTP request; never fails, every problem becomes an AWS error response.
 pub(super) async fn handle(app: Arc<App>, req: Request<Incoming>, remote: SocketAddr) -> Response<Full<Bytes>> {
     let started = Instant::now();
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = new_request_id();
     let Some(_place) = app.enter() else {
         return respond(
             error_reply(&errors::throttled(), Service::Iam, &request_id),
@@ -255,10 +265,13 @@ impl Head {
             .headers
             .iter()
             .map(|(k, v)| {
-                (
-                    k.as_str().to_ascii_lowercase(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
+                // Values are nearly always valid UTF-8; checking first skips the slower lossy
+                // decoder (same result either way).
+                let value = match std::str::from_utf8(v.as_bytes()) {
+                    Ok(v) => v.to_owned(),
+                    Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                };
+                (k.as_str().to_ascii_lowercase(), value)
             })
             .collect();
         Head {
@@ -451,7 +464,8 @@ fn authenticate(
     signing_name: &str,
     unsigned_ok: bool,
 ) -> ApiResult<Authenticated> {
-    let default_region = app.config.region.clone();
+    // Cloned only when the signature names no region.
+    let default_region = || app.config.region.clone();
     let strict = app.config.auth == AuthMode::Strict;
     let as_root = |account, key_id, region| Authenticated {
         account,
@@ -469,16 +483,16 @@ fn authenticate(
         return if unsigned_ok {
             Ok(Authenticated {
                 principal: Principal::Anonymous,
-                ..as_root(configured(), None, default_region)
+                ..as_root(configured(), None, default_region())
             })
         } else if strict {
             Err(sig_error(&sigv4::SigError::missing()))
         } else {
-            Ok(as_root(configured(), None, default_region))
+            Ok(as_root(configured(), None, default_region()))
         };
     };
     let region = if sig.region.is_empty() {
-        default_region
+        default_region()
     } else {
         sig.region.clone()
     };
@@ -523,4 +537,17 @@ fn token_matches(expected: Option<&str>, given: Option<&str>) -> bool {
 
 fn sig_error(e: &sigv4::SigError) -> ApiError {
     ApiError::new(e.code(), e.status(), true, e.message())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn request_ids_are_lowercase_v4_uuids() {
+        let a = super::new_request_id();
+        let parsed = uuid::Uuid::parse_str(&a).expect("a UUID");
+        assert_eq!(parsed.get_version(), Some(uuid::Version::Random));
+        assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122);
+        assert_eq!(a, parsed.to_string());
+        assert_ne!(a, super::new_request_id());
+    }
 }

@@ -28,19 +28,51 @@ pub fn derive_signing_key(secret: &str, date: &str, region: &str, service: &str)
     hmac_sha256(&k_service, b"aws4_request")
 }
 
-#[derive(Clone, PartialEq, Eq, Hash)]
-struct CacheKey {
-    // A digest rather than the secret itself, so the cache never holds secrets verbatim.
-    secret_digest: [u8; 32],
+/// One derived key and the scope it was derived for.
+struct Scoped {
     date: String,
     region: String,
     service: String,
+    key: [u8; 32],
 }
 
+impl Scoped {
+    fn is_for(&self, date: &str, region: &str, service: &str) -> bool {
+        self.date == date && self.region == region && self.service == service
+    }
+}
+
+/// Keys grouped by the secret's digest (a digest rather than the secret itself, so the cache
+/// never holds secrets verbatim): a lookup compares the scope in place, with no allocation.
 #[derive(Default)]
 struct Entries {
-    map: HashMap<CacheKey, [u8; 32]>,
-    order: VecDeque<CacheKey>,
+    map: HashMap<[u8; 32], Vec<Scoped>>,
+    /// Insertion order, oldest first, as (secret digest, scope).
+    order: VecDeque<([u8; 32], String, String, String)>,
+}
+
+impl Entries {
+    fn get(&self, digest: &[u8; 32], date: &str, region: &str, service: &str) -> Option<[u8; 32]> {
+        let scoped = self.map.get(digest)?;
+        scoped.iter().find(|s| s.is_for(date, region, service)).map(|s| s.key)
+    }
+
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    fn evict_oldest(&mut self) -> bool {
+        let Some((digest, date, region, service)) = self.order.pop_front() else {
+            return false;
+        };
+        if let Some(scoped) = self.map.get_mut(&digest) {
+            scoped.retain(|s| !s.is_for(&date, &region, &service));
+            if scoped.is_empty() {
+                self.map.remove(&digest);
+            }
+        }
+        true
+    }
 }
 
 /// Bounded cache of derived signing keys, keyed by (secret digest, date, region, service).
@@ -62,34 +94,30 @@ impl KeyCache {
 
     /// The signing key for these inputs, derived and remembered on first use.
     pub fn signing_key(&self, secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
-        let key = CacheKey {
-            secret_digest: Sha256::digest(secret.as_bytes()).into(),
-            date: date.to_owned(),
-            region: region.to_owned(),
-            service: service.to_owned(),
-        };
-        if let Some(k) = self.lock().map.get(&key) {
-            return *k;
+        let digest: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
+        if let Some(k) = self.lock().get(&digest, date, region, service) {
+            return k;
         }
         // Derive outside the lock; a racing thread may derive the same key, which is harmless.
         let derived = derive_signing_key(secret, date, region, service);
         let mut entries = self.lock();
-        if !entries.map.contains_key(&key) {
-            while entries.map.len() >= self.capacity {
-                let Some(old) = entries.order.pop_front() else {
-                    break;
-                };
-                entries.map.remove(&old);
-            }
-            entries.order.push_back(key.clone());
-            entries.map.insert(key, derived);
+        if entries.get(&digest, date, region, service).is_none() {
+            while entries.len() >= self.capacity && entries.evict_oldest() {}
+            let (date, region, service) = (date.to_owned(), region.to_owned(), service.to_owned());
+            entries.map.entry(digest).or_default().push(Scoped {
+                date: date.clone(),
+                region: region.clone(),
+                service: service.clone(),
+                key: derived,
+            });
+            entries.order.push_back((digest, date, region, service));
         }
         derived
     }
 
     /// Number of cached keys.
     pub fn len(&self) -> usize {
-        self.lock().map.len()
+        self.lock().len()
     }
 
     /// True when nothing is cached.
@@ -152,6 +180,23 @@ mod tests {
             derive_signing_key(SECRET, "20150830", "us-east-1", "sts")
         );
         assert_eq!(cache.len(), 2);
+        // Eviction is oldest first and keeps the other keys of the same secret.
+        let cache = KeyCache::new(2);
+        let a = cache.signing_key(SECRET, "20150830", "us-east-1", "iam");
+        cache.signing_key(SECRET, "20150830", "us-east-1", "sts");
+        cache.signing_key("other", "20150830", "us-east-1", "iam");
+        assert_eq!(cache.len(), 2);
+        let entries = cache.lock();
+        assert_eq!(
+            entries.get(&Sha256::digest(SECRET).into(), "20150830", "us-east-1", "iam"),
+            None
+        );
+        assert!(entries
+            .get(&Sha256::digest(SECRET).into(), "20150830", "us-east-1", "sts")
+            .is_some());
+        assert_eq!(entries.map.len(), 2);
+        drop(entries);
+        assert_eq!(cache.signing_key(SECRET, "20150830", "us-east-1", "iam"), a);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The checks AWS applies to a parsed signature, then the signature itself.
 
-use super::canonical::{canonical_request, sha256_hex, string_to_sign, UNSIGNED_PAYLOAD};
+use super::canonical::{canonical_request, push_hex, sha256_hex, string_to_sign, UNSIGNED_PAYLOAD};
 use super::key::{derive_signing_key, hmac_sha256, KeyCache};
 use super::parse::{basic_to_unix, unix_to_basic};
 use super::{RequestParts, SigError, SignatureInfo, MAX_SKEW_SECS};
@@ -42,7 +42,7 @@ pub fn verify(
         Some(c) => c.signing_key(secret, &info.scope_date, &info.region, &info.service),
         None => derive_signing_key(secret, &info.scope_date, &info.region, &info.service),
     };
-    let scope = format!("{}/{}/{}/aws4_request", info.scope_date, info.region, info.service);
+    let scope = [info.scope_date.as_str(), &info.region, &info.service, "aws4_request"].join("/");
     let provided = info.signature.as_bytes();
     let well_formed = provided.len() == 64 && provided.iter().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c));
 
@@ -50,7 +50,8 @@ pub fn verify(
     for payload_hash in payload_hashes(req, info)? {
         let creq = canonical_request(req, &info.signed_headers, info.presigned, &payload_hash);
         let sts = string_to_sign(&info.amz_date, &scope, &creq);
-        let expected = hex::encode(hmac_sha256(&key, sts.as_bytes()));
+        let mut expected = String::with_capacity(64);
+        push_hex(&mut expected, &hmac_sha256(&key, sts.as_bytes()));
         if well_formed && bool::from(expected.as_bytes().ct_eq(provided)) {
             return Ok(());
         }

@@ -18,7 +18,17 @@ fn random_from(alphabet: &[u8], n: usize) -> String {
 
 /// A unique id such as `AIDA` + 17 characters (21 in all), as IAM makes them.
 pub fn unique_id(prefix: &str) -> String {
-    format!("{prefix}{}", random_from(BASE32, 17))
+    // Built in place, five random bits per character from a single draw (17 × 5 = 85 bits):
+    // as uniform as a `gen_range` per character, at a fraction of the cost for every entity
+    // created.
+    let mut bits: u128 = rand::thread_rng().gen();
+    let mut out = String::with_capacity(prefix.len() + 17);
+    out.push_str(prefix);
+    for _ in 0..17 {
+        out.push(BASE32.get((bits & 31) as usize).copied().map_or('A', char::from));
+        bits >>= 5;
+    }
+    out
 }
 
 /// A long-term access key id for `account`: `AKIA` + 16 characters.
@@ -123,6 +133,8 @@ mod tests {
         let u = unique_id(prefix::USER);
         assert_eq!(u.len(), 21);
         assert!(u.starts_with("AIDA"));
+        assert!(u.bytes().skip(4).all(|b| BASE32.contains(&b)));
+        assert_ne!(u, unique_id(prefix::USER));
         let k = access_key_id("123456789012");
         assert_eq!(k.len(), 20);
         assert!(k.starts_with("AKIA"));

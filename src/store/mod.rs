@@ -439,15 +439,43 @@ pub fn format_unix(seconds: i64) -> String {
 /// Formats a time as `2026-11-25T14:44:24Z`.
 pub fn format_time(t: time::OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    let year = t.year();
+    let Some(year) = u16::try_from(year).ok().filter(|y| *y <= 9999) else {
+        // Negative years (the only ones outside 0..=9999 `time` has) keep `format!`'s
+        // sign-aware padding (`-005`); no request gets here.
+        return format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            year,
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        );
+    };
+    // By hand rather than `format!`: every created entity needs one. Every field other than
+    // the year is below 100, as `time` guarantees.
+    let mut out = String::with_capacity(20);
+    push_two_digits(&mut out, u8::try_from(year / 100).unwrap_or(0));
+    push_two_digits(&mut out, u8::try_from(year % 100).unwrap_or(0));
+    out.push('-');
+    push_two_digits(&mut out, u8::from(t.month()));
+    out.push('-');
+    push_two_digits(&mut out, t.day());
+    out.push('T');
+    push_two_digits(&mut out, t.hour());
+    out.push(':');
+    push_two_digits(&mut out, t.minute());
+    out.push(':');
+    push_two_digits(&mut out, t.second());
+    out.push('Z');
+    out
+}
+
+/// Appends `value` (below 100) as two decimal digits.
+fn push_two_digits(out: &mut String, value: u8) {
+    out.push(char::from(b'0' + value / 10 % 10));
+    out.push(char::from(b'0' + value % 10));
 }
 
 #[cfg(test)]
@@ -469,6 +497,12 @@ mod tests {
     fn formats_like_iam() {
         let t = time::macros::datetime!(2026-11-05 04:03:02 UTC);
         assert_eq!(format_time(t), "2026-11-05T04:03:02Z");
+        assert_eq!(format_unix(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_unix(253_402_300_799), "9999-12-31T23:59:59Z");
+        let early = time::macros::datetime!(0009-01-02 03:04:05 UTC);
+        assert_eq!(format_time(early), "0009-01-02T03:04:05Z");
+        let negative = time::macros::datetime!(-0005-01-02 03:04:05 UTC);
+        assert_eq!(format_time(negative), "-005-01-02T03:04:05Z");
     }
 
     #[test]

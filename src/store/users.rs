@@ -22,11 +22,17 @@ pub struct UserRow {
 impl UserRow {
     /// `user/PATH/NAME`, the resource part of its ARN.
     pub fn resource(&self) -> String {
-        format!("user{}{}", self.path, self.name)
+        ["user", &self.path, &self.name].concat()
     }
 }
 
-const COLUMNS: &str = "id, name, path, created, password_last_used, boundary";
+/// The columns `from_row` reads: a macro so each query is one `concat!`ed literal rather than a
+/// `format!` on every call.
+macro_rules! columns {
+    () => {
+        "id, name, path, created, password_last_used, boundary"
+    };
+}
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
     Ok(UserRow {
@@ -50,22 +56,24 @@ pub fn insert(c: &Connection, u: &UserRow) -> rusqlite::Result<()> {
 
 /// Finds a user by name, ignoring case as IAM does.
 pub fn by_name(c: &Connection, name: &str) -> rusqlite::Result<Option<UserRow>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE name_lc = ?1"))?
+    c.prepare_cached(concat!("SELECT ", columns!(), " FROM users WHERE name_lc = ?1"))?
         .query_row([name.to_lowercase()], from_row)
         .optional()
 }
 
 /// Finds a user by unique id.
 pub fn by_id(c: &Connection, id: &str) -> rusqlite::Result<Option<UserRow>> {
-    c.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"))?
+    c.prepare_cached(concat!("SELECT ", columns!(), " FROM users WHERE id = ?1"))?
         .query_row([id], from_row)
         .optional()
 }
 
 /// Users whose path starts with `prefix`, ordered by name, after `after` (a lower-cased name).
 pub fn list(c: &Connection, prefix: &str, after: Option<&str>, limit: usize) -> rusqlite::Result<Vec<UserRow>> {
-    let mut st = c.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM users WHERE substr(path, 1, length(?1)) = ?1 AND name_lc > ?2 ORDER BY name_lc LIMIT ?3"
+    let mut st = c.prepare_cached(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM users WHERE substr(path, 1, length(?1)) = ?1 AND name_lc > ?2 ORDER BY name_lc LIMIT ?3"
     ))?;
     let rows = st.query_map(params![prefix, after.unwrap_or(""), limit as i64 + 1], from_row)?;
     rows.collect()

@@ -3,6 +3,7 @@
 //! A [`Decoder`] walks a [`Form`] by key prefix (`Tags.member.1.Key`) and collects constraint
 //! violations in AWS's wording, keyed by the member path AWS reports (`tags.1.member.key`).
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use base64::Engine as _;
@@ -187,12 +188,13 @@ pub fn java_to_rust_regex(pattern: &str) -> (String, Vec<String>) {
     (out, forbidden)
 }
 
-/// `prefix.name`, or `name` at the top level.
-pub fn join(prefix: &str, name: &str) -> String {
+/// `prefix.name`, or `name` at the top level (borrowed: top-level members, the usual case,
+/// need no allocation).
+pub fn join<'a>(prefix: &str, name: &'a str) -> Cow<'a, str> {
     if prefix.is_empty() {
-        name.to_owned()
+        Cow::Borrowed(name)
     } else {
-        format!("{prefix}.{name}")
+        Cow::Owned([prefix, name].join("."))
     }
 }
 

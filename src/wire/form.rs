@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Bound;
 
 /// A decoded Query-protocol form: `Action=CreateUser&UserName=bob&Tags.member.1.Key=k`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -73,7 +74,13 @@ impl Form {
 
     /// Whether a key equals `prefix` or starts with `prefix` followed by `.`.
     pub fn has_prefix(&self, prefix: &str) -> bool {
-        self.fields.contains_key(prefix) || self.under(prefix).next().is_some()
+        // Keys starting with `prefix` sort together right after it; walking them avoids the two
+        // bound Strings `under` builds (the generated decoders ask this for every list member).
+        self.fields
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .map(|(k, _)| k.as_bytes())
+            .take_while(|k| k.starts_with(prefix.as_bytes()))
+            .any(|k| matches!(k.get(prefix.len()), None | Some(b'.')))
     }
 
     /// The pairs whose key starts with `prefix.` (the key `prefix` itself excluded), in key order.
@@ -86,7 +93,13 @@ impl Form {
 
     /// Adds every pair of `other`; its values win over existing ones.
     pub fn merge(&mut self, other: Form) {
-        self.fields.extend(other.fields);
+        if self.fields.is_empty() {
+            // The usual case (a POSTed body, no query string): take the map instead of
+            // re-inserting every pair.
+            self.fields = other.fields;
+        } else {
+            self.fields.extend(other.fields);
+        }
     }
 
     /// Number of distinct keys.
@@ -214,6 +227,13 @@ mod tests {
         assert!(!f.has_prefix("Tags.member.2"));
         assert!(!f.has_prefix("Tag"));
         assert!(f.has_prefix("TagsX"));
+        assert!(f.has_prefix("Tags.member"));
+        assert!(!f.has_prefix("Tags.member.1-"));
+        assert!(!f.has_prefix("Other.x"));
+        assert!(!Form::new().has_prefix(""));
+        assert!(!parse("a=1").has_prefix(""));
+        assert!(parse(".a=1").has_prefix(""));
+        assert!(parse("=1").has_prefix(""));
         let under: Vec<_> = f.under("Tags.member.1").collect();
         assert_eq!(under, vec![("Tags.member.1.Key", "k")]);
         let mut g = Form::new();

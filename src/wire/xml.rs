@@ -105,7 +105,7 @@ impl XmlWriter {
 /// Appends `text` to `out` with `& < > " '` and control characters escaped.
 pub fn escape_into(out: &mut String, text: &str) {
     let mut rest = text;
-    while let Some(at) = rest.find(needs_escape) {
+    while let Some(at) = first_to_escape(rest) {
         let (plain, tail) = rest.split_at(at);
         out.push_str(plain);
         let mut chars = tail.chars();
@@ -133,8 +133,38 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn needs_escape(c: char) -> bool {
-    matches!(c, '&' | '<' | '>' | '"' | '\'') || c.is_control()
+/// Bytes that start a character needing escape: `& < > " '` and the control characters
+/// (Unicode category Cc: U+0000–U+001F, U+007F, and U+0080–U+009F, whose UTF-8 starts with C2).
+static SPECIAL: [bool; 256] = special_bytes();
+
+#[allow(clippy::indexing_slicing)] // const evaluation: an index out of range fails the build
+const fn special_bytes() -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b < 0x20 || b == 0x7f || b == 0xc2 || matches!(b as u8, b'&' | b'<' | b'>' | b'"' | b'\'');
+        b += 1;
+    }
+    table
+}
+
+/// Byte offset of the first character that needs escaping. A table lookup per byte rather than
+/// decoding every character, since every response's text goes through here.
+fn first_to_escape(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    loop {
+        let rest = bytes.get(from..)?;
+        let at = from
+            + rest
+                .iter()
+                .position(|b| SPECIAL.get(usize::from(*b)).copied().unwrap_or(true))?;
+        // C2 starts every U+0080–U+00FF; only U+0080–U+009F are controls.
+        if bytes.get(at) != Some(&0xc2) || matches!(bytes.get(at + 1), Some(0x80..=0x9f)) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
 }
 
 /// A full Query-protocol response body:
@@ -146,11 +176,12 @@ pub fn response_envelope(
     result: Option<&dyn Fn(&mut XmlWriter)>,
     request_id: &str,
 ) -> String {
-    let mut w = XmlWriter::with_capacity(256);
-    let response = format!("{op_name}Response");
+    // Room for a typical single-entity answer (a user, a role) without growing.
+    let mut w = XmlWriter::with_capacity(512);
+    let response = [op_name, "Response"].concat();
     w.start_with_xmlns(&response, namespace);
     if let Some(write_result) = result {
-        let wrapper = format!("{op_name}Result");
+        let wrapper = [op_name, "Result"].concat();
         w.start(&wrapper);
         write_result(&mut w);
         w.end(&wrapper);
@@ -172,6 +203,16 @@ mod tests {
         assert_eq!(escape("x\ny\tz\r\u{1}\u{7f}"), "x&#10;y&#9;z&#13;&#1;&#127;");
         assert_eq!(escape("plain €"), "plain €");
         assert_eq!(escape(""), "");
+        assert_eq!(escape("\u{80}x\u{9f}\u{a0}é\u{85}"), "&#128;x&#159;\u{a0}é&#133;");
+    }
+
+    proptest::proptest! {
+        /// The byte scan finds exactly the characters the definition names.
+        #[test]
+        fn escape_scan_matches_definition(text in "\\PC{0,12}|[\u{0}-\u{ff}&<>]{0,12}") {
+            let by_chars = text.find(|c: char| matches!(c, '&' | '<' | '>' | '"' | '\'') || c.is_control());
+            proptest::prop_assert_eq!(first_to_escape(&text), by_chars);
+        }
     }
 
     #[test]
