@@ -50,20 +50,46 @@ pub fn xml_result(xml: &str) -> Option<Cow<'_, str>> {
     let at = xml.find("Result>")?;
     let open = xml.get(..at)?.rfind('<')?;
     let name = xml.get(open + 1..at + "Result".len())?;
-    let close = format!("</{name}>");
-    let end = xml.rfind(&close)? + close.len();
+    let end = last_close_end(xml, name)?;
     xml.get(open..end).map(without_sensitive)
 }
 
-/// The element without its sensitive descendants (each dropped with its content).
+/// Where the last `</name>` in `xml` ends. Searched from the end by bytes, with no pattern
+/// built: a Result element is followed only by the response metadata, and this runs for every
+/// write call (a `format!` and a substring search cost ~3k instructions a call).
+fn last_close_end(xml: &str, name: &str) -> Option<usize> {
+    let bytes = xml.as_bytes();
+    let mut upto = bytes.len();
+    while let Some(lt) = bytes.get(..upto)?.iter().rposition(|&b| b == b'<') {
+        let after = bytes.get(lt + 1..)?;
+        let closes = after.first() == Some(&b'/')
+            && after.get(1..).is_some_and(|rest| rest.starts_with(name.as_bytes()))
+            && after.get(1 + name.len()) == Some(&b'>');
+        if closes {
+            return Some(lt + name.len() + 3);
+        }
+        upto = lt;
+    }
+    None
+}
+
+/// The element without its sensitive descendants (each dropped with its content). Scans bytes:
+/// tag names are ASCII, and most responses have nothing to drop.
 fn without_sensitive(element: &str) -> Cow<'_, str> {
+    let bytes = element.as_bytes();
     let mut kept: Option<String> = None;
     let (mut copied, mut at) = (0, 0);
-    while let Some(lt) = element.get(at..).and_then(|s| s.find('<')).map(|i| at + i) {
-        let name = element
-            .get(lt + 1..)
-            .and_then(|rest| rest.split(['>', ' ', '/']).next())
-            .unwrap_or("");
+    while let Some(lt) = bytes
+        .get(at..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'<'))
+        .map(|i| at + i)
+    {
+        let rest = bytes.get(lt + 1..).unwrap_or_default();
+        let len = rest
+            .iter()
+            .position(|&b| matches!(b, b'>' | b' ' | b'/'))
+            .unwrap_or(rest.len());
+        let name = element.get(lt + 1..lt + 1 + len).unwrap_or("");
         if !is_sensitive(name) {
             at = lt + 1;
             continue;
@@ -112,6 +138,17 @@ mod tests {
             xml_result("<DeleteUserResponse><ResponseMetadata/></DeleteUserResponse>"),
             None
         );
+    }
+
+    /// STS credentials hold two secrets; values may be any UTF-8 (a tag value, a session name).
+    #[test]
+    fn every_secret_goes_and_other_text_stays_whole() {
+        let xml = "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIA1</AccessKeyId><SecretAccessKey>s1</SecretAccessKey><SessionToken>t1</SessionToken><Expiration>x</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::1:assumed-role/r/é中</Arn></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleResponse>";
+        assert_eq!(
+            xml_result(xml).as_deref(),
+            Some("<AssumeRoleResult><Credentials><AccessKeyId>ASIA1</AccessKeyId><Expiration>x</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::1:assumed-role/r/é中</Arn></AssumedRoleUser></AssumeRoleResult>")
+        );
+        assert_eq!(xml_result("<XResponse><XResult>cut"), None, "no closing tag");
     }
 
     #[test]

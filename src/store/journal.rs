@@ -57,7 +57,8 @@ pub struct Batch {
 /// Where a row's lines are.
 #[derive(Clone)]
 enum Body {
-    Memory(Arc<str>),
+    /// The lines as written (UTF-8: the journal wrote them; checked only when read).
+    Memory(Arc<[u8]>),
     Disk(segments::Record),
 }
 
@@ -76,7 +77,7 @@ struct Meta {
 impl Meta {
     fn batch(&self) -> io::Result<Batch> {
         let events = match &self.body {
-            Body::Memory(text) => text.to_string(),
+            Body::Memory(text) => String::from_utf8_lossy(text).into_owned(),
             Body::Disk(record) => record.read()?,
         };
         Ok(Batch { id: self.id, events })
@@ -158,7 +159,7 @@ impl Rows {
                     last_ms: r.last_ms,
                     count: r.count,
                     seg: id,
-                    body: Body::Memory(Arc::from(String::from_utf8_lossy(r.lines))),
+                    body: Body::Memory(Arc::from(r.lines)),
                 },
             };
             index.next_id = id + 1;
