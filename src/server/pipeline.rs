@@ -130,7 +130,7 @@ pub(super) async fn handle(app: Arc<App>, req: Request<Incoming>, remote: Socket
     } else {
         // Handled in place on the runtime's worker threads, for a file as in memory: reads use a
         // read-only WAL connection and never wait on the writer, and a commit appends to the WAL
-        // without fsync (the checkpoint every 1,000 WAL pages is the exception: milliseconds), so
+        // without fsync (the checkpoint every 10,000 WAL pages is the exception: milliseconds), so
         // no query waits on a disk long enough to be worth a thread of its own
         // (docs/architecture.md, "Store").
         let mut outcome = match body {
