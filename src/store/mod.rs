@@ -99,7 +99,7 @@ impl Store {
             // the WAL over, so it cannot grow without bound under constant writes. It runs inside
             // a request's commit (two fsyncs on the worker's thread), so it comes every 10,000
             // pages (a WAL of at most ~40 MB) rather than SQLite's 1,000: CreateUser at c=16
-            // made one every ~25 ms, and spacing them out gained ~20% (BENCHMARKS.md). The
+            // made one every ~25 ms, and spacing them out gained 3-7% (BENCHMARKS.md). The
             // server's background checkpointer copies pages in between and covers quiet periods.
             conn.pragma_update(None, "wal_autocheckpoint", AUTOCHECKPOINT_PAGES)?;
         }
