@@ -2,10 +2,10 @@
 //! CloudTrail's event history (`crate::cloudtrail`), of Access Advisor's last-accessed data and of
 //! `localiam events`.
 //!
-//! The request path only moves what it already owns (principal, form, ids) into a [`Record`] and
-//! pushes it onto a bounded in-process queue; a background task drains the queue in batches,
-//! serializes each record as it is (borrowing, [`Stored`]) and appends the batch as one row of the
-//! `journal` table, updating the Access Advisor aggregate in the same transaction; everything
+//! The request path moves what it already owns (principal, form, ids) into a [`Record`],
+//! serializes it at once into its account's waiting row (borrowing, [`Stored`]; a short lock),
+//! and a background task appends the waiting rows to each account's `store::journal::Rows`
+//! (segment files for a file store) and updates the Access Advisor aggregate; everything
 //! CloudTrail derives (ARNs, event ids, camelCase parameters) is made when an event is read.
 //! Readers flush first, so a call is visible as soon as it returned. docs/architecture.md
 //! ("Request journal") explains the cost this keeps off the request path. Console sign-ins, the one
