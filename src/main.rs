@@ -197,7 +197,9 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let app = localiam::App::open(config)?;
+    // Before the listening line: a client may stop the server as soon as it has seen it.
+    let shutdown = localiam::shutdown_signal();
     println!("localiam listening on http://{addr}");
-    localiam::run_app(listener, app, localiam::shutdown_signal()).await?;
+    localiam::run_app(listener, app, shutdown).await?;
     Ok(())
 }

@@ -11,7 +11,6 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -51,8 +50,27 @@ impl Record {
     /// The row's lines.
     pub fn read(&self) -> io::Result<String> {
         let mut buf = vec![0u8; self.len];
-        self.file.read_exact_at(&mut buf, self.offset)?;
+        read_exact_at(&self.file, &mut buf, self.offset)?;
         Ok(String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+}
+
+/// Reads `buf.len()` bytes at `offset` without moving a cursor that other readers share.
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::{Read, Seek, SeekFrom};
+        // No positional read here: one reader at a time moves the file's shared cursor (appends
+        // go to the end whatever it points at).
+        static CURSOR: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one = CURSOR.lock().unwrap_or_else(|p| p.into_inner());
+        let mut f: &File = file;
+        f.seek(SeekFrom::Start(offset))?;
+        f.read_exact(buf)
     }
 }
 
@@ -106,7 +124,7 @@ fn scan(seg: i64, file: &Arc<File>) -> io::Result<(Vec<Record>, u64)> {
     let mut at = 0u64;
     let mut h = [0u8; HEADER];
     while at + HEADER as u64 <= size {
-        file.read_exact_at(&mut h, at)?;
+        read_exact_at(file, &mut h, at)?;
         if field::<4>(&h, 0) != MAGIC {
             break;
         }
