@@ -109,6 +109,17 @@ async fn checkpoint_loop(app: Arc<App>) {
     }
 }
 
+/// Resolves when `signal` arrives; never when its handler could not be installed.
+#[cfg(unix)]
+async fn received(signal: Option<tokio::signal::unix::Signal>) {
+    match signal {
+        Some(mut s) => {
+            s.recv().await;
+        }
+        None => std::future::pending::<()>().await,
+    }
+}
+
 /// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is called, not when the
 /// future is first polled: the server's loop may accept and answer a request before it first
 /// polls it, and a SIGTERM sent then (right after that answer) must stop the server gracefully
@@ -117,30 +128,14 @@ pub fn shutdown_signal() -> impl Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        let (mut interrupt, mut terminate) = (
+        let (interrupt, terminate) = (
             signal(SignalKind::interrupt()).ok(),
             signal(SignalKind::terminate()).ok(),
         );
         async move {
-            let interrupted = async {
-                match interrupt.as_mut() {
-                    Some(s) => {
-                        s.recv().await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
-            let terminated = async {
-                match terminate.as_mut() {
-                    Some(s) => {
-                        s.recv().await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
             tokio::select! {
-                () = interrupted => {}
-                () = terminated => {}
+                () = received(interrupt) => {}
+                () = received(terminate) => {}
             }
         }
     }
