@@ -18,17 +18,10 @@ fn random_from(alphabet: &[u8], n: usize) -> String {
 
 /// A unique id such as `AIDA` + 17 characters (21 in all), as IAM makes them.
 pub fn unique_id(prefix: &str) -> String {
-    // Built in place, five random bits per character from a single draw (17 × 5 = 85 bits):
-    // as uniform as a `gen_range` per character, at a fraction of the cost for every entity
-    // created.
-    let mut bits: u128 = rand::thread_rng().gen();
-    let mut out = String::with_capacity(prefix.len() + 17);
-    out.push_str(prefix);
-    for _ in 0..17 {
-        out.push(BASE32.get((bits & 31) as usize).copied().map_or('A', char::from));
-        bits >>= 5;
-    }
-    out
+    // Five random bits a character: the first 17 characters of 15 random bytes in Base32, one
+    // draw instead of a `gen_range` per character, for every entity created.
+    let body = base32(&rand::thread_rng().gen::<[u8; 15]>());
+    [prefix, body.get(..17).unwrap_or(&body)].concat()
 }
 
 /// A long-term access key id for `account`: `AKIA` + 16 characters.
