@@ -21,7 +21,7 @@ pub const RETENTION: time::Duration = time::Duration::days(400);
 /// 5,000,000: under constant load it grew by hundreds of MB, the server's memory kept growing with
 /// it and requests slowed (BENCHMARKS.md, "Soak again, with the request journal"); at 100,000 both
 /// stay flat.
-pub const MAX_EVENTS: i64 = 100_000;
+pub const MAX_EVENTS: usize = 100_000;
 /// Events per row: a lookup skips whole rows by their time bounds.
 pub const ROW_EVENTS: usize = 1024;
 
@@ -30,7 +30,7 @@ pub struct Prune {
     /// Rows whose newest event is older than this (Unix ms) go.
     pub before_ms: i64,
     /// Oldest rows go while more events than this remain.
-    pub max_events: i64,
+    pub max_events: usize,
 }
 
 /// One row to append: its events' first and last times, their number, their lines
@@ -59,7 +59,7 @@ pub struct Batch {
 enum Body {
     /// The lines as written (UTF-8: the journal wrote them; checked only when read).
     Memory(Arc<[u8]>),
-    Disk(segments::Record),
+    Disk(segments::Place),
 }
 
 /// One row in the index.
@@ -78,7 +78,7 @@ impl Meta {
     fn batch(&self) -> io::Result<Batch> {
         let events = match &self.body {
             Body::Memory(text) => String::from_utf8_lossy(text).into_owned(),
-            Body::Disk(record) => record.read()?,
+            Body::Disk(place) => place.read()?,
         };
         Ok(Batch { id: self.id, events })
     }
@@ -90,7 +90,7 @@ impl Meta {
             last_ms: r.last_ms,
             count: r.count,
             seg: r.seg,
-            body: Body::Disk(r),
+            body: Body::Disk(r.place),
         }
     }
 }
@@ -231,7 +231,7 @@ impl Index {
         while let Some(seg) = self.rows.front().map(|r| r.seg) {
             let group = self.rows.iter().take_while(|r| r.seg == seg);
             let newest = group.clone().map(|r| r.last_ms).max().unwrap_or(i64::MIN);
-            if newest >= p.before_ms && self.events <= usize::try_from(p.max_events).unwrap_or(0) {
+            if newest >= p.before_ms && self.events <= p.max_events {
                 break;
             }
             if let Some(dir) = self.dir.as_mut() {
@@ -307,7 +307,7 @@ mod tests {
         assert_eq!(counts(&rows), [1024, 952], "over the cap: the oldest row goes");
         let p = Prune {
             before_ms: 3_100,
-            max_events: i64::MAX,
+            max_events: usize::MAX,
         };
         rows.append(&[], Some(&p)).expect("prune");
         assert_eq!(counts(&rows), [952], "rows whose newest event is too old go");
@@ -358,7 +358,7 @@ mod tests {
         rows.append(&batch, None).expect("append");
         let p = Prune {
             before_ms: 0,
-            max_events: (n as i64 - 2) * 100,
+            max_events: (n - 2) * 100,
         };
         rows.append(&[], Some(&p)).expect("prune");
         assert_eq!(

@@ -25,8 +25,7 @@ pub const SEGMENT_ROWS: usize = 8;
 /// A segment's file name ends so.
 const SUFFIX: &str = ".seg";
 
-/// Where a row's lines are and what they span.
-#[derive(Clone)]
+/// A row read from or appended to a segment: what it spans, and where its lines are.
 pub struct Record {
     /// Row id, increasing in write order.
     pub id: i64,
@@ -38,15 +37,22 @@ pub struct Record {
     pub count: usize,
     /// The segment (its first row's id).
     pub seg: i64,
-    /// The segment's file (still readable after it is pruned and unlinked).
-    pub file: Arc<File>,
-    /// Where the lines start.
-    pub offset: u64,
-    /// Their length in bytes.
-    pub len: usize,
+    /// Its lines.
+    pub place: Place,
 }
 
-impl Record {
+/// Where a row's lines are in a segment file.
+#[derive(Clone)]
+pub struct Place {
+    /// The segment's file (still readable after it is pruned and unlinked).
+    file: Arc<File>,
+    /// Where the lines start.
+    offset: u64,
+    /// Their length in bytes.
+    len: usize,
+}
+
+impl Place {
     /// The row's lines.
     pub fn read(&self) -> io::Result<String> {
         let mut buf = vec![0u8; self.len];
@@ -139,9 +145,11 @@ fn scan(seg: i64, file: &Arc<File>) -> io::Result<(Vec<Record>, u64)> {
             last_ms: i64::from_le_bytes(field(&h, 32)),
             count: u32::from_le_bytes(field(&h, 8)) as usize,
             seg,
-            file: file.clone(),
-            offset: body,
-            len,
+            place: Place {
+                file: file.clone(),
+                offset: body,
+                len,
+            },
         });
         at = body + len as u64;
     }
@@ -240,9 +248,11 @@ impl Dir {
             last_ms,
             count,
             seg: cur.seg,
-            file: cur.file.clone(),
-            offset: cur.end + HEADER as u64,
-            len: lines.len(),
+            place: Place {
+                file: cur.file.clone(),
+                offset: cur.end + HEADER as u64,
+                len: lines.len(),
+            },
         };
         cur.end += (HEADER + lines.len()) as u64;
         cur.rows += 1;
@@ -266,7 +276,7 @@ mod tests {
     use super::*;
 
     fn texts(records: &[Record]) -> Vec<String> {
-        records.iter().map(|r| r.read().expect("read")).collect()
+        records.iter().map(|r| r.place.read().expect("read")).collect()
     }
 
     #[test]
@@ -317,7 +327,7 @@ mod tests {
         let r = dir.append(1, 1, 1, 1, b"x\n").expect("append");
         dir.remove(r.seg).expect("remove");
         assert!(Dir::read_only(&path).expect("read").is_empty());
-        assert_eq!(r.read().expect("an open file still reads"), "x\n");
+        assert_eq!(r.place.read().expect("an open file still reads"), "x\n");
         dir.append(2, 2, 2, 1, b"y\n").expect("append");
         assert_eq!(segments(&path).expect("list"), [2]);
     }
